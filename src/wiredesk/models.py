@@ -98,7 +98,7 @@ class Place(_Model):
     country: str | None = None
     admin1: str | None = None
     feature: str | None = None  # GeoNames feature class/code or "base", "airport", ...
-    precision: int = 1  # ACLED geo_precision: 1 town, 2 near town / part of region, 3 province/country
+    precision: int = 1  # ACLED geo_precision: 1 town, 2 near it / part of region, 3 province
     geonameid: int | None = None
 
 

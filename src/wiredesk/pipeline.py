@@ -1,0 +1,313 @@
+"""The whole road: ingest -> clean -> date -> nlp -> time -> places -> actors -> mentions
+-> merge -> reconcile -> link -> stories -> store -> outputs.
+
+Each stage lives in its own module and can be called alone; this module only wires
+them together, does the I/O at the edges and keeps a bad document from stopping a batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from wiredesk import __version__
+from wiredesk.models import (
+    Document,
+    DocumentOut,
+    Entity,
+    Event,
+    EventMention,
+    RawArticle,
+    Result,
+)
+
+#: Bump when extraction changes, so that analyses stored by an older version are redone.
+PIPELINE_VERSION = f"{__version__}+1"
+
+
+class Progress(Protocol):
+    """What the pipeline tells a progress display; the CLI draws a bar from it."""
+
+    def stage(self, name: str, total: int | None) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+
+class _Silent:
+    def stage(self, name: str, total: int | None) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@dataclass
+class Options:
+    """Settings of a run (every one has a CLI flag)."""
+
+    model: str | None = None  # spaCy pipeline name or path; None = small English model
+    batch_size: int = 16
+    n_process: int = 1
+    encoding: str = "utf-8"
+    max_bytes: int = 10_000_000
+    reprocess: bool = False  # ignore stored analyses and redo every document
+    actors_file: Path | None = None
+
+
+@dataclass
+class _Analysis:
+    doc: Document
+    mentions: list[EventMention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+
+
+def document_id(text: str) -> str:
+    """Content hash of an article: whitespace-insensitive, so re-saved copies match."""
+    norm = re.sub(r"\s+", " ", text).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def prepare(raw: RawArticle) -> Document:
+    """Clean an article and establish its publication date from metadata and text."""
+    from wiredesk import clean, dating
+
+    cleaned = clean.clean_text(raw.text, raw.title)
+    published, basis = dating.document_date(raw.text, raw.published_raw, raw.title)
+    return Document(
+        id=document_id(raw.text),
+        path=raw.path,
+        title=raw.title,
+        url=raw.url,
+        source=raw.source,
+        text=cleaned.text,
+        published=published,
+        published_basis=basis,
+        removed=cleaned.removed,
+    )
+
+
+def infer_missing_dates(docs: Sequence[Document]) -> list[Document]:
+    """Date the undated documents from what they share with the dated ones of the run."""
+    from wiredesk import dating
+
+    undated = [(d.id, d.text) for d in docs if d.published is None]
+    dated = [(d.id, d.text, d.published) for d in docs if d.published is not None]
+    if not undated or not dated:
+        return list(docs)
+    inferred = dating.infer_dates(undated, dated)
+    return [
+        d.model_copy(update={"published": inferred[d.id], "published_basis": "inferred"})
+        if d.published is None and d.id in inferred
+        else d
+        for d in docs
+    ]
+
+
+class Analyzer:
+    """Runs the per-document NLP stages (nlp, time, places, actors, mentions)."""
+
+    def __init__(self, options: Options | None = None) -> None:
+        from wiredesk import actors, nlp
+
+        self.options = options or Options()
+        self.nlp = nlp.load(self.options.model)
+        self.resolver = actors.ActorResolver(self.options.actors_file)
+
+    def analyze(
+        self,
+        docs: Sequence[Document],
+        on_error: Callable[[Document, Exception], None],
+        progress: Progress | None = None,
+    ) -> Iterable[_Analysis]:
+        """Yield each document's mentions and entities; a failure skips only that document."""
+        from wiredesk import events, nlp, places, timex
+
+        texts = (d.text for d in docs)
+        parsed = nlp.parse(
+            texts, nlp=self.nlp, batch_size=self.options.batch_size,
+            n_process=self.options.n_process,
+        )
+        for doc, sdoc in zip(docs, parsed, strict=True):
+            try:
+                times = timex.normalize(doc.text, doc.published, sdoc) if doc.published else []
+                found = places.find(doc.text, sdoc)
+                mentions = events.extract_mentions(doc, sdoc, times, found, self.resolver)
+                used = {a.entity_id for m in mentions for a in m.actors}
+                ents = [e for e in self.resolver.entities() if e.id in used]
+                yield _Analysis(doc, mentions, ents)
+            except Exception as exc:  # one bad document must not stop the batch
+                on_error(doc, exc)
+            finally:
+                if progress:
+                    progress.advance()
+
+
+def merge_entities(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
+    """Union entities seen in several documents, keeping every alias."""
+    by_id: dict[str, Entity] = {}
+    for ents in groups:
+        for e in ents:
+            if e.id in by_id:
+                old = by_id[e.id]
+                aliases = list(dict.fromkeys([*old.aliases, *e.aliases]))
+                by_id[e.id] = old.model_copy(update={"aliases": aliases})
+            else:
+                by_id[e.id] = e
+    return sorted(by_id.values(), key=lambda e: e.id)
+
+
+def assemble(analyses: Sequence[_Analysis]) -> Result:
+    """Merge mentions across documents into events, reconcile, link, group into stories."""
+    from wiredesk import link, merge, stories
+
+    documents = {a.doc.id: a.doc for a in analyses}
+    mentions = [m for a in analyses for m in a.mentions]
+    built = merge.build_events(mentions, documents)
+    events: list[Event] = [e for e, _ in built]
+    relations = link.link(built, documents)
+    story_list = stories.group(
+        list(documents.values()), events, {e.id: ms for e, ms in built}
+    )
+    docs_out = [
+        DocumentOut(
+            id=d.id, path=d.path, title=d.title, source=d.source, url=d.url,
+            published=d.published, published_basis=d.published_basis,
+        )
+        for d in documents.values()
+    ]
+    return Result(
+        documents=docs_out,
+        entities=merge_entities(a.entities for a in analyses),
+        events=events,
+        relations=relations,
+        stories=story_list,
+    )
+
+
+def run(
+    paths: Sequence[str],
+    out: str | Path | None = None,
+    *,
+    db: str | None = None,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    on_error: Callable[[str], None] | None = None,
+    stdin: object | None = None,
+) -> Result:
+    """Run the whole pipeline over files, folders, globs or ``-`` (stdin).
+
+    With ``out``, writes events.json, events.csv and events.geojson there and keeps the
+    store (``wiredesk.sqlite``) beside them unless ``db`` names another database URL.
+    Errors on single inputs are collected in ``Result.errors`` (and passed to
+    ``on_error`` as they happen); the rest of the batch goes on.
+    """
+    import sys
+
+    from wiredesk import ingest, outputs
+    from wiredesk.store import Store, default_url
+
+    options = options or Options()
+    progress = progress or _Silent()
+    errors: list[str] = []
+
+    def fail(msg: str) -> None:
+        errors.append(msg)
+        if on_error:
+            on_error(msg)
+
+    out_dir = Path(out) if out is not None else None
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise outputs.OutputError(f"cannot create {out_dir}: {exc.strerror or exc}") from exc
+    url = db or (default_url(out_dir) if out_dir is not None else "sqlite://")
+    store = Store(url)
+    try:
+        # 1. ingest, clean, date (cheap; needs the whole run for date inference)
+        progress.stage("reading", None)
+        docs: dict[str, Document] = {}
+        stream = stdin if stdin is not None else sys.stdin
+        for item in ingest.iter_articles(
+            list(paths), stdin=stream,  # type: ignore[arg-type]
+            encoding=options.encoding, max_bytes=options.max_bytes,
+        ):
+            progress.advance()
+            if isinstance(item, ingest.IngestError):
+                fail(str(item))
+                continue
+            try:
+                doc = prepare(item)
+            except Exception as exc:
+                fail(f"{item.path}: cannot clean or date: {type(exc).__name__}: {exc}")
+                continue
+            docs.setdefault(doc.id, doc)  # the same article twice in one run is one document
+        ordered = infer_missing_dates(list(docs.values()))
+
+        # 2. per-document analysis, re-using what the store already holds
+        analyses: list[_Analysis] = []
+        todo: list[Document] = []
+        for doc in ordered:
+            stored = None if options.reprocess else store.load_analysis(doc.id, PIPELINE_VERSION)
+            if stored is not None and stored[0].published == doc.published:
+                analyses.append(_Analysis(*stored))
+            else:
+                todo.append(doc)
+        if todo:
+            progress.stage("analysing", len(todo))
+            analyzer = Analyzer(options)
+            batch: list[_Analysis] = []
+
+            def doc_failed(d: Document, exc: Exception) -> None:
+                fail(f"{d.path}: analysis failed: {type(exc).__name__}: {exc}")
+
+            for an in analyzer.analyze(todo, doc_failed, progress):
+                analyses.append(an)
+                batch.append(an)
+                if len(batch) >= options.batch_size:
+                    store.save_analyses([(b.doc, b.mentions, b.entities) for b in batch],
+                                        PIPELINE_VERSION)
+                    batch = []
+            store.save_analyses([(b.doc, b.mentions, b.entities) for b in batch],
+                                PIPELINE_VERSION)
+
+        # 3. across documents
+        progress.stage("merging", None)
+        result = assemble(analyses)
+        result.errors = errors
+        store.save_merged(result.events, result.relations, result.stories, result.entities)
+        if out_dir is not None:
+            outputs.write_all(result, out_dir)
+        return result
+    finally:
+        store.close()
+
+
+def analyze(
+    text: str,
+    published: dt.date | str | None = None,
+    title: str | None = None,
+    *,
+    options: Options | None = None,
+) -> Result:
+    """Analyse one article held in memory; nothing is stored or written."""
+    if isinstance(published, str):
+        published = dt.date.fromisoformat(published)
+    raw = RawArticle(path="<text>", text=text, title=title,
+                     published_raw=published.isoformat() if published else None)
+    doc = prepare(raw)
+    if published is not None:
+        doc = doc.model_copy(update={"published": published, "published_basis": "metadata"})
+    errors: list[str] = []
+    analyzer = Analyzer(options)
+    analyses = list(analyzer.analyze(
+        [doc], lambda d, e: errors.append(f"{d.path}: {type(e).__name__}: {e}")
+    ))
+    if errors:
+        raise RuntimeError(errors[0])
+    return assemble(analyses)
