@@ -213,6 +213,26 @@ class FigureOut(_Model):
     rule: str | None = None  # which written rule picked ``value``
 
 
+class CategoryClaim(_Model):
+    """One report of a categorical fact (a weapon, a kind of target)."""
+
+    value: str
+    doc_id: str
+    quote: str
+    attributed_to: str | None = None
+
+
+class CategoryOut(_Model):
+    """A categorical fact reconciled across reports (cruise or ballistic? what was hit?)."""
+
+    value: str | None  # the best-supported value
+    values: list[str]  # every distinct value reported
+    status: FigureStatus
+    claims: list[CategoryClaim]
+    rule: str
+    conflicts: list[tuple[str, str]] = Field(default_factory=list)  # values that exclude each other
+
+
 class MentionOut(_Model):
     doc_id: str
     quote: str
@@ -234,6 +254,7 @@ class Event(_Model):
     mentions: list[MentionOut]
     plover: str | None = None
     weapons: list[str] = Field(default_factory=list)
+    categories: dict[str, CategoryOut] = Field(default_factory=dict)
 
 
 class Evidence(_Model):

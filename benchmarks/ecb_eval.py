@@ -1,0 +1,297 @@
+"""Cross-document event coreference on ECB+ with gold event mentions.
+
+Usage: python benchmarks/ecb_eval.py [DIR] [--topics 1-20,22]
+
+DIR defaults to ../shared/data/ecbplus (relative to the repository). Every ACTION_*
+mention inside the sentences listed in ECBplus_coreference_sentences.csv becomes an
+``EventMention`` (trigger = its tokens, quote = its sentence, no type/date/place), all
+documents of the chosen topics are pooled (no gold topic given to the system), and
+``wiredesk.merge.cluster`` groups them. Scores: MUC, B3, CEAF-e and CoNLL F1 (their mean),
+computed as the CoNLL reference scorer does, singletons included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+
+from wiredesk.merge import cluster
+from wiredesk.models import Document, EventMention
+
+DEFAULT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ecbplus"
+
+Clusters = list[set[str]]
+
+
+# --- corpus --------------------------------------------------------------------------
+
+
+def load(
+    root: Path, topics: set[int] | None
+) -> tuple[list[EventMention], dict[str, Document], dict[str, str]]:
+    """Gold mentions, documents and gold chain per mention id."""
+    selected: dict[str, set[int]] = defaultdict(set)
+    with open(root / "ECBplus_coreference_sentences.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            selected[f"{row['Topic']}_{row['File']}"].add(int(row["Sentence Number"]))
+    mentions: list[EventMention] = []
+    docs: dict[str, Document] = {}
+    gold: dict[str, str] = {}
+    for path in sorted((root / "ECB+").glob("*/*.xml")):
+        topic = int(path.parent.name)
+        if topics is not None and topic not in topics:
+            continue
+        name = path.stem
+        sents = selected.get(name)
+        if not sents:
+            continue
+        tree = ET.parse(path).getroot()
+        # Rebuild the text with offsets for every token.
+        tok_off: dict[str, tuple[int, int, int]] = {}
+        sent_span: dict[int, list[int]] = {}
+        parts: list[str] = []
+        pos = 0
+        last_sent = None
+        for tok in tree.iter("token"):
+            sn = int(tok.get("sentence", "0"))
+            if last_sent is not None and sn != last_sent:
+                parts.append("\n")
+                pos += 1
+            elif parts:
+                parts.append(" ")
+                pos += 1
+            word = tok.text or ""
+            tok_off[tok.get("t_id", "")] = (pos, pos + len(word), sn)
+            span = sent_span.setdefault(sn, [pos, pos])
+            span[1] = pos + len(word)
+            parts.append(word)
+            pos += len(word)
+            last_sent = sn
+        text = "".join(parts)
+        docs[name] = Document(id=name, path=str(path), text=text)
+        markables = tree.find("Markables")
+        chain_of: dict[str, str] = {}
+        relations = tree.find("Relations")
+        if relations is not None:
+            for rel in relations:
+                tgt = rel.find("target")
+                tid = tgt.get("m_id") if tgt is not None else None
+                if rel.tag == "CROSS_DOC_COREF":
+                    chain = rel.get("note") or f"{name}:{tid}"
+                else:
+                    chain = f"{name}:intra:{tid}"
+                for src in rel.findall("source"):
+                    chain_of[src.get("m_id", "")] = chain
+        if markables is None:
+            continue
+        for mk in markables:
+            if not mk.tag.startswith("ACTION"):
+                continue
+            anchors = [a.get("t_id", "") for a in mk.findall("token_anchor")]
+            anchors = [a for a in anchors if a in tok_off]
+            if not anchors:
+                continue
+            sn = tok_off[anchors[0]][2]
+            if sn not in sents:
+                continue
+            s0, s1 = sent_span[sn]
+            mid = f"{name}:{mk.get('m_id')}"
+            trigger = " ".join(text[tok_off[a][0] : tok_off[a][1]] for a in anchors)
+            mentions.append(
+                EventMention(
+                    id=mid, doc_id=name, start=s0, end=s1, quote=text[s0:s1],
+                    trigger=trigger, event_type="", sub_event_type="",
+                )
+            )
+            gold[mid] = chain_of.get(mk.get("m_id", ""), mid)
+    return mentions, docs, gold
+
+
+# --- scorer --------------------------------------------------------------------------
+
+
+def muc(key: Clusters, resp: Clusters) -> tuple[float, float, float]:
+    """MUC link-based precision, recall and F1."""
+
+    def one_way(a: Clusters, b: Clusters) -> float:
+        where = {m: i for i, c in enumerate(b) for m in c}
+        num = den = 0
+        for c in a:
+            parts = {where.get(m, ("single", m)) for m in c}
+            num += len(c) - len(parts)
+            den += len(c) - 1
+        return num / den if den else 0.0
+
+    r, p = one_way(key, resp), one_way(resp, key)
+    return p, r, _f(p, r)
+
+
+def b_cubed(key: Clusters, resp: Clusters) -> tuple[float, float, float]:
+    """B3 mention-based precision, recall and F1."""
+
+    def one_way(a: Clusters, b: Clusters) -> float:
+        where = {m: i for i, c in enumerate(b) for m in c}
+        total = 0.0
+        n = 0
+        for c in a:
+            counts: dict[object, int] = defaultdict(int)
+            for m in c:
+                counts[where.get(m, ("single", m))] += 1
+            total += sum(v * v for v in counts.values()) / len(c)
+            n += len(c)
+        return total / n if n else 0.0
+
+    r, p = one_way(key, resp), one_way(resp, key)
+    return p, r, _f(p, r)
+
+
+def _hungarian_max(w: list[list[float]]) -> float:
+    """Maximum-weight assignment value of a rectangular matrix (Kuhn-Munkres)."""
+    n_rows, n_cols = len(w), len(w[0])
+    n = max(n_rows, n_cols)
+    big = max(max(r) for r in w)
+    cost = [[big - (w[i][j] if i < n_rows and j < n_cols else 0.0) for j in range(n)]
+            for i in range(n)]
+    inf = float("inf")
+    u, v = [0.0] * (n + 1), [0.0] * (n + 1)
+    p, way = [0] * (n + 1), [0] * (n + 1)
+    for i in range(1, n + 1):
+        p[0] = i
+        j0 = 0
+        minv = [inf] * (n + 1)
+        used = [False] * (n + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], inf, 0
+            for j in range(1, n + 1):
+                if not used[j]:
+                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(n + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+    total = 0.0
+    for j in range(1, n + 1):
+        i = p[j]
+        if i and i <= n_rows and j <= n_cols:
+            total += w[i - 1][j - 1]
+    return total
+
+
+def ceaf_e(key: Clusters, resp: Clusters) -> tuple[float, float, float]:
+    """Entity-based CEAF with phi4 similarity; the assignment is solved per connected
+    component of the key/response overlap graph, which gives the same optimum."""
+    where_r = {m: i for i, c in enumerate(resp) for m in c}
+    adj_k: dict[int, set[int]] = defaultdict(set)
+    adj_r: dict[int, set[int]] = defaultdict(set)
+    for i, c in enumerate(key):
+        for m in c:
+            if m in where_r:
+                adj_k[i].add(where_r[m])
+                adj_r[where_r[m]].add(i)
+    seen_k: set[int] = set()
+    best = 0.0
+    for start in adj_k:
+        if start in seen_k:
+            continue
+        ks, rs = {start}, set()
+        stack = [("k", start)]
+        while stack:
+            side, x = stack.pop()
+            nbrs = adj_k[x] if side == "k" else adj_r[x]
+            for y in nbrs:
+                tgt = rs if side == "k" else ks
+                if y not in tgt:
+                    tgt.add(y)
+                    stack.append(("r" if side == "k" else "k", y))
+        seen_k |= ks
+        kl, rl = sorted(ks), sorted(rs)
+        w = [[2 * len(key[i] & resp[j]) / (len(key[i]) + len(resp[j])) for j in rl] for i in kl]
+        best += _hungarian_max(w)
+    r = best / len(key) if key else 0.0
+    p = best / len(resp) if resp else 0.0
+    return p, r, _f(p, r)
+
+
+def _f(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def conll(key: Clusters, resp: Clusters) -> dict[str, tuple[float, float, float]]:
+    """MUC, B3, CEAF-e and their mean F1 (CoNLL)."""
+    out = {"muc": muc(key, resp), "b3": b_cubed(key, resp), "ceafe": ceaf_e(key, resp)}
+    f = sum(v[2] for v in out.values()) / 3
+    out["conll"] = (f, f, f)
+    return out
+
+
+def _parse_topics(spec: str | None) -> set[int] | None:
+    if not spec:
+        return None
+    out: set[int] = set()
+    for part in spec.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            out.update(range(int(a), int(b) + 1))
+        elif part:
+            out.add(int(part))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dir", nargs="?", default=str(DEFAULT_DIR))
+    ap.add_argument("--topics", help="topic numbers, e.g. 1-20,22 (default: all in DIR)")
+    ap.add_argument("--baseline", action="store_true", help="also score the same-lemma baseline")
+    args = ap.parse_args(argv)
+    root = Path(args.dir)
+    if not (root / "ECBplus_coreference_sentences.csv").exists():
+        print(f"no ECB+ data at {root}", file=sys.stderr)
+        return 2
+    mentions, docs, gold = load(root, _parse_topics(args.topics))
+    chains: dict[str, set[str]] = defaultdict(set)
+    for mid, c in gold.items():
+        chains[c].add(mid)
+    key = list(chains.values())
+    t0 = time.perf_counter()
+    resp = [{m.id for m in c} for c in cluster(mentions, docs)]
+    took = time.perf_counter() - t0
+    print(f"{len(docs)} documents, {len(mentions)} mentions, {len(key)} gold chains, "
+          f"{len(resp)} predicted clusters, {took:.1f} s")
+    rows = [("wiredesk.merge", conll(key, resp))]
+    if args.baseline:
+        from wiredesk.merge import trigger_key
+
+        by_lemma: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            by_lemma[trigger_key(m.trigger)].add(m.id)
+        rows.append(("same-lemma baseline", conll(key, list(by_lemma.values()))))
+    for name, res in rows:
+        cells = "  ".join(
+            f"{k.upper()} P {p:.3f} R {r:.3f} F {f:.3f}" for k, (p, r, f) in res.items()
+            if k != "conll"
+        )
+        print(f"{name}: {cells}  CoNLL F1 {res['conll'][2]:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

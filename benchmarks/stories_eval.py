@@ -1,0 +1,93 @@
+"""Story grouping against the gold ``newsCluster.EventId`` of the Giveme5W1H news cluster.
+
+Usage: python benchmarks/stories_eval.py [DIR]
+
+DIR defaults to ../shared/data/news_cluster (relative to the repository): one JSON per
+article with ``text``, ``title``, ``date_publish``, ``source_domain`` and ``newsCluster``.
+Documents are grouped by ``wiredesk.stories.group`` (no events given: text, names and
+dates only) and scored with B3 precision, recall and F1 over documents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from wiredesk.models import Document
+from wiredesk.stories import group
+
+DEFAULT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news_cluster"
+
+
+def load(root: Path) -> tuple[list[Document], dict[str, object]]:
+    """Documents and the gold event id of each."""
+    docs, gold = [], {}
+    for path in sorted(root.glob("*.json")):
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        nc = rec.get("newsCluster")
+        if isinstance(nc, str):
+            nc = ast.literal_eval(nc)
+        published = None
+        raw = rec.get("date_publish")
+        if raw and raw != "None":
+            try:
+                published = dt.datetime.fromisoformat(str(raw)).date()
+            except ValueError:
+                published = None
+        title = rec.get("title") if rec.get("title") not in (None, "None") else None
+        doc = Document(id=path.stem, path=str(path), title=title,
+                       source=rec.get("source_domain"), text=rec.get("text") or "",
+                       published=published,
+                       published_basis="metadata" if published else "unknown")
+        docs.append(doc)
+        gold[doc.id] = nc["EventId"] if isinstance(nc, dict) else None
+    return docs, gold
+
+
+def b_cubed(key: list[set[str]], resp: list[set[str]]) -> tuple[float, float, float]:
+    """B3 precision, recall, F1."""
+
+    def one_way(a: list[set[str]], b: list[set[str]]) -> float:
+        where = {m: i for i, c in enumerate(b) for m in c}
+        tot = 0.0
+        n = 0
+        for c in a:
+            counts: dict[int, int] = defaultdict(int)
+            for m in c:
+                counts[where[m]] += 1
+            tot += sum(v * v for v in counts.values()) / len(c)
+            n += len(c)
+        return tot / n if n else 0.0
+
+    r, p = one_way(key, resp), one_way(resp, key)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dir", nargs="?", default=str(DEFAULT_DIR))
+    args = ap.parse_args(argv)
+    root = Path(args.dir)
+    docs, gold = load(root)
+    if not docs:
+        print(f"no articles in {root}", file=sys.stderr)
+        return 2
+    stories = group(docs, [], {})
+    key_map: dict[object, set[str]] = defaultdict(set)
+    for d, g in gold.items():
+        key_map[g].add(d)
+    key = list(key_map.values())
+    resp = [set(s.doc_ids) for s in stories]
+    p, r, f = b_cubed(key, resp)
+    print(f"{len(docs)} documents, {len(key)} gold events, {len(resp)} stories")
+    print(f"B3 P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,386 @@
+"""Reconcile the figures and categories that several reports give for one event.
+
+UCDP-style: every claim is kept with its document, quote and attribution; one ``best``
+value with ``low`` and ``high``; a status ``agreed`` / ``conflict`` / ``single``; and the
+name of the written rule (docs/reconcile.md) that picked ``best``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from wiredesk.models import (
+    CategoryClaim,
+    CategoryOut,
+    Claim,
+    Document,
+    EventMention,
+    FigureClaim,
+    FigureOut,
+    FigureStatus,
+)
+
+# Figures that count people hurt: they grow as reports come in, so a rise can be a revision.
+TOLL_KINDS = frozenset({"fatalities", "injured"})
+
+# Near-identical sentences in two outlets are one agency text republished.
+WIRE_SIMILARITY = 90.0
+
+_OFFICIAL = re.compile(
+    r"\b(ministry|ministers?|pentagon|military|army|police|government|officials?|"
+    r"spokes(?:man|woman|person)|statement|general|secretary|department|command|"
+    r"authorit(?:y|ies)|forces|coalition|governor|president|prime minister)\b",
+    re.IGNORECASE,
+)
+_REVISION = re.compile(
+    r"\b(rose|risen|rising|climbed|increased|jumped|updated|revised|now stands|"
+    r"later died|died later|succumbed|died of (?:their|his|her) wounds|toll)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "dozen": 12, "hundred": 100,
+}
+_APPROX = re.compile(
+    r"\b(about|around|approximately|roughly|some|an estimated|nearly|almost)\s+"
+    r"([0-9][0-9,]*|[a-z]+)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Range:
+    lo: float
+    hi: float | None  # None: open upwards ("at least 18")
+
+    def meets(self, other: _Range) -> bool:
+        top = min(
+            self.hi if self.hi is not None else float("inf"),
+            other.hi if other.hi is not None else float("inf"),
+        )
+        return max(self.lo, other.lo) <= top
+
+
+def _claim_range(c: FigureClaim) -> _Range:
+    """The set of true counts a claim allows."""
+    if c.low is not None or c.high is not None:
+        lo = c.low if c.low is not None else c.value
+        return _Range(float(lo), float(c.high) if c.high is not None else None)
+    for m in _APPROX.finditer(c.quote):
+        word = m.group(2).lower().replace(",", "")
+        num = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+        if num != c.value:
+            continue
+        slack = max(1.0, round(0.05 * c.value))
+        if m.group(1).lower() in ("nearly", "almost"):
+            return _Range(c.value - slack, float(c.value))
+        return _Range(c.value - slack, c.value + slack)
+    return _Range(float(c.value), float(c.value))
+
+
+def _specificity(c: FigureClaim) -> int:
+    """2 exact, 1 closed range, 0 open range."""
+    if c.low is None and c.high is None:
+        return 2
+    return 1 if c.high is not None else 0
+
+
+def _is_official(c: FigureClaim) -> bool:
+    return bool(c.attributed_to and _OFFICIAL.search(c.attributed_to)) or bool(
+        _OFFICIAL.search(c.quote)
+    )
+
+
+def _published(documents: dict[str, Document], doc_id: str) -> dt.date:
+    doc = documents.get(doc_id)
+    return doc.published if doc is not None and doc.published is not None else dt.date.min
+
+
+def source_groups(claims: Sequence[FigureClaim]) -> list[int]:
+    """Source number per claim: one document's claims with one attribution are one source,
+    and wire copies (near-identical sentences in several documents) are one source."""
+    parent = list(range(len(claims)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def attr(c: FigureClaim) -> str:
+        return (c.attributed_to or "").strip().lower()
+
+    for i in range(len(claims)):
+        for j in range(i + 1, len(claims)):
+            a, b = claims[i], claims[j]
+            same = (a.doc_id == b.doc_id and attr(a) == attr(b)) or (
+                a.doc_id != b.doc_id and fuzz.ratio(a.quote, b.quote) >= WIRE_SIMILARITY
+            )
+            if same:
+                parent[find(i)] = find(j)
+    roots: dict[int, int] = {}
+    return [roots.setdefault(find(i), len(roots)) for i in range(len(claims))]
+
+
+def _dedupe(claims: list[FigureClaim]) -> list[FigureClaim]:
+    seen: set[tuple[str, int, int, int]] = set()
+    out = []
+    for c in claims:
+        key = (c.doc_id, c.start, c.end, c.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def reconcile_figure(
+    kind: str, claims: Sequence[FigureClaim], documents: dict[str, Document]
+) -> FigureOut:
+    """Reconcile the claims of one figure kind for one event (rules in docs/reconcile.md)."""
+    cl = sorted(
+        _dedupe(list(claims)),
+        key=lambda c: (_published(documents, c.doc_id), c.doc_id, c.start),
+    )
+    ranges = [_claim_range(c) for c in cl]
+    groups = source_groups(cl)
+    n_sources = len(set(groups))
+    clashes = [
+        (i, j) for i in range(len(cl)) for j in range(i + 1, len(cl))
+        if not ranges[i].meets(ranges[j])
+    ]
+    lo = min(c.low if c.low is not None else c.value for c in cl)
+    finite = [r.hi for r in ranges if r.hi is not None]
+    top = max(finite) if finite else None
+    open_top = any(r.hi is None and (top is None or r.lo >= top) for r in ranges)
+    high = None if open_top or top is None else int(top)
+    out_claims = [
+        Claim(value=c.value, low=c.low, high=c.high, doc_id=c.doc_id, quote=c.quote,
+              attributed_to=c.attributed_to)
+        for c in cl
+    ]
+    status: FigureStatus
+    if not clashes:
+        status = "single" if n_sources == 1 else "agreed"
+        best, rule = _agreed_best(cl, ranges, groups)
+    elif kind in TOLL_KINDS and _is_revision(cl, clashes, documents):
+        status = "single" if n_sources == 1 else "agreed"
+        best, rule = cl[-1].value, "revision:latest-toll"
+    else:
+        status = "conflict"
+        if kind == "fatalities":
+            best, rule = _conservative_best(cl, documents)
+        else:
+            best, rule = _latest_official_best(cl, groups, documents)
+    return FigureOut(
+        value=best, low=int(lo), high=high, status=status, claims=out_claims, rule=rule
+    )
+
+
+def _agreed_best(
+    cl: Sequence[FigureClaim], ranges: Sequence[_Range], groups: Sequence[int]
+) -> tuple[int, str]:
+    lo = max(r.lo for r in ranges)
+    his = [r.hi for r in ranges if r.hi is not None]
+    hi = min(his) if his else None
+    # The exact figure every claim allows, backed by the most independent sources.
+    support: dict[int, set[int]] = defaultdict(set)
+    for c, g in zip(cl, groups, strict=True):
+        if _specificity(c) == 2 and lo <= c.value and (hi is None or c.value <= hi):
+            support[c.value].add(g)
+    if support:
+        value = max(support, key=lambda v: (len(support[v]), -v))
+        return value, "single" if len(set(groups)) == 1 else "agreed:exact-figure"
+    return int(lo), "single" if len(set(groups)) == 1 else "agreed:lowest-common-bound"
+
+
+def _is_revision(
+    cl: Sequence[FigureClaim], clashes: Sequence[tuple[int, int]],
+    documents: dict[str, Document],
+) -> bool:
+    """A rising toll: every clash is an earlier lower figure against a later higher one
+    whose sentence says the toll was updated."""
+    for i, j in clashes:
+        a, b = cl[i], cl[j]  # sorted by publication
+        if not (_published(documents, a.doc_id) < _published(documents, b.doc_id)):
+            return False
+        if not (a.value < b.value and _REVISION.search(b.quote)):
+            return False
+    return True
+
+
+def _superseded(
+    c: FigureClaim, cl: Sequence[FigureClaim], documents: dict[str, Document]
+) -> bool:
+    pc = _published(documents, c.doc_id)
+    return any(
+        _published(documents, d.doc_id) > pc
+        and _is_official(d)
+        and _specificity(d) >= _specificity(c)
+        for d in cl
+    )
+
+
+def _conservative_best(
+    cl: Sequence[FigureClaim], documents: dict[str, Document]
+) -> tuple[int, str]:
+    live = [c for c in cl if not _superseded(c, cl, documents)]
+    if len(live) < len(cl):
+        return min(c.value for c in live), "fatalities:superseded-then-most-conservative"
+    return min(c.value for c in cl), "fatalities:most-conservative"
+
+
+def _latest_official_best(
+    cl: Sequence[FigureClaim], groups: Sequence[int], documents: dict[str, Document]
+) -> tuple[int, str]:
+    support: Counter[int] = Counter()
+    for v, vs in _values_by_source(cl, groups).items():
+        support[v] = len(vs)
+    best = max(
+        cl,
+        key=lambda c: (
+            _is_official(c), _published(documents, c.doc_id), _specificity(c),
+            support[c.value], -c.value,
+        ),
+    )
+    return best.value, "latest-official-specific"
+
+
+def _values_by_source(cl: Sequence[FigureClaim], groups: Sequence[int]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = defaultdict(set)
+    for c, g in zip(cl, groups, strict=True):
+        out[c.value].add(g)
+    return out
+
+
+def reconcile(
+    mentions: list[EventMention], documents: dict[str, Document]
+) -> dict[str, FigureOut]:
+    """Every figure kind the mentions of one event state, reconciled.
+
+    Claims marked ``aggregate`` (totals over several events) are left out, and so are
+    claims from mentions that deny or only threaten the event.
+    """
+    by_kind: dict[str, list[FigureClaim]] = defaultdict(list)
+    for m in mentions:
+        if m.modality in ("denied", "hypothetical", "threat"):
+            continue
+        for f in m.figures:
+            if not f.aggregate:
+                by_kind[f.kind].append(f)
+    return {k: reconcile_figure(k, v, documents) for k, v in sorted(by_kind.items())}
+
+
+# --- categories -----------------------------------------------------------------------
+
+
+# Modifiers of one weapon that exclude each other: a missile is cruise or ballistic.
+_EXCLUSIVE = [
+    frozenset({"cruise", "ballistic"}),
+    frozenset({"short-range", "medium-range", "intermediate-range", "long-range",
+               "intercontinental"}),
+    frozenset({"surface-to-air", "surface-to-surface", "air-to-surface", "anti-ship"}),
+    frozenset({"fixed-wing", "helicopter"}),
+]
+
+# What a strike hit, by class; attributed reports naming disjoint classes disagree.
+_TARGET_CLASSES = [
+    ("weapons storage", re.compile(
+        r"\b(weapons?|arms|ammunition|munitions?)\s+(depots?|facilit(?:y|ies)|storage|"
+        r"stores|caches?|warehouses?)|storage facilit(?:y|ies)|\bdepots?\b", re.I)),
+    ("headquarters", re.compile(r"\bheadquarters\b", re.I)),
+    ("military and police posts", re.compile(
+        r"\b(army|police|military|security forces?)\b[^.]{0,40}\b(posts?|bases?|positions?|"
+        r"barracks|checkpoints?)\b|\bbases? of\b|\bcommandos?\b|\bcheckpoints?\b", re.I)),
+    ("training camps", re.compile(r"\b(training )?camps?\b", re.I)),
+    ("residential buildings", re.compile(r"\b(homes?|houses?|residential|apartments?)\b",
+                                         re.I)),
+]
+_HIT_VERB = re.compile(r"\b(target\w*|hit|hits|struck|strikes?|bomb\w*|destroy\w*|sites?)\b",
+                       re.I)
+
+
+def _weapon_key(name: str) -> tuple[str, frozenset[str]]:
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", name)]
+    if not words:
+        return "", frozenset()
+    head = words[-1][:-1] if words[-1].endswith("s") and len(words[-1]) > 3 else words[-1]
+    return head, frozenset(words[:-1])
+
+
+def weapons_clash(a: str, b: str) -> bool:
+    """True when two weapon names cannot describe the same weapons (cruise vs ballistic
+    missiles); different weapons of different kinds can both have been used."""
+    ha, ma = _weapon_key(a)
+    hb, mb = _weapon_key(b)
+    if ha != hb:
+        return False
+    return any((ma & grp) and (mb & grp) and not (ma & mb & grp) for grp in _EXCLUSIVE)
+
+
+def _targets(quote: str) -> list[str]:
+    if not _HIT_VERB.search(quote):
+        return []
+    return [name for name, rx in _TARGET_CLASSES if rx.search(quote)]
+
+
+def _reconcile_category(
+    claims: list[CategoryClaim], clash: dict[tuple[str, str], bool]
+) -> CategoryOut:
+    values = list(dict.fromkeys(c.value for c in claims))
+    sources: dict[str, set[str]] = defaultdict(set)
+    for c in claims:
+        sources[c.value].add(c.doc_id)
+    conflicts = [(a, b) for (a, b), bad in clash.items() if bad]
+    docs = {c.doc_id for c in claims}
+    status: FigureStatus = "conflict" if conflicts else ("single" if len(docs) == 1 else "agreed")
+    best = max(values, key=lambda v: (len(sources[v]), -values.index(v))) if values else None
+    rule = "most-sources" if conflicts else ("single" if status == "single" else "agreed")
+    return CategoryOut(value=best, values=values, status=status, claims=claims, rule=rule,
+                       conflicts=conflicts)
+
+
+def reconcile_categories(mentions: list[EventMention]) -> dict[str, CategoryOut]:
+    """Categorical facts of one event across its mentions: ``weapon`` (conflict when the
+    same weapon is named with exclusive kinds, e.g. cruise vs ballistic missiles) and
+    ``target_hit`` (conflict when differently attributed reports name disjoint kinds of
+    target, e.g. weapons depots vs army and police posts)."""
+    out: dict[str, CategoryOut] = {}
+    weapon_claims: list[CategoryClaim] = []
+    for m in mentions:
+        for w in m.weapons:
+            weapon_claims.append(CategoryClaim(value=w.name, doc_id=m.doc_id, quote=m.quote,
+                                               attributed_to=m.attributed_to))
+    if weapon_claims:
+        vals = list(dict.fromkeys(c.value for c in weapon_claims))
+        clash = {(a, b): weapons_clash(a, b) for i, a in enumerate(vals) for b in vals[i + 1:]}
+        out["weapon"] = _reconcile_category(weapon_claims, clash)
+    target_claims: list[CategoryClaim] = []
+    by_source: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.modality in ("denied", "hypothetical", "threat"):
+            continue
+        for t in _targets(m.quote):
+            target_claims.append(CategoryClaim(value=t, doc_id=m.doc_id, quote=m.quote,
+                                               attributed_to=m.attributed_to))
+            by_source[(m.attributed_to or m.doc_id).lower()].add(t)
+    if target_claims:
+        vals = list(dict.fromkeys(c.value for c in target_claims))
+        srcs = list(by_source.values())
+
+        def disagree(a: str, b: str) -> bool:
+            # Conflict: one source names only a, another only b.
+            return any(a in s and b not in s for s in srcs) and any(
+                b in s and a not in s for s in srcs
+            )
+
+        clash = {(a, b): disagree(a, b) for i, a in enumerate(vals) for b in vals[i + 1:]}
+        out["target_hit"] = _reconcile_category(target_claims, clash)
+    return out

@@ -1,0 +1,127 @@
+"""Stories: each document belongs to exactly one story, the story of its main event.
+
+A document's main event is the event it tells most and earliest (background mentions
+count little). Documents with the same main event share a story; documents whose events
+could not be told apart, or that carry no event, join by text similarity (average-link on
+TF-IDF cosine, names weighted up, dates close).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from wiredesk.merge import TfIdf, agglomerate
+from wiredesk.models import Document, Event, EventMention, Story
+
+STORY_THRESHOLD = 0.08
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
+def main_event(
+    doc: Document, events: Sequence[Event], mentions_by_event: dict[str, list[EventMention]]
+) -> str | None:
+    """Id of the event the document tells most, and earliest; None if it tells none."""
+    best, score = None, 0.0
+    n = max(len(doc.text), 1)
+    for ev in events:
+        s = 0.0
+        for m in mentions_by_event.get(ev.id, []):
+            if m.doc_id != doc.id:
+                continue
+            w = 0.2 if m.background else 1.0
+            s += w * (1.0 + max(0.0, 1.0 - 3.0 * m.start / n))  # the lead counts more
+        if s > score:
+            best, score = ev.id, s
+    return best
+
+
+def _profile(doc: Document) -> str:
+    # Title twice: it names the story; names (capitalized runs) once more.
+    title = doc.title or ""
+    names = " ".join(_NAME.findall(doc.text))
+    return f"{title} {title} {doc.text} {names}"
+
+
+def text_similarities(documents: Sequence[Document]) -> dict[tuple[int, int], float]:
+    """Pairwise TF-IDF cosine of documents sharing a rare term, damped by date distance."""
+    tf = TfIdf([_profile(d) for d in documents])
+    max_df = max(30, int(3 * math.sqrt(len(documents))))
+    out = {}
+    for i, j in tf.candidate_pairs(max_df, top=40):
+        s = tf.cos(i, j)
+        a, b = documents[i].published, documents[j].published
+        if a is not None and b is not None:
+            gap = abs((a - b).days)
+            s *= 1.0 if gap <= 7 else max(0.3, 1.0 - (gap - 7) / 60)
+        out[(i, j)] = s
+    return out
+
+
+def group(
+    documents: list[Document],
+    events: list[Event],
+    mentions_by_event: dict[str, list[EventMention]],
+) -> list[Story]:
+    """Every document in exactly one story; stories titled from their main event."""
+    if not documents:
+        return []
+    mains = [main_event(d, events, mentions_by_event) for d in documents]
+    scores = text_similarities(documents)
+    # Same main event: one story, whatever the wording.
+    by_event: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(mains):
+        if e is not None:
+            by_event[e].append(i)
+    for ids in by_event.values():
+        for x in ids:
+            for y in ids:
+                if x < y:
+                    scores[(x, y)] = scores.get((x, y), 0.0) + 10.0
+
+    def can_merge(xs: list[int], ys: list[int]) -> bool:
+        ex = {mains[i] for i in xs} - {None}
+        ey = {mains[i] for i in ys} - {None}
+        return not (ex and ey and ex != ey)
+
+    clusters = agglomerate(len(documents), scores, STORY_THRESHOLD, can_merge)
+    ev_by_id = {e.id: e for e in events}
+    stories = []
+    for members in clusters:
+        docs = [documents[i] for i in members]
+        main_ids = [e for e in (mains[i] for i in members) if e is not None]
+        main = ev_by_id.get(main_ids[0]) if main_ids else None
+        doc_ids = [d.id for d in docs]
+        event_ids = sorted(
+            {e.id for e in events for m in mentions_by_event.get(e.id, []) if m.doc_id in doc_ids}
+        )
+        if main is not None:
+            if main.id in event_ids:
+                event_ids.remove(main.id)
+            event_ids.insert(0, main.id)
+        key = main.id if main is not None else min(doc_ids)
+        stories.append(
+            Story(
+                id="st_" + hashlib.sha1(key.encode()).hexdigest()[:12],
+                title=_title(main, docs),
+                doc_ids=doc_ids,
+                event_ids=event_ids,
+            )
+        )
+    stories.sort(key=lambda s: documents.index(next(d for d in documents if d.id == s.doc_ids[0])))
+    return stories
+
+
+def _title(main: Event | None, docs: Sequence[Document]) -> str:
+    if main is not None:
+        title = main.sub_event_type or main.event_type or "Event"
+        if main.location is not None:
+            title += f" in {main.location.name}"
+        if main.date is not None:
+            title += f", {main.date.start.isoformat()}"
+        return title
+    titled = [d.title for d in docs if d.title]
+    return titled[0] if titled else (docs[0].text.strip().split("\n", 1)[0][:120] or docs[0].id)

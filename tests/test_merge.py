@@ -1,0 +1,310 @@
+"""Merging mentions into events, on hand-built mentions whose quotes are read from the seeds.
+
+The mentions imitate what the extractor gives (type, date interval, place, actors,
+figures): each quote is located in the seed file at test time by a short key and taken
+with its offsets, so no seed text lives in the repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from wiredesk.merge import agglomerate, build_events, cluster, stem
+from wiredesk.models import (
+    ActorRef,
+    Document,
+    EventMention,
+    FigureClaim,
+    Interval,
+    Place,
+    Weapon,
+)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = SHARED / "seeds"
+
+DOCS = {  # seed file prefix -> publication date (read from each article's text)
+    "000": dt.date(2020, 3, 11),
+    "001": dt.date(2020, 3, 14),
+    "002": dt.date(2020, 3, 13),
+    "003": dt.date(2020, 3, 13),
+    "004": dt.date(2020, 3, 29),
+}
+
+SHELL = ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+AIR = ("Explosions/Remote violence", "Air/drone strike")
+RIOT = ("Riots", "Violent demonstration")
+
+TAJI = Place(name="Camp Taji", lat=33.53, lon=44.24, country_code="IQ", country="Iraq",
+             admin1="Baghdad", precision=1)
+KIRKUK = Place(name="Kirkuk", lat=35.47, lon=44.39, country_code="IQ", country="Iraq",
+               admin1="Kirkuk", precision=1)
+IRAQ = Place(name="Iraq", lat=33.0, lon=44.0, country_code="IQ", country="Iraq", precision=3)
+BAGHDAD = Place(name="Baghdad", lat=33.31, lon=44.37, country_code="IQ", country="Iraq",
+                admin1="Baghdad", precision=1)
+ABU_KAMAL = Place(name="Abu Kamal", lat=34.45, lon=40.92, country_code="SY", country="Syria",
+                  precision=1)
+
+US = ActorRef(entity_id="us", name="United States", role="perpetrator")
+US_VICTIM = ActorRef(entity_id="us", name="United States", role="victim")
+KH = ActorRef(entity_id="kataib_hezbollah", name="Kataib Hezbollah", role="perpetrator")
+KH_TARGET = ActorRef(entity_id="kataib_hezbollah", name="Kataib Hezbollah", role="target")
+IRAN = ActorRef(entity_id="iran", name="Iran", role="perpetrator")
+SOLEIMANI = ActorRef(entity_id="soleimani", name="Qassem Soleimani", role="victim")
+
+
+def day(y: int, m: int, d: int) -> Interval:
+    return Interval(start=dt.date(y, m, d), end=dt.date(y, m, d), precision="day")
+
+
+def month(y: int, m: int, first: int = 1, last: int | None = None) -> Interval:
+    end = last or (dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return Interval(start=dt.date(y, m, first), end=dt.date(y, m, end), precision="month")
+
+
+@cache
+def seed_docs() -> dict[str, Document]:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    out = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        prefix = path.name[:3]
+        out[prefix] = Document(id=path.stem, path=str(path), text=path.read_text("utf-8"),
+                               published=DOCS[prefix], published_basis="text")
+    return out
+
+
+_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bDec)(?<!\bJan)(?<!\bMar)(?<!\bGen)(?<!\bCpl)(?<!\bMr)(?<!\bSt)"
+    r"[.!?][\u201d\"]?(?=\s+[A-Z\u201c\"]|\s*$)|\n"
+)
+
+
+def sentence(prefix: str, key: str, extend: int = 0) -> tuple[str, int, int]:
+    """The sentence of seed ``prefix`` that contains ``key`` (plus ``extend`` more)."""
+    text = seed_docs()[prefix].text
+    k = text.find(key)
+    assert k >= 0, f"{key!r} not in seed {prefix}"
+    ends = [m.end() for m in _END.finditer(text)] + [len(text)]
+    start = max([0] + [e for e in ends if e <= k])
+    later = [e for e in ends if e > k]
+    end = later[min(extend, len(later) - 1)]
+    while text[start].isspace():
+        start += 1
+    end = len(text[:end].rstrip())
+    return text[start:end], start, end
+
+
+_counter = iter(range(10**6))
+
+
+def mention(prefix: str, key: str, trigger: str, kind: tuple[str, str],
+            date: Interval | None, place: Place | None, actors: list[ActorRef] | None = None,
+            figures: list[tuple[str, int, int | None, int | None, str | None]] | None = None,
+            weapons: list[str] | None = None, background: bool = False,
+            attributed_to: str | None = None, extend: int = 0) -> EventMention:
+    """An extractor-like mention for the seed sentence containing ``key``."""
+    quote, start, end = sentence(prefix, key, extend)
+    doc_id = seed_docs()[prefix].id
+    assert trigger in quote
+    figs = [FigureClaim(kind=k, value=v, low=lo, high=hi, quote=quote, doc_id=doc_id,
+                        start=start, end=end, attributed_to=attr)
+            for k, v, lo, hi, attr in (figures or [])]
+    return EventMention(
+        id=f"m{next(_counter)}", doc_id=doc_id, start=start, end=end, quote=quote,
+        trigger=trigger, event_type=kind[0], sub_event_type=kind[1], date=date, place=place,
+        actors=actors or [], figures=figs,
+        weapons=[Weapon(name=w, raw=w) for w in (weapons or [])],
+        background=background, attributed_to=attributed_to, confidence=0.6,
+    )
+
+
+@cache
+def seed_mentions() -> dict[str, list[EventMention]]:
+    """Gold grouping of hand-built seed mentions: event name -> its mentions."""
+    mar11, mar13, mar14 = day(2020, 3, 11), day(2020, 3, 13), day(2020, 3, 14)
+    dec, jan = month(2019, 12), month(2020, 1)
+    return {
+        "taji_11_march": [
+            mention("000", "A discharge of", "fired", SHELL, mar11, TAJI, [US_VICTIM],
+                    [("munitions_fired", 30, None, None, None),
+                     ("fatalities", 3, None, None, "a United States official")]),
+            mention("000", "12 coalition soldiers", "injured", SHELL, mar11, TAJI, [],
+                    [("injured", 12, None, None, "a US military officer")]),
+            mention("000", "107-mm Katyusha rockets were fired", "fired", SHELL, mar11, TAJI,
+                    [], [("munitions_fired", 30, None, None, "US military official"),
+                         ("munitions_landed", 18, None, None, "US military official")],
+                    ["107-mm Katyusha rocket"], extend=1),
+            mention("001", "The previous rocket attack on Camp Taji", "attack", SHELL, mar11,
+                    TAJI, [], background=True),
+            mention("002", "had carried out the attack Wednesday", "attack", SHELL, mar11,
+                    TAJI, [KH]),
+            mention("002", "rockets were fired at Taji", "fired", SHELL, mar11, TAJI, [],
+                    [("munitions_fired", 30, None, None, "Milley")]),
+            mention("002", "rockets landed on the base", "landed", SHELL, mar11, TAJI, [],
+                    [("munitions_landed", 12, 12, 18, "Milley"),
+                     ("injured", 14, None, None, "Milley")]),
+            mention("003", "36-tube rocket launcher", "fired", SHELL, mar11, TAJI, [],
+                    [("munitions_fired", 33, None, None, None)], extend=1),
+            mention("003", "Katyusha rockets hit the base", "hit", SHELL, mar11, TAJI,
+                    [US_VICTIM], [("munitions_landed", 18, 18, None, "military officials"),
+                                  ("fatalities", 3, None, None, "military officials"),
+                                  ("injured", 14, None, None, "the Pentagon")],
+                    ["107-mm Katyusha rocket"], extend=1),
+            mention("004", "which involved 57 rockets", "assault", SHELL, None, TAJI, [],
+                    [("munitions_fired", 57, None, None, "another official")]),
+            mention("004", "The fatal rocket attacks earlier this month", "attacks", SHELL,
+                    month(2020, 3, 1, 29), TAJI, [KH]),
+        ],
+        "taji_14_march": [
+            mention("001", "A barrage of rockets", "hit", SHELL, mar14, TAJI, [US_VICTIM]),
+            mention("001", "At least two Iraqi soldiers", "attack", SHELL, mar14, TAJI, [],
+                    [("injured", 2, 2, None, "Iraqi officials")]),
+            mention("001", "more than a dozen rockets had fallen", "fallen", SHELL, mar14,
+                    TAJI, [], [("munitions_landed", 13, 13, None, "Officials")]),
+        ],
+        "abu_kamal_11_march": [
+            mention("000", "responded with airstrikes", "airstrikes", AIR, mar11, ABU_KAMAL,
+                    [US]),
+        ],
+        "us_strikes_13_march": [
+            mention("002", "The United States launched airstrikes in Iraq early Friday",
+                    "airstrikes", AIR, mar13, IRAQ, [US]),
+            mention("002", "The targets included storage facilities", "targets", AIR, mar13,
+                    IRAQ, [US, KH_TARGET], attributed_to="the Pentagon", extend=0),
+            mention("003", "U.S. warplanes struck", "struck", AIR, mar13, IRAQ, [US]),
+            mention("003", "The strikes targeted five storage facilities", "strikes", AIR,
+                    mar13, IRAQ, [US, KH_TARGET], attributed_to="Pentagon"),
+            mention("003", "The American strikes hit sites", "strikes", AIR, mar13, IRAQ, [US],
+                    attributed_to="the Iraqi government's security media cell", extend=1),
+            mention("001", "This sparked US airstrikes", "airstrikes", AIR, mar13, IRAQ,
+                    [US, KH_TARGET]),
+            mention("001", "the Iraqi military said the air strikes", "air strikes", AIR,
+                    mar13, IRAQ, [US], [("fatalities", 6, None, None, "the Iraqi military")],
+                    attributed_to="the Iraqi military"),
+            mention("004", "carried out bombing raids outside Baghdad", "bombing raids", AIR,
+                    month(2020, 3, 1, 29), IRAQ, [US]),
+        ],
+        "kirkuk_27_december": [
+            mention("000", "A similar Katyusha rocket attack in December", "attack", SHELL,
+                    dec, None, [US_VICTIM], [("fatalities", 1, None, None, None)]),
+            mention("002", "On Dec. 27", "attack", SHELL, day(2019, 12, 27), KIRKUK,
+                    [US_VICTIM], [("fatalities", 1, None, None, None)]),
+            mention("003", "fatal attack in Kirkuk", "attack", SHELL, dec, KIRKUK,
+                    [KH, US_VICTIM], [("fatalities", 1, None, None, None)]),
+        ],
+        "us_strikes_29_december": [
+            mention("000", "the Americans responded by bombing", "bombing", AIR, dec, IRAQ,
+                    [US, KH_TARGET]),
+            mention("002", "Two days later", "airstrikes", AIR, day(2019, 12, 29), IRAQ,
+                    [US, KH_TARGET]),
+            mention("003", "U.S. retaliatory strikes after the rocket attack in Kirkuk",
+                    "strikes", AIR, dec, IRAQ, [US]),
+        ],
+        "embassy_31_december": [
+            mention("002", "storming entrances", "storming", RIOT, day(2019, 12, 31), BAGHDAD,
+                    [KH]),
+        ],
+        "drone_strike_3_january": [
+            mention("002", "On Jan. 3", "drone strike", AIR, day(2020, 1, 3), BAGHDAD,
+                    [US, SOLEIMANI], [("fatalities", 1, None, None, "U.S. officials")]),
+            mention("001", "An American drone struck Baghdad", "struck", AIR, jan, BAGHDAD,
+                    [US, SOLEIMANI]),
+            mention("003", "leading to a drone strike", "drone strike", AIR, jan, BAGHDAD,
+                    [US, SOLEIMANI]),
+            mention("004", "a U.S. drone strike in Baghdad", "drone strike", AIR,
+                    month(2020, 1, 1, 10), BAGHDAD, [US, SOLEIMANI]),
+        ],
+        "iran_missiles_8_january": [
+            mention("000", "16 cruise missiles", "launched", SHELL, jan, IRAQ, [IRAN],
+                    [("munitions_fired", 16, None, None, None)], ["cruise missile"]),
+            mention("001", "Iran responded with a ballistic missile attack", "attack", SHELL,
+                    jan, IRAQ, [IRAN], weapons=["ballistic missile"]),
+            mention("002", "On Jan. 8", "launched", SHELL, day(2020, 1, 8), IRAQ, [IRAN],
+                    weapons=["ballistic missile"]),
+            mention("003", "Iran struck back", "launching", SHELL, jan, IRAQ, [IRAN],
+                    [("munitions_fired", 13, 13, None, None)], ["ballistic missile"]),
+        ],
+    }
+
+
+def all_seed_mentions() -> list[EventMention]:
+    return [m for ms in seed_mentions().values() for m in ms]
+
+
+def documents() -> dict[str, Document]:
+    return {d.id: d for d in seed_docs().values()}
+
+
+def _gold_of() -> dict[str, str]:
+    return {m.id: name for name, ms in seed_mentions().items() for m in ms}
+
+
+def test_stem_joins_inflections() -> None:
+    assert stem("killed") == stem("killing") == stem("kills") == "kill"
+    assert stem("shooting") == stem("shot") == "shoot"
+    assert stem("hitting") == "hit"
+
+
+def test_agglomerate_respects_threshold_and_constraint() -> None:
+    scores = {(0, 1): 2.0, (1, 2): 1.5, (0, 2): 1.0, (2, 3): -1.0}
+    assert sorted(map(sorted, agglomerate(4, scores, 0.0))) == [[0, 1, 2], [3]]
+    # A cannot-link between 0 and 2 keeps them apart.
+    groups = agglomerate(4, scores, 0.0, lambda a, b: not ({0, 2} <= set(a) | set(b)))
+    assert sorted(map(sorted, groups)) == [[0, 1], [2], [3]]
+
+
+def test_seed_clusters_match_the_real_events() -> None:
+    gold = _gold_of()
+    clusters = cluster(all_seed_mentions(), documents())
+    by_event: dict[str, set[int]] = {}
+    for k, c in enumerate(clusters):
+        names = {gold[m.id] for m in c}
+        assert len(names) == 1, f"cluster mixes events: {names}"
+        by_event.setdefault(names.pop(), set()).add(k)
+    split = {name: ks for name, ks in by_event.items() if len(ks) > 1}
+    assert not split, f"events split over several clusters: {split}"
+
+
+def test_taji_11_march_is_one_event_from_all_five_documents() -> None:
+    events = build_events(all_seed_mentions(), documents())
+    gold = _gold_of()
+    taji = [e for e, ms in events if {gold[m.id] for m in ms} == {"taji_11_march"}]
+    assert len(taji) == 1
+    ev = taji[0]
+    assert {m.doc_id for m in ev.mentions} == {d.id for d in seed_docs().values()}
+    assert ev.date is not None and ev.date.start == ev.date.end == dt.date(2020, 3, 11)
+    assert ev.location is not None and ev.location.name == "Camp Taji"
+    assert ev.sub_event_type == "Shelling/artillery/missile attack"
+    # Every mention quote is the exact text at its offsets.
+    docs = documents()
+    for m in ev.mentions:
+        assert docs[m.doc_id].text[m.start:m.end] == m.quote
+
+
+def test_taji_14_march_is_a_separate_event() -> None:
+    events = build_events(all_seed_mentions(), documents())
+    dates = sorted(e.date.start for e, _ in events if e.location and e.location.name ==
+                   "Camp Taji" and e.date and e.date.start == e.date.end)
+    assert dates == [dt.date(2020, 3, 11), dt.date(2020, 3, 14)]
+
+
+def test_event_ids_are_stable_when_a_later_report_arrives() -> None:
+    docs = documents()
+    early = [m for m in all_seed_mentions() if m.doc_id != seed_docs()["004"].id]
+    ids_before = {e.id for e, _ in build_events(early, docs)}
+    ids_after = {e.id for e, _ in build_events(all_seed_mentions(), docs)}
+    assert ids_before <= ids_after
+
+
+def test_summary_only_uses_structured_fields() -> None:
+    events = build_events(all_seed_mentions(), documents())
+    for ev, _ in events:
+        assert ev.sub_event_type in ev.summary
+        for kind, fig in ev.figures.items():
+            assert f"{kind.replace('_', ' ')} {fig.value}" in ev.summary

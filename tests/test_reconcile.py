@@ -1,0 +1,89 @@
+"""Figure and category reconciliation on the seed events (mentions built in test_merge)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from test_merge import all_seed_mentions, documents, seed_mentions
+
+from wiredesk.merge import build_events
+from wiredesk.models import Document, FigureClaim
+from wiredesk.reconcile import reconcile_categories, reconcile_figure, weapons_clash
+
+
+def _taji() -> dict:
+    gold = {m.id: n for n, ms in seed_mentions().items() for m in ms}
+    for ev, ms in build_events(all_seed_mentions(), documents()):
+        if {gold[m.id] for m in ms} == {"taji_11_march"}:
+            return ev.figures
+    raise AssertionError("no Taji event")
+
+
+def test_taji_munitions_fired_conflict_with_every_claim() -> None:
+    fired = _taji()["munitions_fired"]
+    assert fired.status == "conflict"
+    assert {c.value for c in fired.claims} == {30, 33, 57}
+    assert all(c.quote for c in fired.claims)
+    assert fired.low == 30 and fired.high == 57
+    assert fired.rule
+
+
+def test_taji_injured_conflict_and_fatalities_agreed() -> None:
+    figs = _taji()
+    assert figs["injured"].status == "conflict"
+    assert {c.value for c in figs["injured"].claims} == {12, 14}
+    assert figs["fatalities"].status == "agreed" and figs["fatalities"].value == 3
+
+
+def test_open_and_closed_ranges_are_not_conflicts() -> None:
+    # "at least 18 hit", "12 to 18 landed" and "18 landed" can all be true.
+    landed = _taji()["munitions_landed"]
+    assert landed.status == "agreed"
+    assert landed.value == 18
+
+
+def _claim(value: int, doc: str, quote: str, low: int | None = None,
+           high: int | None = None) -> FigureClaim:
+    return FigureClaim(kind="fatalities", value=value, low=low, high=high, quote=quote,
+                       doc_id=doc, start=0, end=len(quote))
+
+
+def test_wire_copies_count_as_one_source() -> None:
+    # The same seed sentence republished by two outlets: one source, so "single".
+    quote = seed_mentions()["taji_11_march"][0].quote
+    fig = reconcile_figure("fatalities", [_claim(3, "a", quote), _claim(3, "b", quote)], {})
+    assert fig.status == "single"
+    assert len(fig.claims) == 2
+
+
+def test_rising_toll_is_a_revision_and_fatalities_take_the_conservative_figure() -> None:
+    quote = seed_mentions()["taji_11_march"][0].quote
+    docs = {
+        "a": Document(id="a", path="a", text="", published=dt.date(2020, 3, 11)),
+        "b": Document(id="b", path="b", text="", published=dt.date(2020, 3, 12)),
+    }
+    later = seed_mentions()["taji_11_march"][-3].quote + " The toll rose overnight."
+    fig = reconcile_figure("fatalities", [_claim(2, "a", quote), _claim(3, "b", later)], docs)
+    assert fig.status == "agreed" and fig.value == 3 and fig.rule == "revision:latest-toll"
+    # Without words of revision the two cannot both be true: conflict, most conservative.
+    fig = reconcile_figure("fatalities", [_claim(2, "b", quote), _claim(5, "a", "x y z")], docs)
+    assert fig.status == "conflict" and fig.value == 2
+
+
+def test_iran_missiles_cruise_against_ballistic_is_a_conflict() -> None:
+    cats = reconcile_categories(seed_mentions()["iran_missiles_8_january"])
+    weapon = cats["weapon"]
+    assert weapon.status == "conflict"
+    assert set(weapon.values) == {"cruise missile", "ballistic missile"}
+    assert all(c.quote for c in weapon.claims)
+    assert weapons_clash("cruise missiles", "ballistic missile")
+    assert not weapons_clash("Katyusha rocket", "107-mm Katyusha rocket")
+    assert not weapons_clash("rocket", "drone")
+
+
+def test_what_the_strikes_hit_is_a_conflict_between_attributed_sources() -> None:
+    cats = reconcile_categories(seed_mentions()["us_strikes_13_march"])
+    hit = cats["target_hit"]
+    assert hit.status == "conflict"
+    assert "weapons storage" in hit.values
+    assert "military and police posts" in hit.values
