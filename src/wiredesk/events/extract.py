@@ -1,0 +1,1319 @@
+"""Event mentions from one parsed document.
+
+For each sentence: find trigger words (verbs and nouns of attack, killing, clashes,
+protest, arrest, deployment, agreement...), drop those that are threats, hypotheticals,
+generic statements, analysis or quotes, group the rest into events by the parse (the
+killing in "rockets were fired ..., killing two" belongs to the firing), give each event
+the region of the sentence its trigger governs, and assign to it the time expressions,
+places, figures, weapons and actors found in that region. A clause naming an earlier act
+("in response to a rocket attack that killed ...") becomes its own background mention.
+Sentences that only add figures to the event just told ("Of these, 18 landed") add them
+to that mention instead of making a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from wiredesk.events.attribution import attribution, modality
+from wiredesk.events.figures import PERSON_NOUNS, find_figures, launcher_fired
+from wiredesk.events.taxonomy import event_type, plover
+from wiredesk.events.weapons import find_weapons
+from wiredesk.models import (
+    ActorRef,
+    Document,
+    Entity,
+    EventMention,
+    FigureClaim,
+    Interval,
+    Place,
+    Timex,
+    Weapon,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from wiredesk.actors import ActorResolver
+
+# --- trigger lexicon -------------------------------------------------------------------
+
+# verbs whose lemma alone makes an event of the category
+_VERB_TRIGGERS: dict[str, str] = {
+    "attack": "attack", "bomb": "attack", "shell": "attack", "bombard": "attack",
+    "ambush": "clash", "assault": "attack", "raid": "attack", "pound": "attack",
+    "kill": "casualty", "wound": "casualty", "injure": "casualty", "die": "casualty",
+    "murder": "casualty", "behead": "casualty", "execute": "casualty", "slay": "casualty",
+    "assassinate": "casualty",
+    "clash": "clash", "fight": "clash", "battle": "clash",
+    "abduct": "abduct", "kidnap": "abduct", "rape": "sexual",
+    "arrest": "arrest", "detain": "arrest", "apprehend": "arrest",
+    "protest": "protest", "demonstrate": "protest", "rally": "protest", "riot": "riot",
+    "loot": "loot", "torch": "loot", "ransack": "loot",
+    "recapture": "territory", "retake": "territory", "overrun": "territory",
+    "liberate": "territory",
+    "deploy": "deploy", "agree": "agreement", "sign": "agreement",
+    "intercept": "disrupt", "defuse": "disrupt",
+    "explode": "explosion", "detonate": "explosion",
+}
+# verbs that are events only with a weapon or attack word in their clause
+_WEAPON_VERBS: dict[str, str] = {
+    "fire": "attack", "launch": "attack", "hit": "attack", "strike": "attack",
+    "target": "attack", "shoot": "attack", "rock": "attack", "storm": "storm",
+    "capture": "territory", "seize": "territory", "land": "attack", "fall": "attack",
+}
+_NOUN_TRIGGERS: dict[str, str] = {
+    "attack": "attack", "strike": "attack", "airstrike": "attack", "raid": "attack",
+    "bombing": "attack", "shelling": "attack", "barrage": "attack",
+    "bombardment": "attack", "explosion": "explosion", "blast": "explosion",
+    "clash": "clash", "fighting": "clash", "battle": "clash", "ambush": "clash",
+    "assault": "attack", "offensive": "clash", "firefight": "clash", "gunfight": "clash",
+    "protest": "protest", "demonstration": "protest", "rally": "protest", "riot": "riot",
+    "siege": "storm", "storming": "storm", "arrest": "arrest", "deployment": "deploy",
+    "agreement": "agreement", "ceasefire": "agreement", "truce": "agreement",
+    "kidnapping": "abduct", "abduction": "abduct", "massacre": "casualty",
+    "shooting": "attack", "killing": "casualty", "assassination": "casualty",
+    "death": "casualty", "injury": "casualty", "slaying": "casualty", "beating": "casualty",
+    "detonation": "explosion",
+    "discharge": "attack", "salvo": "attack", "volley": "attack",
+}
+_NOT_EVENT_NOUN_HEADS = frozenset({"helicopter", "helicopters", "aircraft", "dog", "dogs",
+                                   "plane", "planes", "submarine", "force", "group",
+                                   "capability", "capabilities"})
+# nouns that make "fire", "launch", "hit" ... an attack
+_ATTACK_WORDS = re.compile(
+    r"\b(?:rockets?|missiles?|mortars?|shells?|projectiles?|drones?|bombs?|grenades?|"
+    r"artillery|katyushas?|warplanes?|jets?|aircraft|air ?strikes?|strikes?|airstrikes?|"
+    r"raids?|attacks?|fire|gunfire|bullets?|explosives?|launchers?|gunmen|troops|forces|"
+    r"militants?|militias?|base|bases|positions?|convoy|checkpoint)\b",
+    re.I,
+)
+_ATTACK_NOUNS = re.compile(
+    r"\b(?:air ?strikes?|airstrikes?|strikes?|raids?|attacks?|bullets?|fire|gunfire|"
+    r"shells?|barrage|volley|salvo|explosions?|blasts?)\b",
+    re.I,
+)
+# heads that turn a trigger noun into a reference to another act
+_REFERENCE_PREPS = re.compile(
+    r"\b(?:in (?:direct )?response to|responding to|in retaliation for|retaliat\w* for|"
+    r"to avenge|avenging|in revenge for|revenge for|after|following|since|in the wake of|"
+    r"comparable to|similar to|similarities to|like|blamed \w+(?: \w+){0,3} for|for)\s+"
+    r"(?:\w+\s+){0,6}$",
+    re.I,
+)
+_CAUSE = re.compile(
+    r"\b(?:in (?:direct )?response to|responding to|responded(?: by| with)?|in retaliation "
+    r"(?:for|to)|retaliatory|retaliat\w*|to avenge|avenging|in revenge for|revenge for|"
+    r"sparked|triggered|led to|leading to|in the wake of|struck back|hit back|"
+    r"kicked off|spawned|prompted|provoked|following that (?:rocket )?attack)\b",
+    re.I,
+)
+_GENERIC = re.compile(
+    r"\b(?:generally|usually|often|always|frequently|more frequently|routinely|"
+    r"typically|regularly|for years|continue to|continues to|matter of time|near-daily|"
+    r"every time|since then)\b",
+    re.I,
+)
+# markers that make only the noun after them generic ("a spiral of attacks")
+_GENERIC_BEFORE = re.compile(
+    r"\b(?:series|spiral|cycle|round|wave|string|rise|surge|spate|number|kind|type)\s+of\s+"
+    r"(?:[\w-]+\s+){0,3}$|\bsince last (?:summer|year|spring|fall|winter)\b",
+    re.I,
+)
+_HYPO_MODIFIERS = frozenset({"imminent", "planned", "possible", "potential", "future",
+                             "further", "more", "larger", "new", "another", "prospective",
+                             "likely", "expected", "threatened", "retaliatory-threat"})
+_AIR = re.compile(r"\b(?:air ?strikes?|airstrikes?|air raids?|war ?planes?|fighter jets?|"
+                  r"jets?|aircraft|drones?|helicopters?|gunships?|bombing raids?|aerial)\b",
+                  re.I)
+_CIVILIAN = re.compile(r"\b(?:civilians?|villagers?|residents?|passers-by|worshippers?|"
+                       r"children|women|students?|journalists?|contractors?|interpreters?|"
+                       r"protesters?|pilgrims?|farmers?|shoppers?|passengers?|"
+                       r"bystanders?|families|family)\b", re.I)
+_NATIONALITY = {
+    "us": "US", "u.s.": "US", "american": "US", "america": "US", "united states": "US",
+    "iranian": "Iran", "iran": "Iran", "iraqi": "Iraq", "iraq": "Iraq", "israeli": "Israel",
+    "russian": "Russia", "ukrainian": "Ukraine", "syrian": "Syria", "turkish": "Turkey",
+    "saudi": "Saudi Arabia", "british": "UK", "french": "France",
+}
+_NAT_FORCES = {
+    "US": "US forces", "Iran": "Iranian forces", "Iraq": "Iraqi forces",
+    "Israel": "Israeli forces", "Russia": "Russian forces", "Ukraine": "Ukrainian forces",
+    "Syria": "Syrian forces", "Turkey": "Turkish forces", "Saudi Arabia": "Saudi forces",
+    "UK": "British forces", "France": "French forces",
+}
+_QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_RESPONSIBLE = re.compile(
+    r"\b(?:believed to be (?:responsible|behind)|(?:is|are|was|were) responsible|"
+    r"claimed responsibility|suspected of|blamed for|behind the attack)\b",
+    re.I,
+)
+_DRAWDOWN = re.compile(
+    r"\b(?:ordered|orders|order)\b[^.]{0,40}\b(?:personnel|staff|employees|diplomats|"
+    r"citizens)\b[^.]{0,20}\b(?:to leave|to depart|departure|evacuat\w*)|"
+    r"\b(?:evacuat\w+|withdr[ae]w\w*|drawdown|draw down)\b[^.]{0,30}\b(?:embassy|"
+    r"diplomat\w*|personnel|staff)\b|\bordered departure\b",
+    re.I,
+)
+
+
+# --- candidate events -------------------------------------------------------------------
+
+
+@dataclass
+class _Cand:
+    trigger: Token
+    category: str
+    anchor: Token  # the token whose subtree is the event's region
+    members: list[Token] = field(default_factory=list)
+    reference: bool = False
+    region: set[int] = field(default_factory=set)
+
+    @property
+    def i(self) -> int:
+        return self.trigger.i
+
+
+def _units(sdoc: Doc) -> list[Span]:
+    """Sentences, split again at line breaks (headlines and datelines run into text)."""
+    out: list[Span] = []
+    for sent in sdoc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.i > start and ("\n" in tok.text or "\n" in sdoc[tok.i - 1].whitespace_):
+                span = sdoc[start:tok.i]
+                if span.text.strip():
+                    out.append(span)
+                start = tok.i
+        span = sdoc[start:sent.end]
+        if span.text.strip():
+            out.append(span)
+    return out
+
+
+def _in_quotes(sent: Span) -> list[tuple[int, int]]:
+    base = sent.start_char
+    return [(base + m.start(), base + m.end()) for m in _QUOTE.finditer(sent.text)]
+
+
+def _trigger_category(tok: Token, sent_text: str, weapons_in_sent: bool) -> str | None:
+    lemma = tok.lemma_.lower()
+    low = tok.lower_
+    if tok.pos_ in {"VERB", "AUX"} or (tok.tag_.startswith("VB")):
+        if lemma in _VERB_TRIGGERS:
+            return _VERB_TRIGGERS[lemma]
+        if lemma in _WEAPON_VERBS:
+            if lemma in {"land", "fall"}:
+                # "18 landed", "rockets fell inside the base": munitions as subject
+                if any(c.dep_ == "nsubj" and re.search(r"rocket|missile|mortar|shell|"
+                                                       r"projectile|drone|\d", c.text, re.I)
+                       for c in tok.children):
+                    return "attack"
+                return None
+            if lemma in {"capture", "seize"}:
+                return "territory"
+            if lemma == "shoot":
+                if any(c.lower_ == "down" for c in tok.children):
+                    return "disrupt"  # "shot down a drone"
+                return "attack"
+            if lemma == "storm":
+                return "storm"
+            args = " ".join(t.text for c in tok.children
+                            if c.dep_ in {"nsubj", "nsubjpass", "dobj", "agent", "prep"}
+                            for t in c.subtree)
+            if find_weapons(args) or _ATTACK_NOUNS.search(args):
+                return _WEAPON_VERBS[lemma]
+        return None
+    if tok.pos_ in {"NOUN", "PROPN"}:
+        key = lemma if lemma in _NOUN_TRIGGERS else low
+        if key.endswith("s") and key[:-1] in _NOUN_TRIGGERS:
+            key = key[:-1]
+        if key in _NOUN_TRIGGERS:
+            if tok.dep_ == "compound" and tok.head.lower_ in _NOT_EVENT_NOUN_HEADS:
+                return None
+            return _NOUN_TRIGGERS[key]
+        if low in {"air", "drone"} and tok.head.lemma_ in {"strike", "raid", "attack"}:
+            return None
+    return None
+
+
+def _is_reference(tok: Token, sent: Span) -> bool:
+    """A noun naming another act the sentence relates to ("in response to a rocket
+    attack", "to avenge a rocket attack", "similarities to an attack in Qayara")."""
+    if tok.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    before = sent.doc.text[max(sent.start_char, tok.idx - 80):tok.idx]
+    if _REFERENCE_PREPS.search(before):
+        # the path from the noun up must pass a preposition or "avenge"
+        head = tok.head
+        for _ in range(4):
+            if head.lower_ in {"to", "after", "following", "since", "for", "like", "of"} or \
+                    head.lemma_ in {"avenge", "respond", "follow"}:
+                return True
+            if head.head.i == head.i:
+                break
+            head = head.head
+    return False
+
+
+def _generic(tok: Token, sent: Span) -> bool:
+    """A statement about attacks in general, not one act."""
+    if _GENERIC.search(sent.text):
+        return True
+    before = sent.doc.text[max(sent.start_char, tok.idx - 40):tok.idx]
+    if _GENERIC_BEFORE.search(before):
+        return True
+    if tok.pos_ == "NOUN" and tok.tag_ == "NNS" and re.search(
+        r"\bsince last (?:summer|year|spring|fall|winter)\b", sent.text, re.I
+    ):
+        return True
+    if tok.pos_ == "NOUN" and tok.tag_ == "NNS":
+        for c in tok.children:
+            if c.dep_ == "nummod" and c.lower_ not in {"one", "1"}:
+                return True  # "at least four rocket attacks"
+            if c.lower_ in {"previous", "recent", "past", "earlier", "such", "these", "those",
+                            "some", "many", "several", "other"}:
+                return True
+    return False
+
+
+_DEPLOY_WORDS = re.compile(
+    r"\b(?:troops|forces|soldiers|personnel|equipment|defen[cs]es|batteries|missiles|units|"
+    r"ships|carriers?|warships|jets|aircraft|reinforcements|marines|brigades?|battalions?|"
+    r"systems?|destroyers?|bombers|paratroopers)\b",
+    re.I,
+)
+_AGREE_OBJECTS = re.compile(r"\b(?:agreement|deal|accord|treaty|ceasefire|cease-fire|"
+                            r"memorandum|pact|truce|declaration|protocol)\b", re.I)
+
+
+def _not_an_act(tok: Token, cat: str) -> bool:
+    """Trigger words that, here, do not report an act."""
+    # "the Islamic Republic's most direct attack on America since 1979": a comparison
+    # describes an act already named, it is not a new one
+    if tok.pos_ in {"NOUN", "PROPN"} and any(
+        c.lower_ in {"most", "deadliest", "latest", "biggest", "largest", "worst",
+                     "bloodiest", "first", "boldest"}
+        for t in [tok, *tok.children] for c in [t, *t.children] if c.i != tok.i
+    ):
+        return True
+    # "the killing of the Americans was a red line": a subject of "be" is analysis
+    if tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "nsubj" and tok.head.lemma_ in {
+        "be", "mark", "represent", "remain", "become", "seem", "constitute", "signal",
+        "show", "illustrate", "underscore", "highlight", "appear"
+    }:
+        return True
+    if tok.pos_ in {"VERB", "AUX"}:
+        # "who launched the rockets": an indirect question
+        if any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"who", "what", "whoever"}
+               for c in tok.children) and tok.dep_ in {"ccomp", "pcomp", "xcomp", "advcl",
+                                                       "acl", "relcl", "dobj"}:
+            return True
+    elif cat == "casualty" and tok.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"}:
+        return True  # "the wounded included ..."
+    if cat == "deploy":
+        clause = " ".join(c.text for c in tok.children if c.dep_ in {
+            "nsubj", "nsubjpass", "dobj"} for c in c.subtree) if tok.pos_ in {"VERB", "AUX"} \
+            else " ".join(t.text for t in tok.subtree)
+        if not _DEPLOY_WORDS.search(clause):
+            return True
+    if cat == "agreement" and tok.pos_ in {"VERB", "AUX"}:
+        objs = " ".join(t.text for c in tok.children if c.dep_ in {"dobj", "prep", "xcomp"}
+                        for t in c.subtree)
+        if tok.lemma_ == "sign" and not _AGREE_OBJECTS.search(objs):
+            return True
+        if tok.lemma_ == "agree" and not re.search(r"\b(?:to|on)\b", objs):
+            return True
+    return False
+
+
+def _hypothetical_noun(tok: Token) -> bool:
+    return any(c.lower_ in _HYPO_MODIFIERS for c in tok.children
+               if c.dep_ in {"amod", "acl", "det", "compound"})
+
+
+def _candidates(sent: Span, weapons_in_sent: bool) -> list[_Cand]:
+    quotes = _in_quotes(sent)
+    cands: list[_Cand] = []
+    for tok in sent:
+        if any(a <= tok.idx < b for a, b in quotes):
+            continue
+        cat = _trigger_category(tok, sent.text, weapons_in_sent)
+        if cat is None:
+            continue
+        ref = _is_reference(tok, sent)
+        mod = modality(sent, tok)
+        if mod in {"threat", "hypothetical"}:
+            continue
+        if mod == "denied" and cat != "casualty":
+            continue
+        if tok.pos_ in {"NOUN", "PROPN"} and _hypothetical_noun(tok):
+            continue
+        if _generic(tok, sent):
+            continue
+        if _not_an_act(tok, cat):
+            continue
+        if tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "compound" and \
+                tok.head.lemma_ in _NOUN_TRIGGERS:
+            continue  # "rocket attack": the head noun is the trigger
+        cands.append(_Cand(trigger=tok, category=cat, anchor=tok, members=[tok], reference=ref))
+    return _group(cands, sent)
+
+
+_LIGHT_VERBS = frozenset({"carry", "conduct", "launch", "mount", "stage", "respond", "retaliate",
+                          "unleash", "begin", "hold", "order"})
+
+
+def _group(cands: list[_Cand], sent: Span) -> list[_Cand]:
+    """Merge triggers of one act: a killing under a firing, a noun under its verb."""
+    by_i = {c.i: c for c in cands}
+
+    def ancestors(tok: Token) -> list[Token]:
+        out: list[Token] = []
+        while tok.head.i != tok.i and len(out) < 12:
+            tok = tok.head
+            out.append(tok)
+        return out
+
+    merged: dict[int, int] = {}
+    for c in cands:
+        if c.reference:
+            continue
+        if c.category == "casualty" and c.trigger.dep_ == "relcl" and \
+                c.trigger.head.i not in by_i:
+            # "a rocket attack north of the capital that killed ...": the parser hangs the
+            # clause on "capital"; it belongs to the act named just before
+            head = c.trigger.head
+            back = list(sent.doc[max(sent.start, head.i - 7):head.i])
+            prev_c = next((by_i[t.i] for t in reversed(back) if t.i in by_i), None)
+            if prev_c is not None and not any(
+                t.pos_ in {"VERB", "AUX"} for t in sent.doc[prev_c.i + 1:head.i]
+            ):
+                merged[c.i] = prev_c.i
+                continue
+        if c.category == "casualty" and c.trigger.tag_ == "VBG":
+            # "just days after a similar attack, killing three soldiers"
+            prev = c.trigger.i - 1
+            if prev >= sent.start and sent.doc[prev].text == ",":
+                prev -= 1
+            ref = next((r for r in cands if r.reference and
+                        r.trigger.right_edge.i == prev), None)
+            if ref is not None:
+                merged[c.i] = ref.i
+                continue
+        for anc in ancestors(c.trigger):
+            if anc.i in by_i and anc.i not in merged:
+                parent = by_i[anc.i]
+                if parent.reference and c.category != "casualty":
+                    break
+                # a casualty under an attack, or a noun under its verb, is the same act;
+                # "Iran struck back, launching missiles" too
+                if c.category == "casualty" or parent.category == "casualty" or (
+                    c.trigger.dep_ in {"advcl", "xcomp"} and c.trigger.tag_ == "VBG"
+                    and c.trigger.head.i == anc.i
+                ) or (
+                    c.trigger.pos_ in {"NOUN", "PROPN"} and c.trigger.head.i == anc.i
+                    and c.trigger.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj", "attr"}
+                ) or (c.trigger.head.i == anc.i and c.trigger.dep_ in {"nsubj", "nsubjpass",
+                                                                   "dobj", "appos"}):
+                    merged[c.i] = anc.i
+                break
+    groups: dict[int, _Cand] = {}
+    for c in cands:
+        root = c.i
+        while root in merged:
+            root = merged[root]
+        g = groups.get(root)
+        if g is None:
+            groups[root] = by_i[root]
+            g = by_i[root]
+        if c is not g:
+            g.members.append(c.trigger)
+    out = list(groups.values())
+    for g in out:
+        # the main trigger: an attack word beats a casualty word
+        best = min(g.members, key=lambda t: (
+            0 if by_i[t.i].category not in {"casualty", "explosion"} else 1,
+            0 if t.pos_ in {"NOUN", "PROPN"} else 1, t.i))
+        if best.i != g.trigger.i:
+            g.category = by_i[best.i].category if g.category == "casualty" else g.category
+        g.trigger = best
+        # region: the highest member's subtree, or its light verb ("carried out the attack")
+        top = min(g.members, key=lambda t: len(ancestors(t)))
+        anchor = top
+        if top.pos_ in {"NOUN", "PROPN"} and top.head.i != top.i and \
+                top.head.lemma_ in _LIGHT_VERBS and not g.reference:
+            anchor = top.head
+        if top.dep_ in {"pobj", "pcomp"} and top.head.lower_ in {"with", "by"} and \
+                top.head.head.lemma_ in {"respond", "retaliate", "hit"} and not g.reference:
+            anchor = top.head.head  # "responded with airstrikes", "responded by bombing"
+        g.anchor = anchor
+    # two acts never share an anchor: the later one keeps its own words
+    seen_anchor: set[int] = set()
+    for g in out:
+        if g.anchor.i in seen_anchor:
+            g.anchor = g.trigger
+        seen_anchor.add(g.anchor.i)
+    # regions: subtrees minus the subtrees of other groups' anchors nested inside
+    anchors = {g.anchor.i for g in out}
+    for g in out:
+        region: set[int] = set()
+        starts = {g.anchor.i, *(m.i for m in g.members)}
+        stack = [g.anchor, *g.members]
+        while stack:
+            t = stack.pop()
+            if t.i not in starts and t.i in anchors:
+                continue
+            if t.i in region:
+                continue
+            if not (sent.start <= t.i < sent.end):
+                continue
+            region.add(t.i)
+            stack.extend(t.children)
+        g.region = region
+    return sorted(out, key=lambda g: g.trigger.i)
+
+
+# --- typing ----------------------------------------------------------------------------
+
+
+def _sub_event(cand: _Cand, text: str, weapons: list[Weapon], victims_civilian: bool,
+               perp_kinds: set[str], doc_air: bool, sent_text: str) -> str | None:
+    names = {w.name for w in weapons}
+    trig = cand.trigger.lower_
+    cat = cand.category
+    if cat in {"attack", "casualty", "explosion", "clash"}:
+        if "chemical weapon" in names:
+            return "Chemical weapon"
+        if "suicide explosive" in names or re.search(r"\bsuicide\b", text, re.I):
+            return "Suicide bomb"
+        if names & {"drone", "aircraft", "barrel bomb"} or _AIR.search(trig) or \
+                re.search(r"\b(?:air ?strikes?|airstrikes?|air raids?|drone)\b", text, re.I):
+            return "Air/drone strike"
+        if "grenade" in names:
+            return "Grenade"
+        if names & {"IED"}:
+            return "Remote explosive/landmine/IED"
+        if names & {"107-mm Katyusha rocket", "Katyusha rocket", "rocket", "missile",
+                    "ballistic missile", "cruise missile", "guided missile", "mortar",
+                    "artillery", "rocket launcher"} or trig in {"shelling", "barrage",
+                                                                "bombardment", "discharge"}:
+            return "Shelling/artillery/missile attack"
+        if trig in {"strike", "strikes", "raid", "raids", "bombing"} and (
+            doc_air or perp_kinds & {"state_forces", "government"}
+        ):
+            return "Air/drone strike"
+        if cat == "explosion" or names & {"explosive"}:
+            return "Remote explosive/landmine/IED"
+        if cat == "clash":
+            return "Armed clash"
+        if victims_civilian and not perp_kinds & {"state_forces"}:
+            return "Attack"
+        if victims_civilian:
+            return "Attack"
+        if perp_kinds or cat == "attack":
+            return "Armed clash" if perp_kinds & {"state_forces", "armed_group"} and \
+                not victims_civilian else "Attack"
+        return "Attack"
+    if cat == "protest":
+        from wiredesk.events.classify import classify
+
+        guess = classify(sent_text)
+        if guess in {"Peaceful protest", "Protest with intervention",
+                     "Excessive force against protesters", "Violent demonstration",
+                     "Mob violence"}:
+            return guess
+        return "Peaceful protest"
+    if cat in {"riot", "storm"}:
+        return "Violent demonstration"
+    if cat == "loot":
+        return "Looting/property destruction"
+    if cat == "abduct":
+        return "Abduction/forced disappearance"
+    if cat == "sexual":
+        return "Sexual violence"
+    if cat == "arrest":
+        return "Arrests"
+    if cat == "deploy":
+        return "Change to group/activity"
+    if cat == "agreement":
+        return "Agreement"
+    if cat == "disrupt":
+        return "Disrupted weapons use"
+    if cat == "territory":
+        obj = " ".join(t.text for c in cand.trigger.children if c.dep_ == "dobj"
+                       for t in c.subtree)
+        if re.search(r"\b(?:truck|weapons?|arms|ammunition|rockets?|launchers?|explosives?|"
+                     r"drones?|missiles?|cache)\b", obj, re.I):
+            return "Disrupted weapons use"
+        if not obj:
+            return None
+        if perp_kinds & {"state_forces", "government"}:
+            return "Government regains territory"
+        if perp_kinds & {"armed_group"}:
+            return "Non-state actor overtakes territory"
+        return None
+    return None
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _tok_at(sdoc: Doc, char: int) -> int | None:
+    span = sdoc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else None
+
+
+def _km(a: Place, b: Place) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * \
+        math.sin((lo2 - lo1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _mention_id(doc_id: str, start: int, trigger: str) -> str:
+    h = hashlib.sha1(f"{doc_id}:{start}:{trigger}".encode()).hexdigest()[:10]
+    return f"m-{h}"
+
+
+@dataclass
+class _ActorHit:
+    start: int
+    end: int
+    entity: Entity
+    token: int  # first token index
+
+
+def _actor_hits(sent: Span, resolver: ActorResolver) -> list[_ActorHit]:
+    """Dictionary actors and named persons/organizations in a sentence."""
+    sdoc = sent.doc
+    base = sent.start_char
+    hits: list[_ActorHit] = []
+    for (s, e), surface in resolver.find(sent.text):
+        ent = resolver.resolve(surface)
+        if ent is None:
+            continue
+        ti = _tok_at(sdoc, base + s)
+        if ti is not None:
+            hits.append(_ActorHit(base + s, base + e, ent, ti))
+    for ent_span in sent.ents:
+        if ent_span.label_ not in {"PERSON", "ORG"}:
+            continue
+        if len(ent_span.text) < 4 or (len(ent_span) == 1 and (
+                ent_span.text.lower() in PERSON_NOUNS or ent_span.text.endswith("."))):
+            continue  # "Cpl", "Briton": a title or a demonym, not a name
+        if any(h.start < ent_span.end_char and ent_span.start_char < h.end for h in hits):
+            continue
+        ent = resolver.resolve(ent_span.text, ent_span.label_)
+        if ent is not None:
+            hits.append(_ActorHit(ent_span.start_char, ent_span.end_char, ent, ent_span.start))
+    # nationality adjectives on attack words: "US airstrikes", "Iranian missile attacks"
+    for tok in sent:
+        low = tok.lower_
+        nxt = [t for t in sent.doc[tok.i + 1:min(tok.i + 3, sent.end)]]
+        if low in _NATIONALITY and (any(t.lemma_.lower() in {
+            "strike", "airstrike", "attack", "drone", "warplane", "force", "troop",
+            "retaliation", "raid", "missile", "jet", "bombing", "military", "army"
+        } for t in nxt) or (tok.dep_ == "nsubj" and (
+            tok.head.lemma_ in _LIGHT_VERBS or tok.head.lemma_ in _VERB_TRIGGERS
+            or tok.head.lemma_ in _WEAPON_VERBS))):
+            if any(h.start <= tok.idx < h.end for h in hits):
+                continue
+            ent = resolver.resolve(_NAT_FORCES[_NATIONALITY[low]])
+            if ent is not None:
+                hits.append(_ActorHit(tok.idx, tok.idx + len(tok.text), ent, tok.i))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureClaim],
+           attributed: str | None, resolver: ActorResolver,
+           skip: list[tuple[int, int]]) -> list[ActorRef]:
+    """Perpetrator, target, victim and attributed_by for one candidate.
+
+    An actor's role is read from the dependency that joins it to the event's words:
+    subject or "by" agent -> perpetrator; object or "on/against/at" -> target (victim
+    for killing, wounding, arrest and abduction); modifier of an attack noun ("US
+    airstrikes") -> perpetrator. Actors more than four arcs away are left out.
+    ``skip`` are character spans (the attribution source) whose actors play no role.
+    """
+    sdoc = sent.doc
+    region = cand.region
+    roles: dict[str, ActorRef] = {}
+
+    def add(ent: Entity, role: str) -> None:
+        if ent.id not in roles:
+            roles[ent.id] = ActorRef(entity_id=ent.id, name=ent.name, role=role)  # type: ignore[arg-type]
+
+    victim_spans = [(f.start, f.end) for f in figures if f.kind in {"fatalities", "injured"}]
+    members = {m.i for m in cand.members} | {cand.anchor.i}
+    harm = {"kill", "wound", "injure", "arrest", "detain", "abduct", "kidnap", "murder",
+            "execute", "behead", "assassinate", "die"}
+    for h in hits:
+        if h.token not in region or any(a <= h.start < b for a, b in skip):
+            continue
+        if any(a <= h.start < b for a, b in victim_spans):
+            add(h.entity, "victim")
+            continue
+        tok = sdoc[h.token]
+        path = [tok]
+        t = tok
+        while t.i not in members and t.head.i != t.i and len(path) <= 5:
+            t = t.head
+            path.append(t)
+        if t.i not in members:
+            continue
+        link = path[-2] if len(path) > 1 else tok
+        dep = link.dep_
+        prep = link.lower_ if dep == "prep" else ""
+        if dep in {"agent"} or prep == "by" or dep == "nsubj":
+            add(h.entity, "perpetrator")
+        elif dep == "nsubjpass" or dep in {"dobj", "attr"}:
+            add(h.entity, "victim" if t.lemma_ in harm else "target")
+        elif prep in {"on", "against", "at", "into", "upon", "targeting", "in"}:
+            if prep == "in" and h.entity.kind not in {"armed_group", "state_forces"}:
+                continue
+            add(h.entity, "target")
+        elif prep in {"with", "between"} and cand.category == "clash":
+            add(h.entity, "perpetrator")
+        elif dep in {"compound", "amod", "nmod", "poss"} and t.pos_ in {"NOUN", "PROPN"}:
+            add(h.entity, "perpetrator")  # "US airstrikes", "Iran's missile attack"
+    # attributed perpetrators: "the US blamed Kataeb Hezbollah for the attack",
+    # "blamed by U.S. officials on Kataib Hezbollah", "which the Americans attributed to
+    # Iraqi Hezbollah", "the militia group is believed to be responsible"
+    for tok in sent:
+        if tok.lemma_ not in {"blame", "attribute", "accuse"}:
+            continue
+        related = tok.i in region or any(tok.is_ancestor(m) or m.is_ancestor(tok)
+                                         for m in cand.members)
+        if not related:
+            continue
+        for h in hits:
+            ht = sdoc[h.token]
+            q = ht
+            chain: list[tuple[str, str]] = []
+            while q.i != tok.i and q.head.i != q.i and len(chain) < 5:
+                chain.append((q.dep_, q.head.lower_))
+                q = q.head
+            if q.i != tok.i or not chain:
+                continue
+            last_dep, _ = chain[-1]
+            if (last_dep == "dobj" and tok.lemma_ in {"blame", "accuse"}) or (
+                last_dep == "prep" and any(w in {"on", "to"} for _, w in chain)
+            ):
+                roles[h.entity.id] = ActorRef(entity_id=h.entity.id, name=h.entity.name,
+                                              role="perpetrator")
+    m = _RESPONSIBLE.search(sent.text)
+    if m is not None and not any(r.role == "perpetrator" for r in roles.values()):
+        pos = sent.start_char + m.start()
+        before = [h for h in hits if h.end <= pos and pos - h.end < 80
+                  and h.entity.kind in {"armed_group", "state_forces"}]
+        if before:
+            e = before[-1].entity
+            roles[e.id] = ActorRef(entity_id=e.id, name=e.name, role="perpetrator")
+    if attributed:
+        ent = resolver.resolve(attributed)
+        if ent is not None and ent.id not in roles:
+            roles[ent.id] = ActorRef(entity_id=ent.id, name=ent.name, role="attributed_by")
+    return list(roles.values())
+
+
+def _victims_civilian(figures: list[FigureClaim], text: str) -> bool:
+    quotes = " ".join(f.quote for f in figures if f.kind in {"fatalities", "injured"})
+    return bool(_CIVILIAN.search(quotes)) or bool(
+        re.search(r"\b(?:civilians?|villagers|worshippers)\b", text, re.I))
+
+
+# --- main entry ------------------------------------------------------------------------
+
+
+def _persons(sent: Span) -> list[tuple[int, int]]:
+    """Named persons of a sentence (sentence-relative offsets), titles joined to names
+    ("Lance Cpl. Brodie Gillon") and lone titles dropped."""
+    s0 = sent.start_char
+    spans = [(e.start_char, e.end_char) for e in sent.ents if e.label_ == "PERSON"]
+    merged: list[tuple[int, int]] = []
+    text = sent.doc.text
+    for a, b in spans:
+        if merged and re.fullmatch(r"[.\s]*", text[merged[-1][1]:a]):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    out: list[tuple[int, int]] = []
+    for a, b in merged:
+        name = text[a:b]
+        if len(name) < 4 or re.fullmatch(r"(?:Cpl|Sgt|Gen|Lt|Col|Maj|Capt|Adm)\.?", name):
+            continue
+        out.append((a - s0, b - s0))
+    return out
+
+
+def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
+    """A place named as where something happened ("in Baghdad", "struck Camp Taji"),
+    not as a modifier ("U.S. strikes", "Iran's Quds force") or a name."""
+    toks = sdoc.char_span(span[0], span[1], alignment_mode="expand")
+    if toks is None or len(toks) == 0:
+        return False
+    if place.feature == "relative":
+        return True
+    root = toks.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    dep = root.dep_
+    if dep == "pobj":
+        return root.head.lower_ in {"in", "at", "on", "near", "outside", "inside", "across",
+                                    "into", "around", "over", "toward", "towards", "of",
+                                    "off", "along", "throughout", "within", "to", "from"}
+    if dep in {"appos", "npadvmod"}:
+        return True
+    return dep in {"dobj", "nsubjpass"} and root.head.lemma_ in {
+        "strike", "hit", "attack", "bomb", "shell", "target", "pound", "storm", "raid"
+    }
+
+
+def _timex_ok(text: str, t: Timex) -> bool:
+    """Dates that can date an act: not the start of a span ("since ... 1979")."""
+    before = text[max(0, t.start - 60):t.start]
+    return not re.search(r"\bsince\b[^,;\n]*$", before, re.I)
+
+
+_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def _overlap(a: Interval | None, b: Interval | None) -> bool:
+    return a is None or b is None or (a.start <= b.end and b.start <= a.end)
+
+
+_FAMILIES = {
+    "drone": "air", "aircraft": "air", "barrel bomb": "air", "guided missile": "air",
+    "107-mm Katyusha rocket": "rocket", "Katyusha rocket": "rocket", "rocket": "rocket",
+    "rocket launcher": "rocket", "mortar": "rocket", "artillery": "rocket",
+    "missile": "missile", "ballistic missile": "missile", "cruise missile": "missile",
+    "IED": "explosive", "explosive": "explosive", "suicide explosive": "explosive",
+    "grenade": "explosive", "small arms": "arms", "blade": "arms",
+    "chemical weapon": "chemical",
+}
+
+
+_SIDE_WORDS: dict[str, str] = {
+    "us": "US", "u.s.": "US", "american": "US", "americans": "US", "coalition": "US",
+    "british": "US", "briton": "US", "britons": "US", "polish": "US", "nato": "US",
+    "iraqi": "IQ", "iraqis": "IQ", "iranian": "IR", "iranians": "IR", "israeli": "IL",
+    "israelis": "IL", "palestinian": "PS", "palestinians": "PS", "russian": "RU",
+    "russians": "RU", "ukrainian": "UA", "ukrainians": "UA", "syrian": "SY",
+    "syrians": "SY", "turkish": "TR", "saudi": "SA", "yemeni": "YE",
+}
+_SIDE_OF_ENTITY = [
+    (re.compile(r"United States|Operation Inherent Resolve|United Kingdom|NATO"), "US"),
+    (re.compile(r"of Iraq\b"), "IQ"), (re.compile(r"of Iran\b|Quds|Revolutionary Guard"), "IR"),
+    (re.compile(r"of Israel\b"), "IL"), (re.compile(r"of Russia\b|Wagner"), "RU"),
+    (re.compile(r"of Ukraine\b"), "UA"), (re.compile(r"of Syria\b"), "SY"),
+    (re.compile(r"of Turkey\b"), "TR"), (re.compile(r"of Saudi Arabia\b|Saudi-led"), "SA"),
+]
+
+
+def _side_words(text: str) -> set[str]:
+    """Countries named by the nationality words of a victims' phrase ("12 coalition
+    soldiers" -> US-led side), to keep casualties away from their own side's strikes."""
+    return {_SIDE_WORDS[w] for w in re.findall(r"[a-z.]+", text.lower()) if w in _SIDE_WORDS}
+
+
+def _sides(actors: list[ActorRef], role: str) -> set[str]:
+    out = set()
+    for a in actors:
+        if a.role != role:
+            continue
+        for rx, side in _SIDE_OF_ENTITY:
+            if rx.search(a.name):
+                out.add(side)
+    return out
+
+
+def _families(weapons: list[Weapon]) -> set[str]:
+    return {_FAMILIES[w.name] for w in weapons if w.name in _FAMILIES}
+
+
+def _anaphoric(cand: _Cand, persons: list[tuple[int, int]]) -> bool:
+    """Words that retell an act already told rather than a new one: a casualty count,
+    munitions that were fired or landed, "the attack"; not "a drone attack that killed
+    Qassem Soleimani" (indefinite, with a named victim)."""
+    if cand.reference:
+        return False
+    trig = cand.trigger
+    if persons and cand.category == "casualty":
+        return False
+    doc = trig.doc
+    if any(t.lower_ == "there" for t in doc[trig.i + 1:min(trig.i + 4, len(doc))]):
+        return True  # "heavy bombardment there on Wednesday": the place told before
+    if cand.category == "casualty":
+        return True
+    if trig.pos_ in {"VERB", "AUX"}:
+        return trig.lemma_ in {"fire", "land", "fall", "hit", "strike", "launch"} and any(
+            c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_ in {
+                "rocket", "missile", "mortar", "shell", "projectile", "katyusha"}
+            or c.like_num for c in trig.children)
+    dets = {c.lower_ for c in trig.children if c.dep_ in {"det", "poss"}}
+    return bool(dets & {"the", "this", "that", "its", "their"}) or any(
+        c.dep_ == "poss" for c in trig.children)
+
+
+def _continues(new_sub: str, date: Interval | None, place: Place | None,
+               previous: list[tuple[int, EventMention]], unit: int,
+               weapons: list[Weapon] | None = None,
+               perpetrators: set[str] | None = None,
+               victims_text: str = "") -> EventMention | None:
+    """The earlier mention an undated retelling continues, if any: same place, same kind
+    of act and weapon, no other perpetrator, compatible dates; the document's lead and
+    recency break ties."""
+    fam = _families(weapons or [])
+    perps = perpetrators or set()
+    sides = _side_words(victims_text)
+    best: tuple[float, EventMention] | None = None
+    for k, (u, m) in enumerate(previous):
+        if u == unit or m.event_type not in _VIOLENT:
+            continue
+        if date is not None and m.date is not None and not _overlap(date, m.date):
+            continue
+        mfam = _families(m.weapons)
+        if fam and mfam and not fam & mfam:
+            continue
+        mperps = {a.entity_id for a in m.actors if a.role == "perpetrator"}
+        if perps and not perps & mperps:
+            continue
+        score = 0.0
+        if place is not None and m.place is not None:
+            if _km(place, m.place) > 30:
+                continue
+            score += 3
+        if sides and sides & _sides(m.actors, "perpetrator"):
+            continue  # the victims' side did not attack itself
+        if fam and m.sub_event_type == new_sub:
+            score += 1
+        if k == 0:
+            score += 1
+        if k == len(previous) - 1:
+            score += 2
+        if best is None or score > best[0]:
+            best = (score, m)
+    return best[1] if best else None
+
+
+def extract_mentions(
+    doc: Document,
+    sdoc: Doc,
+    timexes: list[Timex],
+    places: list[tuple[tuple[int, int], Place]],
+    actors: ActorResolver,
+) -> list[EventMention]:
+    """Event mentions of one document.
+
+    ``sdoc`` is the spaCy parse of exactly ``doc.text``; ``timexes`` its time expressions
+    normalized against ``doc.published``; ``places`` its resolved toponyms (from
+    ``wiredesk.places.find``); ``actors`` the run's resolver (aliases are remembered).
+    """
+    _event_place: Callable[..., Place | None] | None
+    try:
+        from wiredesk.places import event_place as _event_place
+    except ImportError:  # pragma: no cover - the places stage is optional
+        _event_place = None
+
+    text = doc.text
+    doc_air = bool(re.search(r"\b(?:air ?strikes?|airstrikes?|warplanes?|air raids?|"
+                             r"fighter jets?|drone strikes?)\b", text, re.I))
+    dated = [t for t in timexes if t.interval is not None and t.type in {"DATE", "TIME"}
+             and _timex_ok(text, t)]
+    places = [(sp, p) for sp, p in places
+              if p.feature != "demonym" and _locative(sdoc, sp, p)
+              and not re.search(r"\bsince\b[^,;\n]*$", text[max(0, sp[0] - 60):sp[0]], re.I)]
+    mentions: list[EventMention] = []
+    told: list[tuple[int, EventMention]] = []  # (unit, mention) of the acts told so far
+    units = _units(sdoc)
+    for ui, sent in enumerate(units):
+        s0, s1 = sent.start_char, sent.end_char
+        sent_text = sent.text
+        weapons_here = find_weapons(sent_text)
+        attributed = attribution(sent)
+        skip: list[tuple[int, int]] = []
+        if attributed:
+            pos = sent_text.find(attributed)
+            if pos >= 0:
+                skip.append((s0 + pos, s0 + pos + len(attributed)))
+        for am in re.finditer(r"\baccording to\b[^;.]*", sent_text):
+            skip.append((s0 + am.start(), s0 + am.end()))
+        persons_here = _persons(sent)
+        figures = find_figures(sent_text, doc.id, s0, persons_here, attributed)
+        # "a 36-tube rocket launcher. Three of the projectiles had not been fired."
+        if ui + 1 < len(units):
+            nxt = units[ui + 1]
+            lf = launcher_fired(sent_text, nxt.text)
+            m0 = re.search(r"\b\d+[- ](?:tube|barrel|round)\b", sent_text)
+            m1 = re.search(r"not been fired", nxt.text)
+            if lf is not None and m0 and m1:
+                st, en = s0 + m0.start(), nxt.start_char + m1.end()
+                figures.append(FigureClaim(kind="munitions_fired", value=lf[0], low=lf[0],
+                                           high=lf[0], quote=text[st:en], doc_id=doc.id,
+                                           start=st, end=en, attributed_to=attributed))
+        cands = _candidates(sent, bool(weapons_here))
+        # strategic developments told without a trigger verb of ours
+        dm = _DRAWDOWN.search(sent_text) if not cands else None
+        if dm is not None:
+            ti = _tok_at(sdoc, s0 + dm.start())
+            trig = sdoc[ti] if ti is not None else sent.root
+            cands = [_Cand(trigger=trig, category="drawdown", anchor=sent.root,
+                           members=[trig], region={t.i for t in sent})]
+        sent_dated = [t for t in dated if s0 <= t.start < s1]
+        if not cands:
+            # figures alone continue the act just told ("Of these, 18 landed")
+            if figures and told and not sent_dated:
+                target = _continues("", None, None, told, ui, [w for _, w in weapons_here],
+                                    None, " ".join(f.quote for f in figures))
+                if target is not None:
+                    target.figures.extend(figures)
+            continue
+        hits = _actor_hits(sent, actors)
+        sent_places = [(sp, p) for sp, p in places if s0 <= sp[0] < s1
+                       and not any(a <= sp[0] < b for a, b in skip)]
+
+        def region_of(char: int, cands: list[_Cand] = cands) -> _Cand | None:
+            ti = _tok_at(sdoc, char)
+            inside = [c for c in cands if ti is not None and ti in c.region]
+            if inside:
+                return min(inside, key=lambda c: len(c.region))
+            return None
+
+        def depth(tok: Token) -> int:
+            d = 0
+            while tok.head.i != tok.i and d < 20:
+                tok = tok.head
+                d += 1
+            return d
+
+        # items outside every region go to the sentence's main act, if it is not buried
+        # in a reported clause ("... who launched the rockets, citing ... the attack")
+        main = next((c for c in cands if not c.reference
+                     and min(depth(c.anchor), depth(c.trigger)) <= 2), None)
+
+        def governs(char: int, end: int, cands: list[_Cand] = cands) -> _Cand | None:
+            # "in early January when a drone strike killed ...": the clause of the act
+            # hangs on the time expression
+            span = sdoc.char_span(char, end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                return None
+            tok = span.root
+            for c in cands:
+                a = c.anchor
+                for _ in range(3):
+                    if a.head.i == a.i:
+                        break
+                    a = a.head
+                    if a.i == tok.i:
+                        return c
+            return None
+
+        def adjacent(char: int, cands: list[_Cand] = cands, sent: Span = sent
+                     ) -> _Cand | None:
+            # "an attack in Qayara in November": words right after a trigger noun, with
+            # only prepositional phrases between, belong to it
+            ti = _tok_at(sdoc, char)
+            if ti is None:
+                return None
+            for k in range(ti - 1, max(sent.start, ti - 7) - 1, -1):
+                tok = sdoc[k]
+                hit = next((c for c in cands if c.trigger.i == k), None)
+                if hit is not None:
+                    return hit if hit.trigger.pos_ in {"NOUN", "PROPN"} else None
+                if tok.pos_ in {"VERB", "AUX", "PUNCT", "SCONJ", "CCONJ", "PRON"}:
+                    return None
+            return None
+
+        def owner(char: int, end: int | None = None,
+                  main: _Cand | None = main) -> _Cand | None:
+            return (adjacent(char) or region_of(char)
+                    or (governs(char, end) if end else None) or main)
+
+        acts = [c for c in cands if not c.reference] or cands
+
+        def nearest(char: int, acts: list[_Cand] = acts) -> _Cand:
+            return min(acts, key=lambda k: abs(k.trigger.idx - char))
+
+        def owner_fig(char: int) -> _Cand | None:
+            # figures and weapons outside every region go to the nearest act
+            return owner(char) or nearest(char)
+
+        for cand in cands:
+            own_figs = [f for f in figures if owner_fig(f.start) is cand]
+            own_weapons = [w for (a, b), w in weapons_here if owner_fig(s0 + a) is cand]
+            own_times = [t for t in sent_dated if owner(t.start, t.end) is cand]
+            own_places = [(sp, p) for sp, p in sent_places if owner(sp[0]) is cand]
+            r0 = min((sdoc[i].idx for i in cand.region), default=s0)
+            r1 = max((sdoc[i].idx + len(sdoc[i].text) for i in cand.region), default=s1)
+            if cand.category == "drawdown":
+                sub: str | None = "Other"
+            else:
+                perp_kinds: set[str] = {h.entity.kind for h in hits if h.token in cand.region
+                              and sdoc[h.token].dep_ in {"nsubj", "pobj", "compound", "amod",
+                                                         "poss"}}
+                region_text = text[r0:r1]
+                sub = _sub_event(cand, region_text, own_weapons,
+                                 _victims_civilian(own_figs, region_text), perp_kinds, doc_air,
+                                 sent_text)
+            if sub is None:
+                continue
+            date: Interval | None = None
+            date_text: str | None = None
+            if own_times:
+                best_t = min(own_times, key=lambda t: abs(t.start - cand.trigger.idx))
+                date, date_text = best_t.interval, best_t.text
+            place: Place | None = None
+            if own_places:
+                if _event_place is not None:
+                    trig_span = (cand.trigger.idx, cand.trigger.idx + len(cand.trigger.text))
+                    place = _event_place(text, (s0, s1), own_places, trig_span)
+                else:
+                    place = own_places[0][1]
+            # plural acts without a date or a figure are a trend, not an event
+            if cand.trigger.tag_ == "NNS" and date is None and not own_figs and not (
+                place is not None and any(h.token in cand.region for h in hits)
+            ):
+                continue
+            cause = None
+            if not cand.reference:
+                for cm in _CAUSE.finditer(sent_text):
+                    if owner(s0 + cm.start()) is cand:
+                        cause = cm.group(0)
+                        break
+            mod = "asserted" if cand.reference else modality(sent, cand.trigger)
+            if mod not in {"asserted", "alleged"}:
+                continue
+            roles = _roles(cand, sent, hits, own_figs, attributed, actors, skip)
+            # an undated retelling of an act already told adds to it
+            perps = {a.entity_id for a in roles if a.role == "perpetrator"}
+            if event_type(sub) in _VIOLENT and _anaphoric(cand, persons_here) and \
+                    cause is None and (
+                date is None or (told and any(m.date is not None and _overlap(date, m.date)
+                                              for _, m in told))
+            ):
+                vtext = " ".join(f.quote for f in own_figs
+                                 if f.kind in {"fatalities", "injured"})
+                target = _continues(sub, date, place, told, ui, own_weapons, perps, vtext)
+                if target is not None and (date is None or target.date is not None):
+                    target.figures.extend(own_figs)
+                    for w in own_weapons:
+                        if all(w.raw != x.raw for x in target.weapons):
+                            target.weapons.append(w)
+                    for a in roles:
+                        if a.role != "attributed_by" and all(
+                            a.entity_id != x.entity_id for x in target.actors
+                        ):
+                            target.actors.append(a)
+                    if target.place is None and place is not None:
+                        target.place = place
+                    continue
+            # precision: an undated, unplaced act without figures is too vague to keep,
+            # unless it is the document's first news
+            strategic = cand.category in {"deploy", "drawdown", "arrest", "agreement"}
+            if date is None and place is None and not own_figs and not strategic and (
+                mentions or cand.reference
+            ):
+                continue
+            if cand.reference and date is None and not own_figs:
+                continue
+            quote_s, quote_e = (s0, s1) if len(cands) == 1 else (max(s0, r0), min(s1, r1))
+            quote = text[quote_s:quote_e]
+            background = cand.reference or (
+                date is not None and doc.published is not None
+                and (doc.published - date.end).days > 10
+            )
+            kinds = {a.role for a in roles}
+            political: bool | None = None
+            if event_type(sub) in {"Protests", "Riots", "Strategic developments"} or any(
+                a.role == "perpetrator" and actors.kind_of(a.name) in {
+                    "state_forces", "armed_group", "government", "political_party"}
+                for a in roles
+            ) or sub in {"Shelling/artillery/missile attack", "Air/drone strike"}:
+                political = True
+            conf = 0.45 + 0.1 * (date is not None) + 0.1 * (place is not None) + \
+                0.1 * ("perpetrator" in kinds) + 0.1 * bool(own_figs) - 0.1 * background
+            mention = EventMention(
+                id=_mention_id(doc.id, quote_s, cand.trigger.text),
+                doc_id=doc.id,
+                start=quote_s,
+                end=quote_e,
+                quote=quote,
+                trigger=cand.trigger.text,
+                event_type=event_type(sub),
+                sub_event_type=sub,
+                plover=plover(sub),
+                political=political,
+                date=date,
+                date_text=date_text,
+                place=place,
+                actors=roles,
+                weapons=own_weapons,
+                figures=own_figs,
+                attributed_to=attributed,
+                modality=mod,  # type: ignore[arg-type]
+                background=background,
+                cause_text=cause,
+                confidence=round(max(0.1, min(0.95, conf)), 2),
+            )
+            mentions.append(mention)
+            if not cand.reference:
+                told.append((ui, mention))
+    _inherit_types(mentions)
+    lead_end = units[min(1, len(units) - 1)].end_char if units else 0
+    mentions = _fold_undated(mentions, lead_end)
+    for m in mentions:
+        _flag_aggregates(m, text)
+    return mentions
+
+
+def _fold_undated(mentions: list[EventMention], lead_end: int) -> list[EventMention]:
+    """An undated headline or lead ("Rockets hit base ...") of an act the document dates
+    further down joins that dated mention: same type, near place, no other actor."""
+    out: list[EventMention] = []
+    for m in mentions:
+        if m.date is not None or m.background or m.start >= lead_end or m.cause_text:
+            out.append(m)
+            continue
+        perps = {a.entity_id for a in m.actors if a.role == "perpetrator"}
+        psides = _sides(m.actors, "perpetrator")
+        fam = _families(m.weapons)
+        host = None
+        for o in mentions:
+            if o is m or o.date is None or o.background or o.sub_event_type != m.sub_event_type:
+                continue
+            if m.place is not None and o.place is not None and _km(m.place, o.place) > 30:
+                continue
+            operps = {a.entity_id for a in o.actors if a.role == "perpetrator"}
+            if perps and not (perps & operps or psides & _sides(o.actors, "perpetrator")):
+                continue
+            ofam = _families(o.weapons)
+            if fam and ofam and not fam & ofam:
+                continue
+            host = o
+            break
+        if host is None:
+            out.append(m)
+            continue
+        host.figures.extend(m.figures)
+        for w in m.weapons:
+            if all(w.raw != x.raw for x in host.weapons):
+                host.weapons.append(w)
+        for a in m.actors:
+            if all(a.entity_id != x.entity_id for x in host.actors):
+                host.actors.append(a)
+    return out
+
+
+def _inherit_types(mentions: list[EventMention]) -> None:
+    """A bare "attack" takes the weapon type of a mention of the same act in the document
+    ("carried out the attack Wednesday on Camp Taji" after "a rocket attack")."""
+    specific = [m for m in mentions if m.event_type == "Explosions/Remote violence"]
+    by_family = {"rocket": "Shelling/artillery/missile attack",
+                 "missile": "Shelling/artillery/missile attack", "air": "Air/drone strike",
+                 "explosive": "Remote explosive/landmine/IED"}
+    for m in mentions:
+        if m.sub_event_type not in {"Armed clash", "Attack"}:
+            continue
+        fams = [by_family[f] for f in _families(m.weapons) if f in by_family]
+        if fams or any(f.kind.startswith("munitions") for f in m.figures):
+            m.sub_event_type = fams[0] if fams else "Shelling/artillery/missile attack"
+            m.event_type = event_type(m.sub_event_type)
+            m.plover = plover(m.sub_event_type)
+            continue
+        for o in specific:
+            if o is m or not _overlap(m.date, o.date):
+                continue
+            near = m.place is not None and o.place is not None and _km(m.place, o.place) < 30
+            same_day = m.date is not None and o.date is not None and m.date == o.date
+            if near or same_day:
+                m.sub_event_type = o.sub_event_type
+                m.event_type = o.event_type
+                m.plover = o.plover
+                break
+
+
+_DIE = frozenset({"kill", "die", "murder", "execute", "behead", "slay", "assassinate",
+                  "killing", "death", "massacre", "assassination", "slaying"})
+_INJURE = frozenset({"wound", "injure", "injury", "beating", "hurt"})
+
+
+def triggers(sdoc: Doc) -> list[tuple[Token, str]]:
+    """Every attack, die and injure trigger word the extractor accepts in a parsed text
+    (after the threat, hypothetical, generic and quote filters), typed from its lemma."""
+    out: list[tuple[Token, str]] = []
+    for sent in _units(sdoc):
+        for cand in _candidates(sent, bool(find_weapons(sent.text))):
+            for tok in cand.members:
+                lemma = tok.lemma_.lower()
+                if lemma in _DIE:
+                    out.append((tok, "die"))
+                elif lemma in _INJURE:
+                    out.append((tok, "injure"))
+                elif _trigger_category(tok, sent.text, True) in {
+                    "attack", "explosion", "clash", "storm"
+                }:
+                    out.append((tok, "attack"))
+    return out
+
+
+_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on", "across", "around"})
+
+
+def _np(tok: Token) -> Span:
+    """The noun phrase of a head word: its left compounds and modifiers up to the head."""
+    return tok.doc[tok.left_edge.i:tok.i + 1]
+
+
+def trigger_arguments(tok: Token) -> list[tuple[str, Span]]:
+    """Attacker, victim and place arguments of one trigger word, read from the parse."""
+    out: list[tuple[str, Span]] = []
+    lemma = tok.lemma_.lower()
+    harm_subject_is_victim = lemma in {"die", "death"}
+    for c in tok.children:
+        if c.dep_ == "nsubj" and c.pos_ in {"NOUN", "PROPN", "PRON"}:
+            out.append(("victim" if harm_subject_is_victim else "attacker", _np(c)))
+        elif c.dep_ == "nsubjpass" or c.dep_ == "dobj":
+            out.append(("victim", _np(c)))
+        elif c.dep_ == "agent":
+            out.extend(("attacker", _np(g)) for g in c.children if g.dep_ == "pobj")
+        elif c.dep_ in {"poss", "compound", "amod"} and tok.pos_ in {"NOUN", "PROPN"} and (
+            c.ent_type_ in {"ORG", "NORP", "GPE", "PERSON"}
+        ):
+            out.append(("victim" if lemma in _DIE | _INJURE else "attacker", _np(c)))
+        elif c.dep_ == "prep":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            for g in objs:
+                if c.lower_ == "by":
+                    out.append(("attacker", _np(g)))
+                elif c.lower_ in {"of"} and tok.pos_ in {"NOUN", "PROPN"} and (
+                    lemma in _DIE | _INJURE
+                ) or c.lower_ in {"on", "against", "at"} and g.ent_type_ not in {
+                    "GPE", "LOC", "FAC", "DATE", "TIME"
+                } and lemma not in _DIE | _INJURE:
+                    out.append(("victim", _np(g)))
+                elif c.lower_ in _PLACE_PREPS and g.ent_type_ in {"GPE", "LOC", "FAC"}:
+                    out.append(("place", _np(g)))
+    return out
+
+
+_MULTI = re.compile(
+    r"\b(?:(?:two|three|four|five|several|multiple|separate|\d+)\s+(?:\w+\s+)?(?:bases|"
+    r"sites|towns|cities|locations|attacks|strikes|provinces)|hit bases|on bases|at bases)\b",
+    re.I,
+)
+
+
+def _flag_aggregates(mention: EventMention, text: str) -> None:
+    """Casualty totals over several targets or attacks are not this event's own figure."""
+    if not _MULTI.search(mention.quote):
+        return
+    for f in mention.figures:
+        if f.kind in {"fatalities", "injured"} and f.value > 0:
+            f.aggregate = True

@@ -1,0 +1,822 @@
+"""Figures stated in a sentence: who was killed, wounded, arrested, displaced; how many
+munitions were fired, landed or were intercepted.
+
+Works on plain text (no parse needed) so it can run on any sentence: a small tokenizer,
+a quantity reader (digits, number words, ranges, vague quantities as intervals) and
+windows around casualty and munition words. Each figure keeps its exact quote and
+character offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wiredesk.models import FigureClaim
+
+_TOKEN = re.compile(
+    r"(?:[A-Z]\.){2,}|\d+(?:,\d{3})*(?:\.\d+)?|[A-Za-z]+(?:['’][A-Za-z]+)?|\S"
+)
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+# Vague quantities: (value, low, high). Values follow ACLED's conservative coding
+# ("dozens" 12, "hundreds" 100); the open high end says the true number may be larger.
+_VAGUE: dict[str, tuple[int, int, int | None]] = {
+    "dozens": (12, 12, None),
+    "scores": (20, 20, None),
+    "hundreds": (100, 100, None),
+    "thousands": (1000, 1000, None),
+    "several": (3, 3, None),
+    "numerous": (3, 3, None),
+    "many": (3, 3, None),
+}
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string."""
+    return frozenset(text.split())
+
+
+PERSON_NOUNS = _words(
+    """people persons person civilians civilian soldiers soldier troops troop servicemen
+    serviceman servicemembers servicemember members member officers officer policemen
+    policeman police fighters fighter militants militant militiamen militiaman insurgents
+    insurgent rebels rebel jihadists jihadist children child kids kid women woman men man
+    boys boy girls girl teenagers teenager teens teen students student workers worker
+    contractors contractor americans american iraqis iraqi britons briton citizens citizen
+    personnel others combatants combatant guards guard pilgrims pilgrim protesters
+    protester protestors protestor demonstrators demonstrator worshippers worshipper
+    villagers villager residents resident passengers passenger journalists journalist
+    interpreter interpreters medic medics commanders commander general generals leader
+    leaders victims victim individuals individual adults adult infant infants baby babies
+    briton britons pole poles owner owners clerk clerks cashier star player players
+    homeowner homeowners motorist motorists
+    toddler toddlers wife husband son sons daughter daughters mother father brother
+    brothers sister sisters relatives relative suspects suspect gunman gunmen shooter
+    bystanders bystander pedestrians pedestrian employees employee patrons customers
+    customer teachers teacher deputies deputy troopers trooper agents agent staff crew
+    marines marine sailors sailor airmen airman fishermen farmers farmer shepherds
+    detainees prisoners prisoner hostages hostage peacekeepers peacekeeper worshipers
+    casualties family families nationals national refugees migrants doctors nurses
+    youths youth minors minor elderly bodies body corpses"""
+)
+MUNITION_NOUNS = _words(
+    """rockets rocket missiles missile mortars mortar shells shell projectiles projectile
+    rounds bombs bomb katyushas katyusha grenades grenade drones drone barrel"""
+)
+
+_KILL_AFTER = re.compile(
+    r"^(?:(?:were|was|have been|had been|are|is|been|being)\s+)?(?:also\s+|reportedly\s+|"
+    r"later\s+|all\s+|accidentally\s+|found\s+)?(?:killed|died|dies|dead|slain|shot dead|"
+    r"shot and killed|shot to death|stabbed to death|beaten to death|murdered|executed|"
+    r"lost (?:their|his|her) li(?:ves|fe)|perished|confirmed dead|fatally|"
+    r"pronounced dead|succumbed)\b"
+)
+_INJ_AFTER = re.compile(
+    r"^(?:(?:were|was|have been|had been|are|is|been|being)\s+)?(?:also\s+|reportedly\s+|"
+    r"seriously\s+|critically\s+|slightly\s+|lightly\s+|accidentally\s+|also\s+)?"
+    r"(?:injured|wounded|hurt|hospitali[sz]ed|grazed|stabbed|pistol-whipped|"
+    r"shot\b(?!\s+(?:dead|and killed|to death|into\b))|"
+    r"suffered\b[^.;]{0,40}\b(?:injur|wound)|sustained\b[^.;]{0,40}\b(?:injur|wound))"
+)
+_ARR_AFTER = re.compile(
+    r"^(?:(?:were|was|have been|had been|are|is|been)\s+)?(?:also\s+|reportedly\s+)?"
+    r"(?:arrested|detained|taken into custody|apprehended|rounded up)\b"
+)
+_DISP_AFTER = re.compile(
+    r"^(?:(?:were|was|have been|had been|are|is|been)\s+)?(?:internally\s+)?"
+    r"(?:displaced|forced to flee|fled|uprooted|made homeless)\b"
+)
+_FIRED_AFTER = re.compile(
+    r"^(?:(?:were|was|have been|had been|are|is|been)\s+)?(?:reportedly\s+)?"
+    r"(?:fired|launched|shot)\b"
+)
+_NOT_FIRED_AFTER = re.compile(r"^(?:had|have|were|was)\s+not\s+been\s+fired|^failed to")
+_LANDED_AFTER = re.compile(
+    r"^(?:(?:were|was|have|had|have been|had been)\s+)?(?:reportedly\s+)?"
+    r"(?:landed|hit|struck|fell|fallen|impacted|slammed|crashed)\b"
+)
+_INTERCEPT_AFTER = re.compile(
+    r"^(?:(?:were|was|have been|had been)\s+)?(?:intercepted|shot down|downed|destroyed in "
+    r"the air)\b"
+)
+
+_KILL_BEFORE = {"killing", "killed", "kills", "kill", "killings", "leaving", "left",
+                "claiming", "claimed", "murdering", "murdered", "executing", "executed"}
+_INJ_BEFORE = {"wounding", "wounded", "wounds", "wound", "injuring", "injured", "injures",
+               "injure", "hurting", "hurt"}
+_ARR_BEFORE = {"arrested", "arresting", "arrest", "arrests", "detained", "detaining",
+               "detain", "apprehended", "nabbed"}
+_DISP_BEFORE = {"displacing", "displaced", "displace", "uprooting"}
+_FIRED_BEFORE = {"fired", "firing", "launched", "launching", "fire", "launch", "fires",
+                 "launches", "discharge", "barrage", "volley", "salvo", "shot", "lobbed"}
+_CUMULATIVE = re.compile(
+    r"\b(?:in total|so far|to date|altogether|combined|cumulative|overall|"
+    r"since (?:then|the start|the beginning|last)|over the past|this year|a series of)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A quantity read from text: the figure a reader takes and its interval."""
+
+    value: int
+    low: int | None
+    high: int | None
+    start: int  # token index of the first token of the quantity phrase
+    end: int  # token index after the last token
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Split text into (token, start, end) with character offsets."""
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _low(tokens: list[tuple[str, int, int]], i: int) -> str:
+    return tokens[i][0].lower() if 0 <= i < len(tokens) else ""
+
+
+def _number_at(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int] | None:
+    """Read a bare number (digits or words) at token i: (value, next index)."""
+    w = _low(tokens, i)
+    if not w:
+        return None
+    if w[0].isdigit():
+        nxt, nxt2 = _low(tokens, i + 1), _low(tokens, i + 2)
+        # calibres, ages and years are not counts: "107-mm", "26-year-old", "5 mm"
+        if nxt in {"mm", "millimeter", "millimetre", "year", "years"} or (
+            nxt == "-" and nxt2 in {"mm", "year", "tube", "millimeter"}
+        ):
+            return None
+        if "." in w:
+            return None
+        value = int(w.replace(",", ""))
+        j = i + 1
+        if _low(tokens, j) in _SCALES:
+            value *= _SCALES[_low(tokens, j)]
+            j += 1
+        return value, j
+    total, current, j, seen = 0, 0, i, False
+    while True:
+        w = _low(tokens, j)
+        if w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+            if _low(tokens, j + 1) == "-" and _low(tokens, j + 2) in _UNITS:
+                current += _UNITS[_low(tokens, j + 2)]
+                j += 2
+        elif w in _SCALES and seen:
+            current = max(current, 1) * _SCALES[w]
+            if _SCALES[w] >= 1000:
+                total, current = total + current, 0
+        elif w == "dozen" and seen:
+            current = max(current, 1) * 12
+        elif w == "and" and seen and _low(tokens, j + 1) in _UNITS | _TENS:
+            pass
+        else:
+            break
+        seen = True
+        j += 1
+    if not seen:
+        return None
+    return total + current, j
+
+
+def read_quantity(tokens: list[tuple[str, int, int]], i: int) -> Quantity | None:
+    """Read a quantity phrase starting at token i ("at least 18", "12 to 18",
+    "more than a dozen", "dozens", "a couple of"); None if there is none."""
+    w, w1 = _low(tokens, i), _low(tokens, i + 1)
+    mod, j = "", i
+    two = f"{w} {w1}"
+    if two in {"at least", "more than", "no fewer", "no less", "fewer than", "less than",
+               "up to", "as many", "an estimated", "a total", "nearly all"}:
+        mod, j = two, i + 2
+        if two in {"no fewer", "no less", "as many"} and _low(tokens, j) in {"than", "as"}:
+            j += 1
+        if two == "a total" and _low(tokens, j) == "of":
+            j += 1
+    elif w in {"over", "about", "around", "approximately", "some", "nearly", "almost",
+               "roughly", "upwards", "approx"}:
+        mod, j = w, i + 1
+    # "a dozen", "a couple of", "a few", "a handful of"
+    a, b = _low(tokens, j), _low(tokens, j + 1)
+    if a == "a" and b == "dozen":
+        base: tuple[int, int | None, int | None] = (12, 12, 12)
+        k = j + 2
+    elif a == "a" and b == "couple":
+        base, k = (2, 2, 2), j + 2
+        if _low(tokens, k) == "of":
+            k += 1
+    elif a == "a" and b in {"few", "handful"}:
+        base, k = (2, 2, None), j + 2
+        if _low(tokens, k) == "of":
+            k += 1
+    elif a in _VAGUE and not (a == "many" and not mod and w == "many" and b == "of"):
+        v, lo, hi = _VAGUE[a]
+        base, k = (v, lo, hi), j + 1
+        if _low(tokens, k) == "of":
+            k += 1
+    else:
+        num = _number_at(tokens, j)
+        if num is None:
+            return None
+        value, k = num
+        base = (value, value, value)
+        # ranges: "12 to 18", "two or three", "10-15"
+        sep = _low(tokens, k)
+        if sep in {"to", "or", "-", "–"}:
+            other = _number_at(tokens, k + 1)
+            if other is not None and other[0] > value:
+                base, k = (value, value, other[0]), other[1]
+    value, low, high = base
+    if mod in {"at least", "no fewer", "no less", "an estimated"}:
+        low, high = value, None
+    elif mod in {"more than", "over", "upwards"}:
+        value = value + 1 if base[2] is not None else value
+        low, high = value, None
+    elif mod in {"fewer than", "less than"}:
+        value = max(value - 1, 0)
+        low, high = None, value
+    elif mod in {"up to", "as many", "nearly", "almost"}:
+        low, high = None, value
+    return Quantity(value, low, high, i, k)
+
+
+def _after_text(text: str, tokens: list[tuple[str, int, int]], k: int) -> str:
+    return text[tokens[k][1]:].lower() if k < len(tokens) else ""
+
+
+def _is_person_noun(tok: str) -> bool:
+    low = tok.lower()
+    if low in PERSON_NOUNS:
+        return True
+    # demonyms in the plural: Americans, Iraqis, Syrians, Britons, Afghans
+    return tok[:1].isupper() and bool(re.search(r"(?:ans|is|ons|ese|ks|ts|es)$", tok))
+
+
+_HARM_NOUNS = {"injuries": "injured", "injury": "injured", "deaths": "fatalities",
+               "death": "fatalities", "fatalities": "fatalities"}
+_NATIONALITY_ADJ = re.compile(r"^[A-Z][a-z]+(?:ish|an|i|ese|ch)$")
+
+
+@dataclass
+class _NounPhrase:
+    head: str  # "person", "munition", "injured", "fatalities" or ""
+    end: int  # token index after the head noun (or after the quantity if no noun)
+
+
+def _noun_after(
+    tokens: list[tuple[str, int, int]], k: int, limit: int = 6, allow_or: bool = False
+) -> _NounPhrase:
+    """Find the head noun counted by a quantity ending at token k."""
+    for j in range(k, min(k + limit, len(tokens))):
+        tok = tokens[j][0]
+        low = tok.lower()
+        if allow_or and low == "or":
+            continue
+        if low in MUNITION_NOUNS:
+            # "rocket launcher", "missile attack": the noun modifies another
+            nxt = _low(tokens, j + 1)
+            if nxt in {"launcher", "launchers", "attack", "attacks", "strike", "strikes"}:
+                return _NounPhrase("", k)
+            end = j + 1
+            while _low(tokens, end) in MUNITION_NOUNS:  # "Katyusha rockets"
+                end += 1
+            return _NounPhrase("munition", end)
+        if low in _HARM_NOUNS:
+            return _NounPhrase(_HARM_NOUNS[low], j + 1)
+        if _is_person_noun(tok) and not (tok[:1].isupper() and j + 1 < len(tokens)
+                                         and tokens[j + 1][0][:1].isupper()):
+            # the longest run of person nouns: "American contractor", "service members"
+            end = j + 1
+            while end < len(tokens) and (
+                tokens[end][0].lower() in PERSON_NOUNS
+                or (_low(tokens, end) == "service" and _low(tokens, end + 1).startswith("member"))
+            ):
+                end += 1
+            return _NounPhrase("person", end)
+        if _NATIONALITY_ADJ.match(tok) and _low(tokens, j + 1) in {"and", ","} and j == k:
+            # elliptic "one British and two U.S. service members"
+            return _NounPhrase("person", j + 1)
+        if low in {",", ".", ";", ":", "and", "or", "(", ")", "were", "was", "had", "have",
+                   "who", "which", "that", "in", "on", "at", "after", "when", "while"}:
+            break
+        if low == "of" and j == k:
+            break  # "one of Tehran's top generals": a partitive, not a count
+        # a second number ("18 107 mm rockets") only as a calibre
+        if low and low[0].isdigit() and j > k and _low(tokens, j + 1) not in {"mm", "-"}:
+            break
+    return _NounPhrase("", k)
+
+
+_LOOSE_PASSIVE = re.compile(r"^[\w\s\-'’]{0,60}?\s((?:were|was|have been|had been) \w+)")
+
+
+def _word_end(text: str, i: int) -> int:
+    while i < len(text) and text[i].isalpha():
+        i += 1
+    return i
+
+
+def _kind_after(after: str) -> str | None:
+    if _NOT_FIRED_AFTER.match(after):
+        return "not_fired"
+    if _KILL_AFTER.match(after):
+        return "fatalities"
+    if _INJ_AFTER.match(after):
+        return "injured"
+    if _ARR_AFTER.match(after):
+        return "arrested"
+    if _DISP_AFTER.match(after):
+        return "displaced"
+    return None
+
+
+def _munition_kind_after(after: str) -> str | None:
+    if _NOT_FIRED_AFTER.match(after):
+        return "not_fired"
+    if _INTERCEPT_AFTER.match(after):
+        return "munitions_intercepted"
+    if _FIRED_AFTER.match(after):
+        return "munitions_fired"
+    if _LANDED_AFTER.match(after):
+        return "munitions_landed"
+    return None
+
+
+def _kind_before(tokens: list[tuple[str, int, int]], i: int, head: str) -> str | None:
+    """The figure kind given by a verb just before the quantity ("killing two")."""
+    for back in range(1, 4):
+        w = _low(tokens, i - back)
+        if not w or w in {".", ";"}:
+            return None
+        if head == "munition":
+            if w in _FIRED_BEFORE:
+                return "munitions_fired"
+            if w in {"intercepted", "downed", "intercepting"}:
+                return "munitions_intercepted"
+            if w in {"of", "with"} and _low(tokens, i - back - 1) in _FIRED_BEFORE:
+                return "munitions_fired"
+            continue
+        if w in _KILL_BEFORE:
+            return "fatalities"
+        if w in _INJ_BEFORE:
+            return "injured"
+        if w in _ARR_BEFORE:
+            return "arrested"
+        if w in _DISP_BEFORE:
+            return "displaced"
+        # allow "killing his", "killed at least"; stop at other content words
+        if (w in {",", "including"} or w.isalpha()) and w not in {
+            "and", "the", "his", "her", "their", "its", "at", "least", "more", "than", "some",
+            "about", "nearly", "almost", "over", "up", "to", "all", "another", "also", "an",
+            "a", "as", "many"
+        }:
+            return None
+    return None
+
+
+_SINGLE = {"a", "an", "one", "his", "her", "their", "its", "the"}
+
+
+def _list_items(
+    tokens: list[tuple[str, int, int]],
+    k: int,
+    persons: list[tuple[int, int]],
+) -> tuple[int, int]:
+    """Continue a list of victims after a counted noun phrase ending at token k:
+    "two US service members and a British citizen" -> (extra count, end token)."""
+    extra, j = 0, k
+    for _ in range(6):
+        # skip a trailing prepositional phrase or apposition up to the next "and"
+        m = j
+        while m < len(tokens) and m < j + 8 and _low(tokens, m) not in {
+            "and", ",", ".", ";", "including", "as", "while", "who", "which", "after",
+            "in", "on", "at", "when", "during",
+        }:
+            m += 1
+        w = _low(tokens, m)
+        # an age or a relative clause set off by commas: "Brodie Gillon, 26, who served
+        # as a combat medic, and two ..."
+        if w == "," and _low(tokens, m + 1)[:1].isdigit() and _low(tokens, m + 2) == ",":
+            m += 2
+            w = ","
+        if w == "," and _low(tokens, m + 1) in {"who", "whose"}:
+            n = m + 2
+            while n < len(tokens) and n < m + 20 and _low(tokens, n) not in {",", ".", ";"}:
+                n += 1
+            if _low(tokens, n) == ",":
+                m, w = n, ","
+        if w == "as" and _low(tokens, m + 1) == "well" and _low(tokens, m + 2) == "as":
+            start = m + 3
+        elif w == "and":
+            start = m + 1
+        elif w == ",":
+            start = m + 1
+            if _low(tokens, start) == "and":
+                start += 1
+            elif _low(tokens, start) in _SINGLE:
+                break  # "Qasem Soleimani, the Iranian general": an apposition
+        else:
+            break
+        q = read_quantity(tokens, start)
+        if q is not None:
+            np = _noun_after(tokens, q.end)
+            if np.head != "person":
+                break
+            extra += q.value
+            j = np.end
+            continue
+        if _low(tokens, start) in _SINGLE:
+            np = _noun_after(tokens, start + 1, limit=4)
+            if np.head == "person" and tokens[np.end - 1][0].lower()[-1:] != "s":
+                extra += 1
+                j = np.end
+                continue
+        person = _person_at(tokens, start, persons)
+        if person is not None and w != ",":
+            extra += 1
+            j = person
+            continue
+        break
+    return extra, j
+
+
+def _person_at(
+    tokens: list[tuple[str, int, int]], i: int, persons: list[tuple[int, int]]
+) -> int | None:
+    """If a named person starts within two tokens of i, the token index after it."""
+    if i >= len(tokens):
+        return None
+    for s, e in persons:
+        for back in range(0, 6):
+            if i + back >= len(tokens):
+                break
+            prev = tokens[i + back - 1][0] if back else ""
+            if back and not (prev[:1].isupper() or prev == "." or prev.lower() in {
+                "top", "senior", "former", "late", "prominent", "veteran", "elite", "the",
+                "powerful", "influential", "key", "deputy"
+            }):
+                break  # only titles and names before the name: "British Lance Cpl."
+            if i + back < len(tokens) and tokens[i + back][1] == s:
+                j = i + back
+                while j < len(tokens) and tokens[j][2] <= e:
+                    j += 1
+                # "Lance Cpl. Brodie Gillon": a title abbreviation, then the name
+                while _low(tokens, j) == "." and j + 1 < len(tokens) and \
+                        tokens[j + 1][0][:1].isupper():
+                    j += 2
+                    while j < len(tokens) and tokens[j][0][:1].isupper():
+                        j += 1
+                return j
+    return None
+
+
+def find_figures(
+    text: str,
+    doc_id: str,
+    offset: int = 0,
+    persons: list[tuple[int, int]] | None = None,
+    attributed_to: str | None = None,
+) -> list[FigureClaim]:
+    """All figures stated in one sentence.
+
+    ``text`` is the sentence, ``offset`` its start in the document (quotes and offsets in
+    the claims refer to the document); ``persons`` are named-person spans (sentence-relative
+    character offsets) so that "killed Qasem Soleimani" counts one death.
+    """
+    persons = persons or []
+    tokens = tokenize(text)
+    claims: list[FigureClaim] = []
+    used_until = -1
+    aggregate = bool(_CUMULATIVE.search(text))
+
+    def add(kind: str, q: Quantity, end_tok: int, value: int | None = None,
+            low: int | None = None, high: int | None = None, start_tok: int | None = None,
+            ) -> None:
+        s_tok = q.start if start_tok is None else start_tok
+        s, e = tokens[s_tok][1], tokens[max(end_tok - 1, s_tok)][2]
+        claims.append(
+            FigureClaim(
+                kind=kind,
+                value=q.value if value is None else value,
+                low=q.low if low is None and value is None else low,
+                high=q.high if high is None and value is None else high,
+                quote=text[s:e],
+                doc_id=doc_id,
+                start=offset + s,
+                end=offset + e,
+                attributed_to=attributed_to,
+                aggregate=aggregate and kind in {"fatalities", "injured"},
+            )
+        )
+
+    i = 0
+    while i < len(tokens):
+        if i < used_until:
+            i += 1
+            continue
+        low_tok = _low(tokens, i)
+        # "no U.S. or Iraqi troops were killed", "did not kill anyone"
+        if low_tok in {"no", "none"}:
+            np = _noun_after(tokens, i + 1, limit=7, allow_or=True)
+            after = _after_text(text, tokens, np.end)
+            kind = _kind_after(after) if np.head == "person" else None
+            if kind in {"fatalities", "injured"}:
+                q = Quantity(0, 0, 0, i, np.end)
+                m = (_KILL_AFTER if kind == "fatalities" else _INJ_AFTER).match(after)
+                end_char = tokens[np.end][1] + (m.end() if m else 0)
+                end_tok = np.end
+                while end_tok < len(tokens) and tokens[end_tok][2] <= end_char:
+                    end_tok += 1
+                add(kind, q, end_tok)
+                used_until = end_tok
+                i = end_tok
+                continue
+        if low_tok in {"kill", "injure", "wound", "hurt"} and _low(tokens, i + 1) in {
+            "anyone", "anybody"
+        } and _low(tokens, i - 1) in {"not", "n't", "never"}:
+            kind = "fatalities" if low_tok == "kill" else "injured"
+            start_tok = i - 1
+            while start_tok > 0 and _low(tokens, start_tok) not in {"did", "does", "do"}:
+                start_tok -= 1
+                if i - start_tok > 3:
+                    start_tok = i - 1
+                    break
+            add(kind, Quantity(0, 0, 0, start_tok, i + 2), i + 2)
+            i += 2
+            continue
+        # "the death toll rose to 12"
+        if low_tok == "toll":
+            for j in range(i + 1, min(i + 6, len(tokens))):
+                toll = read_quantity(tokens, j)
+                if toll is not None:
+                    add("fatalities", toll, toll.end, start_tok=max(i - 1, 0))
+                    used_until = toll.end
+                    break
+            i += 1
+            continue
+        got = read_quantity(tokens, i)
+        if got is None:
+            i += 1
+            continue
+        q = got
+        np = _noun_after(tokens, q.end)
+        after = _after_text(text, tokens, np.end)
+        kind = None
+        end_tok = np.end
+        if np.head in {"injured", "fatalities"}:
+            kind = np.head
+        elif np.head == "munition" or (
+            np.end == q.end and _munition_kind_after(after)
+            and re.match(r"\s*of (?:these|them|those)\b", text, re.I)
+        ):
+            kind = _munition_kind_after(after) or _kind_before(tokens, i, "munition")
+            if kind is None and _low(tokens, i - 1) == "of" and _low(tokens, i - 2) in {
+                "discharge", "barrage", "volley", "salvo"
+            }:
+                kind = "munitions_fired"
+        else:
+            before = _kind_before(tokens, i, np.head)
+            if np.head == "person" or np.end == q.end:
+                kind = _kind_after(after)
+                if kind is None and np.head == "person":
+                    # "12 coalition soldiers and contractors of various nationalities
+                    # were injured": the verb after a longer noun phrase
+                    loose = _LOOSE_PASSIVE.match(after)
+                    if loose:
+                        kind = _kind_after(after[loose.start(1):])
+                        if kind is not None:
+                            after = after[loose.start(1):]
+                            k2 = np.end
+                            while k2 < len(tokens) and tokens[k2][1] < tokens[np.end][1] + \
+                                    loose.start(1):
+                                k2 += 1
+                            np = _NounPhrase(np.head, k2)
+                            end_tok = k2
+                if kind is None and np.end == q.end:
+                    # "5 dead", "12 wounded", "leaving 3 dead"
+                    nxt = _low(tokens, q.end)
+                    kind = {"dead": "fatalities", "killed": "fatalities",
+                            "wounded": "injured", "injured": "injured", "hurt": "injured",
+                            "arrested": "arrested", "displaced": "displaced"}.get(nxt)
+                    if kind:
+                        end_tok = q.end + 1
+                if kind is None and before is not None and (
+                    np.head == "person" or _low(tokens, q.end) in {"and", ",", ".", "in", "on"}
+                ):
+                    kind = before
+                    if np.head == "person":
+                        extra, end_tok = _list_items(tokens, np.end, persons)
+                        if extra:
+                            total = q.value + extra
+                            low = q.low + extra if q.low is not None else None
+                            high = q.high + extra if q.high is not None else None
+                            add(kind, q, end_tok, total, low, high)
+                            used_until = end_tok
+                            i = end_tok
+                            continue
+                elif kind is not None:
+                    rx = {"fatalities": _KILL_AFTER, "injured": _INJ_AFTER,
+                          "arrested": _ARR_AFTER, "displaced": _DISP_AFTER}.get(kind)
+                    mm = rx.match(after) if rx else None
+                    if mm and np.end < len(tokens):
+                        end_char = _word_end(text, tokens[np.end][1] + mm.end())
+                        while end_tok < len(tokens) and tokens[end_tok][2] <= end_char:
+                            end_tok += 1
+        if kind is not None and kind != "not_fired":
+            add(kind, q, end_tok)
+            used_until = end_tok
+            i = end_tok
+            continue
+        i = max(q.end, i + 1)
+    claims.extend(_single_victims(text, tokens, claims, doc_id, offset, persons,
+                                  attributed_to))
+    claims.extend(_named_victims(text, tokens, claims, doc_id, offset, persons, attributed_to))
+    claims.extend(_pronoun_deaths(text, claims, doc_id, offset, attributed_to))
+    if any(c.kind == "fatalities" and c.value > 0 for c in claims) and re.search(
+        r"\b(?:dies|died|dead|killed|fatal\w*)\b", text, re.I
+    ):
+        # "Girl shot at party dies": the one shot is the one who died, not an injury
+        claims = [c for c in claims if not (c.kind == "injured" and re.search(
+            r"\bshot$", c.quote) and c.value == 1)]
+    return claims
+
+
+def _single_victims(
+    text: str,
+    tokens: list[tuple[str, int, int]],
+    found: list[FigureClaim],
+    doc_id: str,
+    offset: int,
+    persons: list[tuple[int, int]],
+    attributed_to: str | None,
+) -> list[FigureClaim]:
+    """Victims counted by an article or a name: "killed an American contractor",
+    "killing British Lance Cpl. Brodie Gillon ... and two unidentified American service
+    members", "a civilian was killed"."""
+    out: list[FigureClaim] = []
+    taken = [(c.start - offset, c.end - offset) for c in found]
+    for i, (tok, _s, _e) in enumerate(tokens):
+        low = tok.lower()
+        nxt = _low(tokens, i + 1)
+        # "fatally shooting a police officer", "the murder of a pizza shop worker",
+        # "the shooting death of the 15-year-old"
+        lethal = (low == "fatally" and nxt in {"shooting", "shot", "shoots", "shoot",
+                                               "stabbing", "stabbed", "wounding", "wounded"}) \
+            or (low in {"murder", "death", "killing", "slaying"} and nxt == "of")
+        if lethal or low in _KILL_BEFORE - {"left", "leaving", "claimed", "claiming",
+                                             "killings"} or (
+            low in _INJ_BEFORE - {"wounds", "hurt"}
+        ):
+            kind = "fatalities" if lethal or low in _KILL_BEFORE else "injured"
+            j = i + 2 if lethal else i + 1
+            # "killed top Iranian Gen. Qassem Soleimani"; "killing a U.S. interpreter"
+            if j < len(tokens) and any(s <= tokens[j][1] < e for s, e in taken):
+                continue
+            count, end_tok = 0, j
+            w = _low(tokens, j)
+            if w in _SINGLE:
+                np = _noun_after(tokens, j + 1, limit=5)
+                if np.head == "person" and not tokens[np.end - 1][0].lower().endswith("s"):
+                    count, end_tok = 1, np.end
+                    # "a U.S. interpreter, Nawres Hamid": the apposition names the same one
+                    p = _person_at(tokens, end_tok, persons)
+                    if p is not None and _low(tokens, end_tok) in {",", ""}:
+                        end_tok = p
+            if count == 0:
+                p = _person_at(tokens, j, persons)
+                if p is not None and p - j <= 8:
+                    count, end_tok = 1, p
+            if count == 0:
+                continue
+            # the victim is the object, not the subject of a passive ("was killed by")
+            if _low(tokens, i - 1) in {"was", "were", "been"}:
+                continue
+            extra, end2 = _list_items(tokens, end_tok, persons)
+            if extra:
+                end_tok = end2
+            s, e = tokens[i][1], tokens[end_tok - 1][2]
+            if any(a < e and s < b for a, b in taken):
+                continue
+            n = count + extra
+            out.append(FigureClaim(kind=kind, value=n, low=n, high=n, quote=text[s:e],
+                                   doc_id=doc_id, start=offset + s, end=offset + e,
+                                   attributed_to=attributed_to))
+            taken.append((s, e))
+        elif (low in {"a", "an", "one", "the"} or (
+            (i == 0 or _low(tokens, i - 1) in {".", "|", ":", ";", "—", "-"})
+            and tok[:1].isupper() or _low(tokens, i - 1) == "old"
+            # headline style "after man shot inside ...", not "the man shot his wife"
+            or (nxt == "shot" and _low(tokens, i + 2) not in _SINGLE | {
+                "him", "them", "her", "at", "and", "himself", "herself", "two", "three"})
+        ) and tok.lower() in PERSON_NOUNS and not tok.lower().endswith("s")
+        ) and i + 1 < len(tokens):
+            # "a civilian was killed", "one soldier died", a headline's "Man shot, killed"
+            if low in {"a", "an", "one", "the"}:
+                np = _noun_after(tokens, i + 1, limit=4)
+                if low == "the" and np.head == "person" and _low(tokens, np.end - 1) not in {
+                    "victim", "man", "woman", "boy", "girl", "teen", "teenager", "child",
+                    "driver", "officer", "suspect", "shooter", "gunman", "resident"
+                }:
+                    continue  # "the leader", "the soldiers": not a count
+            else:
+                np = _NounPhrase("person", i + 1)
+            if np.head != "person":
+                continue
+            after = _after_text(text, tokens, np.end)
+            kind2 = _kind_after(after)
+            if kind2 not in {"fatalities", "injured", "arrested"}:
+                continue
+            if kind2 == "injured" and re.match(r"^(?:was\s+)?shot\b[,\s]+(?:and\s+)?killed",
+                                               after):
+                kind2 = "fatalities"
+            m = {"fatalities": _KILL_AFTER, "injured": _INJ_AFTER,
+                 "arrested": _ARR_AFTER}[kind2].match(after)
+            s = tokens[i][1]
+            e = tokens[np.end][1] + (m.end() if m else 0) if np.end < len(tokens) else len(text)
+            if any(a < e and s < b for a, b in taken):
+                continue
+            out.append(FigureClaim(kind=kind2, value=1, low=1, high=1, quote=text[s:e],
+                                   doc_id=doc_id, start=offset + s, end=offset + e,
+                                   attributed_to=attributed_to))
+            taken.append((s, e))
+    return out
+
+
+_PRONOUN_DIED = re.compile(
+    r"\b(?:he|she)\s+(?:later\s+)?(?:died|was (?:later )?(?:pronounced dead|killed|"
+    r"fatally \w+|shot and killed|shot to death))\b", re.I)
+
+
+def _pronoun_deaths(text: str, found: list[FigureClaim], doc_id: str, offset: int,
+                    attributed_to: str | None) -> list[FigureClaim]:
+    """"... where he died": one death, when no other figure in the sentence counts it."""
+    if any(c.kind == "fatalities" for c in found):
+        return []
+    m = _PRONOUN_DIED.search(text)
+    if m is None:
+        return []
+    return [FigureClaim(kind="fatalities", value=1, low=1, high=1, quote=m.group(0),
+                        doc_id=doc_id, start=offset + m.start(), end=offset + m.end(),
+                        attributed_to=attributed_to)]
+
+
+def _named_victims(
+    text: str, tokens: list[tuple[str, int, int]], found: list[FigureClaim], doc_id: str,
+    offset: int, persons: list[tuple[int, int]], attributed_to: str | None,
+) -> list[FigureClaim]:
+    """A named victim: "Jassely Lupoe, a 5-year-old Latina, was shot and killed"."""
+    out: list[FigureClaim] = []
+    taken = [(c.start - offset, c.end - offset) for c in found]
+    for s, e in persons:
+        after = text[e:]
+        appos = re.match(r"^,[^,;.]{1,60},\s*", after)
+        rest = after[appos.end():] if appos else after.lstrip()
+        rest_low = rest.lower()
+        kind = _kind_after(rest_low)
+        if kind not in {"fatalities", "injured"}:
+            continue
+        if kind == "injured" and re.match(r"^(?:was\s+)?shot\b[,\s]+(?:and\s+)?killed",
+                                          rest_low):
+            kind = "fatalities"
+        rx = _KILL_AFTER if kind == "fatalities" else _INJ_AFTER
+        mm = rx.match(rest_low)
+        end = len(text) - len(rest) + (mm.end() if mm else 0)
+        end = _word_end(text, end)
+        if any(a < end and s < b for a, b in taken):
+            continue
+        out.append(FigureClaim(kind=kind, value=1, low=1, high=1, quote=text[s:end],
+                               doc_id=doc_id, start=offset + s, end=offset + end,
+                               attributed_to=attributed_to))
+        taken.append((s, end))
+    return out
+
+
+def launcher_fired(text: str, next_text: str) -> tuple[int, str] | None:
+    """A rocket launcher's capacity minus the rounds it did not fire:
+    "a 36-tube rocket launcher. Three of the projectiles had not been fired." -> 33.
+    Returns (fired, quote from the capacity to the end of the "not fired" clause)."""
+    m = re.search(r"\b(\d+)[- ](?:tube|barrel|round)\b[^.]{0,30}\blauncher", text, re.I)
+    if not m:
+        return None
+    n = re.search(r"^\s*(\w+(?:-\w+)?) of the (?:projectiles|rockets|rounds|missiles)"
+                  r" (?:had|have|were|was) not been fired", next_text, re.I)
+    if not n:
+        return None
+    toks = tokenize(n.group(1))
+    q = read_quantity(toks, 0)
+    if q is None:
+        return None
+    return int(m.group(1)) - q.value, m.group(0)

@@ -1,0 +1,237 @@
+"""Event typing, figures, weapons on real sentences from the seeds and the CASE corpus."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from wiredesk.events import classify
+from wiredesk.events.figures import find_figures, launcher_fired, read_quantity, tokenize
+from wiredesk.events.taxonomy import (
+    CASE_LABELS,
+    EVENT_TYPES,
+    SUB_EVENT_TYPES,
+    case_label_to_acled,
+    plover,
+)
+from wiredesk.events.weapons import find_weapons, weapon_names
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CASE = SHARED / "data" / "case2021" / "task2_snippets.tsv"
+
+
+def _seeds() -> dict[str, str]:
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"seed articles not found at {seeds}")
+    return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))}
+
+
+def _sentence(text: str, pattern: str) -> str:
+    """The sentence of ``text`` that matches ``pattern``."""
+    # no break after "U.S." or "Gen." / "Dec." / "Cpl."
+    for sent in re.split(r"(?<![A-Z]\.[A-Z]\.)(?<!\b[A-Z][a-z]\.)(?<!\b[A-Z][a-z]{2}\.)"
+                         r"(?<=[.!?])\s+|\n+", text):
+        if re.search(pattern, sent):
+            return sent
+    raise AssertionError(f"no sentence matches {pattern!r}")
+
+
+def _case_rows() -> list[tuple[str, str]]:
+    if not CASE.exists():
+        pytest.skip(f"CASE 2021 snippets not found at {CASE}")
+    with CASE.open(encoding="utf-8", newline="") as fh:
+        return [(r["EventSnippet"], r["SubType"]) for r in csv.DictReader(fh, delimiter="\t")]
+
+
+def _figs(sentence: str) -> dict[str, tuple[int, int | None, int | None]]:
+    return {f.kind: (f.value, f.low, f.high) for f in find_figures(sentence, "d")}
+
+
+# --- taxonomy -----------------------------------------------------------------------
+
+
+def test_taxonomy_matches_acled_names() -> None:
+    assert len(EVENT_TYPES) == 6 and len(SUB_EVENT_TYPES) == 25
+    assert SUB_EVENT_TYPES["Shelling/artillery/missile attack"] == "Explosions/Remote violence"
+    assert SUB_EVENT_TYPES["Air/drone strike"] == "Explosions/Remote violence"
+    assert plover("Arrests") == "COERCE" and plover("Peaceful protest") == "PROTEST"
+    assert set(CASE_LABELS.values()) == set(SUB_EVENT_TYPES)
+    assert case_label_to_acled("NATURAL_DISASTER") is None
+    assert case_label_to_acled("ART_MISS_ATTACK") == "Shelling/artillery/missile attack"
+
+
+# --- quantities and figures on seed sentences -----------------------------------------
+
+
+def test_quantities_as_intervals() -> None:
+    def q(text: str) -> tuple[int, int | None, int | None]:
+        got = read_quantity(tokenize(text), 0)
+        assert got is not None, text
+        return got.value, got.low, got.high
+
+    assert q("at least 18") == (18, 18, None)
+    assert q("12 to 18") == (12, 12, 18)
+    assert q("more than a dozen") == (13, 13, None)
+    assert q("dozens") == (12, 12, None)
+    assert q("Twelve to 18") == (12, 12, 18)
+    assert q("twenty-five") == (25, 25, 25)
+
+
+def test_figures_of_the_taji_attack_in_seed_000() -> None:
+    text = _seeds()["000"]
+    lead = _sentence(text, r"discharge of 30 rockets")
+    figs = _figs(lead)
+    assert figs["munitions_fired"][0] == 30
+    assert figs["fatalities"] == (3, 3, 3)  # two US service members and a British citizen
+    assert _figs(_sentence(text, r"12 coalition soldiers"))["injured"] == (12, 12, 12)
+    assert _figs(_sentence(text, r"107-mm Katyusha rockets were fired"))[
+        "munitions_fired"][0] == 30
+    landed = find_figures(_sentence(text, r"^Of these, 18 landed"), "d")
+    assert [(f.kind, f.value) for f in landed] == [("munitions_landed", 18)]
+
+
+def test_ranges_and_open_intervals_in_seeds() -> None:
+    seeds = _seeds()
+    milley = _sentence(seeds["002"], r"Twelve to 18 rockets landed")
+    figs = _figs(milley)
+    assert figs["munitions_landed"] == (12, 12, 18)
+    assert figs["injured"] == (14, 14, 14)  # "wounding 14 people, including five seriously"
+    assert _figs(_sentence(seeds["001"], r"more than a dozen rockets"))[
+        "munitions_landed"] == (13, 13, None)
+    assert _figs(_sentence(seeds["001"], r"At least two Iraqi soldiers"))[
+        "injured"] == (2, 2, None)
+    assert _figs(_sentence(seeds["003"], r"At least 18 107 mm"))["munitions_landed"] == (
+        18, 18, None)
+
+
+def test_sums_names_and_zero_counts() -> None:
+    seeds = _seeds()
+    s = _sentence(seeds["001"], r"air strikes killed five members")
+    assert _figs(s)["fatalities"] == (6, 6, 6)
+    s = _sentence(seeds["002"], r"one British and two U\.S\. service members")
+    assert _figs(s)["fatalities"] == (3, 3, 3)
+    s = _sentence(seeds["002"], r"No U\.S\. or Iraqi troops were killed")
+    got = find_figures(s, "d")
+    assert ("fatalities", 0) in [(f.kind, f.value) for f in got]
+    assert ("injured", 101) in [(f.kind, f.value) for f in got]
+    s = _sentence(seeds["000"], r"did not kill anyone")
+    assert _figs(s)["fatalities"] == (0, 0, 0)
+    # a named victim counts one; "the Iranian general" after the name is the same man
+    s = _sentence(seeds["002"], r"killed Qasem Soleimani")
+    name = s.index("Qasem Soleimani")
+    got = find_figures(s, "d", 0, [(name, name + len("Qasem Soleimani"))])
+    assert [(f.kind, f.value) for f in got] == [("fatalities", 1)]
+
+
+def test_every_figure_keeps_its_exact_quote() -> None:
+    text = _seeds()["003"]
+    start = text.index("At least 18 107 mm")
+    end = text.index(".", text.index("according to military officials"))
+    for f in find_figures(text[start:end], "003", start):
+        assert text[f.start:f.end] == f.quote
+
+
+def test_launcher_minus_unfired_rounds_in_seed_003() -> None:
+    text = _seeds()["003"]
+    a = _sentence(text, r"36-tube rocket launcher")
+    b = _sentence(text, r"Three of the projectiles had not been fired")
+    got = launcher_fired(a, b)
+    assert got is not None and got[0] == 33
+
+
+# --- weapons --------------------------------------------------------------------------
+
+
+def test_weapons_normalized_with_raw_words() -> None:
+    seeds = _seeds()
+    found = find_weapons(_sentence(seeds["000"], r"107-mm Katyusha rockets were fired"))
+    names = [w.name for _, w in found]
+    assert "107-mm Katyusha rocket" in names and "rocket launcher" in names
+    assert any(w.raw == "makeshift truck launchers" for _, w in found)
+    assert weapon_names(_sentence(seeds["002"], r"drone strike near the Baghdad")) == ["drone"]
+    assert "ballistic missile" in weapon_names(_sentence(seeds["003"], r"ballistic missiles"))
+    assert "cruise missile" in weapon_names(_sentence(seeds["000"], r"16 cruise missiles"))
+
+
+# --- classify on CASE snippets --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "cue"),
+    [
+        ("AIR_STRIKE", r"warplanes"),
+        ("SUIC_BOMB", r"suicide bomber"),
+        ("GRENADE", r"grenade"),
+        ("ARREST", r"arrested"),
+        ("CHEM_WEAP", r"chlorine|mustard gas"),
+        ("HQ_ESTABLISHED", r"set up a new"),
+        ("SEX_VIOL", r"rape"),
+        ("PEACE_PROTEST", r"rallied|marched"),
+    ],
+)
+def test_classify_case_snippets(label: str, cue: str) -> None:
+    rows = [t for t, lab in _case_rows() if lab == label and re.search(cue, t, re.I)]
+    assert rows, f"no {label} snippet with {cue!r}"
+    expected = case_label_to_acled(label)
+    hits = sum(classify(t) == expected for t in rows)
+    assert hits >= max(1, len(rows) * 2 // 3), [
+        (t[:80], classify(t)) for t in rows if classify(t) != expected]
+
+
+@pytest.mark.parametrize(("label", "cue"), [("NATURAL_DISASTER", r"flood|earthquake|volcano"),
+                                            ("ORG_CRIME", r"robb")])
+def test_non_acled_snippets_are_none(label: str, cue: str) -> None:
+    rows = [t for t, lab in _case_rows() if lab == label and re.search(cue, t, re.I)]
+    assert rows
+    assert sum(classify(t) is None for t in rows) >= max(1, len(rows) * 2 // 3)
+
+
+def test_classify_seed_leads() -> None:
+    seeds = _seeds()
+    assert classify(_sentence(seeds["000"], r"discharge of 30 rockets")) == (
+        "Shelling/artillery/missile attack")
+    assert classify(_sentence(seeds["003"], r"U\.S\. warplanes struck")) == "Air/drone strike"
+    assert classify("") is None
+
+
+# --- figures on Gun Violence Database sentences ----------------------------------------
+
+
+def _gvdb_sentences(pattern: str, limit: int = 12) -> list[str]:
+    path = SHARED / "data" / "gvdb" / "dev.tsv"
+    if not path.exists():
+        pytest.skip(f"GVDB not found at {path}")
+    csv.field_size_limit(1 << 30)
+    out: list[str] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            for sent in re.split(r"(?<=[.!?])\s+", row["Full text"]):
+                if re.search(pattern, sent) and len(sent) < 300:
+                    out.append(sent)
+                    if len(out) >= limit:
+                        return out
+    return out
+
+
+def test_gvdb_single_victims_killed() -> None:
+    sents = _gvdb_sentences(r"\b[Aa] (?:man|woman) was shot and killed\b")
+    assert sents
+    for s in sents:
+        kinds = {(f.kind, f.value) for f in find_figures(s, "g")}
+        assert ("fatalities", 1) in kinds, s
+
+
+def test_gvdb_counts_of_wounded() -> None:
+    sents = _gvdb_sentences(r"\b(?:[Tt]wo|[Tt]hree|[Ff]our) (?:people|men|others) were "
+                            r"(?:shot|wounded|injured)\b")
+    assert sents
+    words = {"two": 2, "three": 3, "four": 4}
+    for s in sents:
+        m = re.search(r"\b(two|three|four) (?:people|men|others) were", s, re.I)
+        assert m is not None
+        got = {(f.kind, f.value) for f in find_figures(s, "g")}
+        assert ("injured", words[m.group(1).lower()]) in got, s

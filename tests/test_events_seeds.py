@@ -1,0 +1,193 @@
+"""Event mentions read from the five seed articles (design.md): every seed event a
+document states, with its type, date, place and figures; nothing from threats or analysis.
+
+The documents go through the real stages (spaCy with the domain ruler, time expressions,
+places) before ``extract_mentions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wiredesk.actors import ActorResolver
+from wiredesk.events import extract_mentions
+from wiredesk.models import Document, EventMention
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Publication dates of the seeds (000: its dateline; 001: "said Saturday" after the
+# Wednesday attack; 002, 003: the Friday strikes; 004: "A Section on 03/29/2020").
+PUBLISHED = {
+    "000": dt.date(2020, 3, 11),
+    "001": dt.date(2020, 3, 14),
+    "002": dt.date(2020, 3, 13),
+    "003": dt.date(2020, 3, 13),
+    "004": dt.date(2020, 3, 29),
+}
+D = dt.date
+SHELLING = "Shelling/artillery/missile attack"
+AIR = "Air/drone strike"
+
+
+@pytest.fixture(scope="module")
+def mentions() -> dict[str, list[EventMention]]:
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"seed articles not found at {seeds}")
+    from wiredesk import nlp, places, timex
+
+    model = nlp.load()  # once per module
+    resolver = ActorResolver()
+    out: dict[str, list[EventMention]] = {}
+    for path in sorted(seeds.glob("*.txt")):
+        key = path.name[:3]
+        text = path.read_text(encoding="utf-8")
+        doc = Document(id=key, path=str(path), text=text, published=PUBLISHED[key])
+        sdoc = model(text)
+        times = timex.normalize(text, PUBLISHED[key], sdoc)
+        found = places.find(text, sdoc)
+        out[key] = extract_mentions(doc, sdoc, times, found, resolver)
+    return out
+
+
+def _find(ms: list[EventMention], **want: Any) -> list[EventMention]:
+    """Mentions with the given sub-event type, day, place name part, figure."""
+    out = []
+    for m in ms:
+        if "sub" in want and m.sub_event_type != want["sub"]:
+            continue
+        if "day" in want and (m.date is None or not m.date.start <= want["day"] <= m.date.end):
+            continue
+        if "place" in want and (m.place is None or not any(
+                p in m.place.name for p in want["place"])):
+            continue
+        if "fig" in want:
+            kind, value = want["fig"]
+            if not any(f.kind == kind and f.value == value for f in m.figures):
+                continue
+        out.append(m)
+    return out
+
+
+def _one(ms: list[EventMention], **want: Any) -> EventMention:
+    got = _find(ms, **want)
+    assert got, f"no mention with {want}: " + "; ".join(
+        f"{m.sub_event_type} {m.date} {m.place.name if m.place else None} "
+        f"{[(f.kind, f.value) for f in m.figures]}" for m in ms)
+    return got[0]
+
+
+def _no_mention_quoting(ms: list[EventMention], words: str) -> None:
+    assert not [m for m in ms if words in m.quote], words
+
+
+def _figure(m: EventMention, kind: str) -> Callable[[int], bool]:
+    values = [f.value for f in m.figures if f.kind == kind and not f.aggregate]
+    return lambda v: v in values
+
+
+TAJI = ("Taji", "Baghdad")
+
+
+def test_seed_000(mentions: dict[str, list[EventMention]]) -> None:
+    ms = mentions["000"]
+    taji = _one(ms, sub=SHELLING, day=D(2020, 3, 11), place=TAJI)
+    assert _figure(taji, "munitions_fired")(30)
+    assert _figure(taji, "fatalities")(3)
+    assert _figure(taji, "injured")(12)
+    assert _figure(taji, "munitions_landed")(18)
+    assert any(w.name == "107-mm Katyusha rocket" for w in taji.weapons)
+    assert taji.attributed_to and "United States official" in taji.attributed_to
+    strikes = _one(ms, sub=AIR, day=D(2020, 3, 11), place=("Abu Kamal",))
+    assert strikes.cause_text and "respond" in strikes.cause_text
+    december = _one(ms, sub=SHELLING, day=D(2019, 12, 15), fig=("fatalities", 1))
+    assert december.background
+    assert december.date is not None and december.date.precision == "month"
+    assert any(a.name == "Kataib Hezbollah" and a.role == "perpetrator"
+               for a in december.actors)  # "which the Americans attributed to Iraqi Hezbollah"
+    _one(ms, fig=("munitions_fired", 16))  # Iran's 16 cruise missiles
+    # the renewed threats ten days ago are not an attack
+    _no_mention_quoting(ms, "renewed threats")
+
+
+def test_seed_001(mentions: dict[str, list[EventMention]]) -> None:
+    ms = mentions["001"]
+    saturday = _one(ms, sub=SHELLING, day=D(2020, 3, 14))
+    assert saturday.place is not None and saturday.place.country_code == "IQ"
+    injured = [f for f in saturday.figures if f.kind == "injured"]
+    assert injured and injured[0].low == 2 and injured[0].high is None
+    landed = [f for f in saturday.figures if f.kind == "munitions_landed"]
+    assert landed and landed[0].low == 13 and landed[0].high is None
+    _one(ms, sub=SHELLING, day=D(2020, 3, 11), place=("Taji",))
+    friday = _one(ms, sub=AIR, day=D(2020, 3, 13))
+    assert _figure(friday, "fatalities")(6)
+    assert _figure(friday, "injured")(5)
+    six = next(f for f in friday.figures if f.kind == "fatalities" and f.value == 6)
+    assert six.attributed_to == "the Iraqi military"
+    _no_mention_quoting(ms, "vowed to take revenge")
+    _no_mention_quoting(ms, "no more red lines")
+    _no_mention_quoting(ms, "reasons to launch counterattacks")
+
+
+def test_seed_002(mentions: dict[str, list[EventMention]]) -> None:
+    ms = mentions["002"]
+    friday = _one(ms, sub=AIR, day=D(2020, 3, 13))
+    assert any(a.role == "perpetrator" and "United States" in a.name for a in friday.actors)
+    taji = _one(ms, sub=SHELLING, day=D(2020, 3, 11), place=("Taji",))
+    assert _figure(taji, "munitions_fired")(30)
+    landed = next(f for f in taji.figures if f.kind == "munitions_landed")
+    assert (landed.low, landed.high) == (12, 18)
+    assert _figure(taji, "injured")(14)
+    _one(ms, sub=SHELLING, day=D(2019, 12, 27), place=("Kirkuk",), fig=("fatalities", 1))
+    _one(ms, sub=AIR, day=D(2019, 12, 29))
+    _one(ms, sub="Violent demonstration", day=D(2019, 12, 31), place=("Embassy",))
+    jan3 = _one(ms, sub=AIR, day=D(2020, 1, 3), fig=("fatalities", 1))
+    assert any(a.name == "Qassem Soleimani" and a.role == "victim" for a in jan3.actors)
+    jan8 = _one(ms, sub=SHELLING, day=D(2020, 1, 8))
+    assert any(w.name == "ballistic missile" for w in jan8.weapons)
+    concussions = [f for f in jan8.figures if f.kind == "injured"]
+    assert concussions and concussions[0].low == 101 and concussions[0].aggregate
+
+
+def test_seed_003(mentions: dict[str, list[EventMention]]) -> None:
+    ms = mentions["003"]
+    friday = _one(ms, sub=AIR, day=D(2020, 3, 13))
+    assert friday.cause_text == "in response to"
+    taji = _one(ms, sub=SHELLING, day=D(2020, 3, 11), place=("Taji",))
+    assert _figure(taji, "munitions_fired")(33)  # a 36-tube launcher, three not fired
+    assert _figure(taji, "munitions_landed")(18)
+    assert _figure(taji, "injured")(14)
+    _one(ms, day=D(2019, 12, 15), place=("Kirkuk",), fig=("fatalities", 1))
+    _one(ms, day=D(2019, 11, 15), place=("Qayyarah", "Qayara"))
+    _no_mention_quoting(ms, "must cease their attacks")
+
+
+def test_seed_004(mentions: dict[str, list[EventMention]]) -> None:
+    ms = mentions["004"]
+    jan = _one(ms, sub=AIR, day=D(2020, 1, 3), fig=("fatalities", 2))
+    assert {"Qassem Soleimani", "Abu Mahdi al-Muhandis"} <= {
+        a.name for a in jan.actors if a.role == "victim"}
+    _one(ms, sub=SHELLING, day=D(2020, 3, 11), place=("Taji",))
+    _one(ms, fig=("munitions_fired", 57))
+    _one(ms, sub="Change to group/activity")  # air defences deployed
+    drawdown = _one(ms, sub="Other", day=D(2020, 3, 26))
+    assert "nonessential personnel" in drawdown.quote
+    # threats, warnings and the "red line" discussion produce no event
+    for words in ("red line", "threatened retaliation", "aspires to attack",
+                  "imminent", "likely would provoke", "four rocket attacks"):
+        _no_mention_quoting(ms, words)
+
+
+def test_offsets_and_quotes_are_exact(mentions: dict[str, list[EventMention]]) -> None:
+    seeds = SHARED / "seeds"
+    for path in sorted(seeds.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for m in mentions[path.name[:3]]:
+            assert text[m.start:m.end] == m.quote
+            for f in m.figures:
+                assert text[f.start:f.end] == f.quote
