@@ -247,7 +247,7 @@ def _is_reference(tok: Token, sent: Span) -> bool:
     attack", "to avenge a rocket attack", "similarities to an attack in Qayara")."""
     if tok.pos_ not in {"NOUN", "PROPN"}:
         return False
-    before = sent.doc.text[max(sent.start_char, tok.idx - 80):tok.idx]
+    before = sent.text[max(0, tok.idx - 80 - sent.start_char):tok.idx - sent.start_char]
     if _REFERENCE_PREPS.search(before):
         # the path from the noun up must pass a preposition or "avenge"
         head = tok.head
@@ -265,7 +265,7 @@ def _generic(tok: Token, sent: Span) -> bool:
     """A statement about attacks in general, not one act."""
     if _GENERIC.search(sent.text):
         return True
-    before = sent.doc.text[max(sent.start_char, tok.idx - 40):tok.idx]
+    before = sent.text[max(0, tok.idx - 40 - sent.start_char):tok.idx - sent.start_char]
     if _GENERIC_BEFORE.search(before):
         return True
     if tok.pos_ == "NOUN" and tok.tag_ == "NNS" and re.search(
@@ -732,13 +732,17 @@ def _victims_civilian(figures: list[FigureClaim], text: str) -> bool:
 # --- main entry ------------------------------------------------------------------------
 
 
-def _persons(sent: Span) -> list[tuple[int, int]]:
+def _persons(sent: Span, person_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Named persons of a sentence (sentence-relative offsets), titles joined to names
-    ("Lance Cpl. Brodie Gillon") and lone titles dropped."""
-    s0 = sent.start_char
-    spans = [(e.start_char, e.end_char) for e in sent.ents if e.label_ == "PERSON"]
+    ("Lance Cpl. Brodie Gillon") and lone titles dropped.
+
+    ``person_spans`` are the document's PERSON entities, computed once: ``Span.ents``
+    rebuilds every entity of the document on each call, quadratic over a long article.
+    """
+    s0, s1 = sent.start_char, sent.end_char
+    spans = [(a - s0, b - s0) for a, b in person_spans if a >= s0 and b <= s1]
     merged: list[tuple[int, int]] = []
-    text = sent.doc.text
+    text = sent.text  # not sent.doc.text, which joins every token of the document
     for a, b in spans:
         if merged and re.fullmatch(r"[.\s]*", text[merged[-1][1]:a]):
             merged[-1] = (merged[-1][0], b)
@@ -749,7 +753,7 @@ def _persons(sent: Span) -> list[tuple[int, int]]:
         name = text[a:b]
         if len(name) < 4 or re.fullmatch(r"(?:Cpl|Sgt|Gen|Lt|Col|Maj|Capt|Adm)\.?", name):
             continue
-        out.append((a - s0, b - s0))
+        out.append((a, b))
     return out
 
 
@@ -933,6 +937,7 @@ def extract_mentions(
     mentions: list[EventMention] = []
     told: list[tuple[int, EventMention]] = []  # (unit, mention) of the acts told so far
     units = _units(sdoc)
+    person_spans = [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PERSON"]
     for ui, sent in enumerate(units):
         s0, s1 = sent.start_char, sent.end_char
         sent_text = sent.text
@@ -945,7 +950,7 @@ def extract_mentions(
                 skip.append((s0 + pos, s0 + pos + len(attributed)))
         for am in re.finditer(r"\baccording to\b[^;.]*", sent_text):
             skip.append((s0 + am.start(), s0 + am.end()))
-        persons_here = _persons(sent)
+        persons_here = _persons(sent, person_spans)
         figures = find_figures(sent_text, doc.id, s0, persons_here, attributed)
         # "a 36-tube rocket launcher. Three of the projectiles had not been fired."
         if ui + 1 < len(units):
