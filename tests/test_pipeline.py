@@ -166,3 +166,11 @@ def test_interrupted_run_keeps_committed_batches(
     finally:
         store.close()
     assert len(result.documents) == 5
+
+
+def test_worker_processes_give_the_same_result(
+    seeds_dir: Path, seeds_run: tuple[Result, Path], tmp_path: Path
+) -> None:
+    first, _ = seeds_run
+    parallel = pipeline.run([str(seeds_dir)], tmp_path, options=pipeline.Options(n_process=2))
+    assert parallel.to_json_dict() == first.to_json_dict()
