@@ -106,6 +106,7 @@ def run(
             raise typer.Exit(2) from exc
         raise
     if not quiet:
+        _print_events(result)
         _err.print(
             f"{len(result.documents)} documents, {len(result.events)} events, "
             f"{len(result.relations)} relations, {len(result.stories)} stories "
@@ -116,6 +117,46 @@ def run(
         _error("no articles found in the given paths")
         raise typer.Exit(1)
     raise typer.Exit(1 if failures else 0)
+
+
+def _print_events(result: object, limit: int = 20) -> None:
+    """A short table of the run's events, disputed figures marked, on standard output."""
+    from rich.table import Table
+
+    from wiredesk.models import Result
+
+    assert isinstance(result, Result)
+    if not result.events:
+        return
+    table = Table(title=f"{len(result.events)} events", title_justify="left")
+    for col in ("date", "event", "where", "killed", "injured", "sources", "disputed"):
+        table.add_column(col)
+    for ev in result.events[:limit]:
+        def fig(kind: str, ev: object = ev) -> str:
+            f = ev.figures.get(kind)  # type: ignore[attr-defined]
+            if f is None:
+                return ""
+            if f.high is None:
+                return f"{f.value} (>={f.low})"
+            return f"{f.value}" if f.low == f.high else f"{f.value} ({f.low}-{f.high})"
+
+        disputed = [k.replace("_", " ") for k, f in ev.figures.items() if f.status == "conflict"]
+        disputed += [k for k, c in ev.categories.items() if c.status == "conflict"]
+        table.add_row(
+            ev.date.start.isoformat() if ev.date else "?",
+            ev.sub_event_type,
+            ev.location.name if ev.location else "?",
+            fig("fatalities"),
+            fig("injured"),
+            str(len({m.doc_id for m in ev.mentions})),
+            ", ".join(disputed),
+        )
+    out = Console(highlight=False)
+    if not out.is_terminal:
+        out = Console(highlight=False, width=160)  # piped: don't squeeze to 80 columns
+    out.print(table)
+    if len(result.events) > limit:
+        typer.echo(f"... and {len(result.events) - limit} more in events.json")
 
 
 @gazetteer_app.command("import")
