@@ -87,3 +87,26 @@ def test_what_the_strikes_hit_is_a_conflict_between_attributed_sources() -> None
     assert hit.status == "conflict"
     assert "weapons storage" in hit.values
     assert "military and police posts" in hit.values
+
+
+def test_partial_counts_bound_the_total_from_below() -> None:
+    # A claim that singles out victims ("also killed a soldier", a named general) is a
+    # part of the total, not an alternative total: no conflict, best is the total.
+    from wiredesk.reconcile import is_partial
+
+    part = _claim(1, "c", "killed a soldier")
+    assert is_partial(part, "The earlier attack also ")
+    assert not is_partial(_claim(3, "a", "killed two soldiers and a medic"))
+    assert not is_partial(_claim(0, "a", "killed no one"))
+    fig = reconcile_figure(
+        "fatalities",
+        [_claim(3, "a", "three soldiers"), _claim(3, "b", "two soldiers and a medic"), part],
+        {}, ["Rockets killed three soldiers.", "It killed two soldiers and a medic.",
+             "The earlier attack also killed a soldier."],
+    )
+    assert fig.status == "agreed" and fig.value == 3 and (fig.low, fig.high) == (3, 3)
+    # Only partial counts: agreed on the largest, open above.
+    fig = reconcile_figure("fatalities", [_claim(1, "a", "killed the general"),
+                                          _claim(2, "b", "killed the general and his aide")],
+                           {})
+    assert fig.status == "agreed" and fig.value == 2 and fig.high is None

@@ -129,7 +129,9 @@ def link(
                   and m.start <= o.trig < m.end]
             rel_trig = p.trig - m.start
             near = quote[max(0, rel_trig - 40): rel_trig + len(m.trigger) + 40]
-            if m.cause_text:
+            if m.cause_text and _describes(m.cause_text):
+                # The extractor's cause clause names what this act answers ("Following
+                # that rocket attack"); a bare cue ("responded with") is read below.
                 tgt = _resolve_text(m.cause_text, co, m, placed, describe, ev)
                 if tgt is not None:
                     cue = _REACT_TO.search(m.cause_text) or _REACTS.search(m.cause_text)
@@ -142,6 +144,10 @@ def link(
                     # "A in response to B": the event after the cue is the target.
                     after = [o for o in co if o.trig - m.start > cue.end()]
                     tail = quote[cue.end():]
+                    if not after and not tail.strip():
+                        # The cue ends the quote: its object is the next clause.
+                        after = [o for o in placed if m.end <= o.mention.start <= m.end + 3
+                                 and o.event.id != ev.id]
                     tgt = after[0].event if after else describe(tail, ev.id)
                     if tgt is None:
                         continue
@@ -180,6 +186,18 @@ def link(
     ]
     relations.extend(_follows(relations, all_events, events))
     return relations
+
+
+_CUE_WORDS = frozenset(re.findall(r"\w+", """
+    in response responding to retaliation retaliate retaliated retaliatory for against
+    avenge revenge reprisal after following the wake of responded respond with by struck
+    hit back sparked triggered prompted provoked led spawned kicked off set caused touched
+    resulted this that it these those"""))
+
+
+def _describes(text: str) -> bool:
+    """True when a cause text holds words beyond its cue ("that rocket attack")."""
+    return any(w.lower() not in _CUE_WORDS for w in re.findall(r"[A-Za-z]+", text))
 
 
 def _resolve_text(

@@ -246,6 +246,8 @@ _NEAR_KM = 100.0
 @dataclass
 class _Feat:
     doc: str
+    start: int
+    end: int
     trig: str
     trig_raw: str
     etype: str
@@ -260,6 +262,27 @@ class _Feat:
     actors: frozenset[str]
     perps: frozenset[str]
     figs: dict[str, frozenset[int]] = field(default_factory=dict)
+    arms: frozenset[str] = frozenset()
+
+
+# Weapon names by kind of weapon: a launcher fires rockets, a warplane and a drone both
+# strike from the air. Names not listed count by their last word ("missile").
+_ARMS_CLASS = {
+    "rocket": "rocket", "katyusha": "rocket", "launcher": "rocket", "mortar": "shell",
+    "shell": "shell", "artillery": "shell", "howitzer": "shell",
+    "aircraft": "air", "drone": "air", "warplane": "air", "jet": "air", "helicopter": "air",
+    "airstrike": "air", "bomb": "air",
+}
+
+
+def weapon_class(name: str) -> str:
+    """The kind of a normalized weapon name: "107-mm Katyusha rocket" -> "rocket"."""
+    words = re.findall(r"[a-z]+", name.lower())
+    for w in reversed(words):
+        w = w[:-1] if w.endswith("s") and len(w) > 3 else w
+        if w in _ARMS_CLASS:
+            return _ARMS_CLASS[w]
+    return words[-1] if words else name.lower()
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -268,6 +291,19 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+_STATE = re.compile(
+    r"^(?:ent-)?(?:government|military-forces|police-forces|armed-forces|navy|air-force)"
+    r"-of-(?:the-)?(.+)$"
+)
+
+
+def side(entity_id: str) -> str:
+    """The party an actor acts for: ACLED's "Government of X" and "Military Forces of X"
+    are both the state X; any other actor is its own party."""
+    m = _STATE.match(entity_id)
+    return f"state:{m.group(1)}" if m else entity_id
 
 
 def _features(m: EventMention) -> _Feat:
@@ -281,6 +317,8 @@ def _features(m: EventMention) -> _Feat:
             figs[f.kind].add(f.value)
     return _Feat(
         doc=m.doc_id,
+        start=m.start,
+        end=m.end,
         trig=trigger_key(m.trigger),
         trig_raw=m.trigger.lower(),
         etype=m.event_type,
@@ -293,8 +331,9 @@ def _features(m: EventMention) -> _Feat:
         lon=pl.lon if pl else None,
         precise=bool(pl and pl.precision <= 2),
         actors=frozenset(a.entity_id for a in m.actors if a.role != "attributed_by"),
-        perps=frozenset(a.entity_id for a in m.actors if a.role == "perpetrator"),
+        perps=frozenset(side(a.entity_id) for a in m.actors if a.role == "perpetrator"),
         figs={k: frozenset(v) for k, v in figs.items()},
+        arms=frozenset(weapon_class(w.name) for w in m.weapons),
     )
 
 
@@ -341,6 +380,9 @@ def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float) -> float:
     s += min(0.9, 0.3 * shared)
     if a.perps and b.perps and not (a.perps & b.perps):
         s -= 0.5
+    if a.arms and b.arms:
+        # Rockets and missiles, or a drone and rockets, are seldom one attack.
+        s += 0.4 if a.arms & b.arms else -0.6
     for kind in a.figs.keys() & b.figs.keys():
         va, vb = a.figs[kind], b.figs[kind]
         if va & vb:
@@ -375,9 +417,22 @@ def _can_merge(feats: Sequence[_Feat]) -> Callable[[list[int], list[int]], bool]
                 cent.append((lat / k, lon / k))
         if lo > hi or len(ccs) > 1 or len(fams) > 1:
             return False
-        return not (
-            len(cent) == 2 and haversine_km(*cent[0], *cent[1]) > _NEAR_KM
-        )
+        if len(cent) == 2 and haversine_km(*cent[0], *cent[1]) > _NEAR_KM:
+            return False
+        return not _nested(xs, ys)
+
+    def _nested(xs: list[int], ys: list[int]) -> bool:
+        # Two different but overlapping spans of one document are two clauses of one
+        # sentence, each telling its own act ("A, which led to B"): never one event.
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i in xs:
+            spans[feats[i].doc].append((feats[i].start, feats[i].end))
+        for j in ys:
+            f = feats[j]
+            for s0, e0 in spans.get(f.doc, ()):
+                if (s0, e0) != (f.start, f.end) and max(s0, f.start) < min(e0, f.end):
+                    return True
+        return False
 
     return ok
 
@@ -551,6 +606,101 @@ def _candidate_pairs(
     return pairs
 
 
+# Words between a mention's trigger and a clause nested after it that put the nested act
+# later ("bombing ..., which led to a siege") or earlier ("airstrikes, responding to an
+# attack").
+_LATER = re.compile(
+    r"\b(led to|leading to|sparked|sparking|triggered|triggering|prompted|provoked|"
+    r"resulted in|resulting in|kicked off|set off|touched off|and then)\b",
+    re.IGNORECASE,
+)
+_EARLIER = re.compile(
+    r"\b(in (?:direct )?response to|responding to|in retaliation for|to avenge|"
+    r"in revenge for|in reprisal for|after|following)\b",
+    re.IGNORECASE,
+)
+
+
+def precedence(mentions: Sequence[EventMention]) -> list[tuple[int, int]]:
+    """Pairs (i, j) where mention i tells an act that came before mention j's, read from
+    one sentence whose clause for j is nested in i's span after i's trigger with a cue of
+    sequence or cause between them. Such acts are never one event, and the event of i
+    cannot be dated after the event of j."""
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for k, m in enumerate(mentions):
+        by_doc[m.doc_id].append(k)
+    out = []
+    for ks in by_doc.values():
+        ks.sort(key=lambda k: mentions[k].start)
+        for x, a in enumerate(ks):
+            m = mentions[a]
+            t = m.quote.lower().find(m.trigger.lower()) if m.trigger else -1
+            if t < 0:
+                continue
+            trig_end = m.start + t + len(m.trigger)
+            for b in ks[x + 1:]:
+                n = mentions[b]
+                if n.start >= m.end:
+                    break
+                if n.start < trig_end or (n.start, n.end) == (m.start, m.end):
+                    continue
+                between = m.quote[trig_end - m.start: n.start - m.start]
+                if _LATER.search(between):
+                    out.append((a, b))
+                elif _EARLIER.search(between):
+                    out.append((b, a))
+    return out
+
+
+class _Order:
+    """Keeps clusters consistent with ``precedence``: tracks which cluster each mention is
+    in as ``agglomerate`` merges (it merges right after ``join`` is allowed)."""
+
+    def __init__(self, feats: Sequence[_Feat], pairs: Sequence[tuple[int, int]]) -> None:
+        self.before: dict[int, list[int]] = defaultdict(list)
+        self.after: dict[int, list[int]] = defaultdict(list)
+        for i, j in pairs:
+            self.before[i].append(j)
+            self.after[j].append(i)
+        self.of = list(range(len(feats)))
+        inf = 10**9
+        self.span: dict[int, tuple[int, int]] = {
+            i: (f.lo, f.hi) if f.lo is not None and f.hi is not None else (-inf, inf)
+            for i, f in enumerate(feats)
+        }
+        self.bound: dict[int, list[int]] = {
+            i: [i] for i in range(len(feats)) if i in self.before or i in self.after
+        }
+        self.next = len(feats)
+
+    def allows(self, xs: list[int], ys: list[int]) -> bool:
+        cx, cy = self.of[xs[0]], self.of[ys[0]]
+        (a0, a1), (b0, b1) = self.span[cx], self.span[cy]
+        lo, hi = max(a0, b0), min(a1, b1)
+        for i in self.bound.get(cx, []) + self.bound.get(cy, []):
+            for j in self.before.get(i, ()):
+                cj = self.of[j]
+                if cj in (cx, cy) or lo > self.span[cj][1]:
+                    return False
+            for j in self.after.get(i, ()):
+                cj = self.of[j]
+                if cj in (cx, cy) or self.span[cj][0] > hi:
+                    return False
+        return True
+
+    def join(self, xs: list[int], ys: list[int]) -> None:
+        cx, cy = self.of[xs[0]], self.of[ys[0]]
+        c = self.next
+        self.next += 1
+        (a0, a1), (b0, b1) = self.span.pop(cx), self.span.pop(cy)
+        self.span[c] = (max(a0, b0), min(a1, b1))
+        for i in xs + ys:
+            self.of[i] = c
+        bound = self.bound.pop(cx, []) + self.bound.pop(cy, [])
+        if bound:
+            self.bound[c] = bound
+
+
 MERGE_THRESHOLD = 0.0
 
 
@@ -583,9 +733,16 @@ def _cluster_indices(
             if dsim < 0:
                 dsim = doc_cache[key] = doc_tf.cos(da, db)
         scores[(i, j)] = pair_score(a, b, ctx_tf.cos(i, j), dsim)
-    return agglomerate(
-        len(mentions), scores, MERGE_THRESHOLD, _can_merge(feats), _cluster_bonus(feats)
-    )
+    base = _can_merge(feats)
+    order = _Order(feats, precedence(mentions))
+
+    def can_merge(xs: list[int], ys: list[int]) -> bool:
+        if not (base(xs, ys) and order.allows(xs, ys)):
+            return False
+        order.join(xs, ys)  # agglomerate merges whatever is allowed
+        return True
+
+    return agglomerate(len(mentions), scores, MERGE_THRESHOLD, can_merge, _cluster_bonus(feats))
 
 
 def cluster(
@@ -726,13 +883,35 @@ def assemble(members: list[EventMention], documents: dict[str, Document]) -> Eve
     return event
 
 
+# "the deadliest [attack] to target ...", "the first to strike ...": an infinitive after a
+# superlative or an ordinal names a class of acts to compare with, not an act.
+_CLASS_LEAD = re.compile(
+    r"\b(?:\w+est|most \w+|least \w+|first|last|latest|only|second|third|worst|biggest)"
+    r"(?:\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_generic(m: EventMention, documents: dict[str, Document]) -> bool:
+    """True for a mention that only names a class of acts ("the deadliest to target
+    American troops since ..."): an infinitive clause right after a superlative."""
+    if not re.match(r"to\s", m.quote.lstrip(), re.IGNORECASE):
+        return False
+    doc = documents.get(m.doc_id)
+    if doc is None:
+        return False
+    return bool(_CLASS_LEAD.search(doc.text[max(0, m.start - 40):m.start]))
+
+
 def build_events(
     mentions: list[EventMention], documents: dict[str, Document]
 ) -> list[tuple[Event, list[EventMention]]]:
     """Cluster the mentions, reconcile each cluster's figures and assemble its ``Event``.
 
-    Events come back in date order (undated last), each with the mentions it was built from.
+    Mentions that only name a class of acts (``is_generic``) make no event. Events come
+    back in date order (undated last), each with the mentions it was built from.
     """
-    out = [(assemble(c, documents), c) for c in cluster(mentions, documents)]
+    kept = [m for m in mentions if not is_generic(m, documents)]
+    out = [(assemble(c, documents), c) for c in cluster(kept, documents)]
     out.sort(key=lambda p: (p[0].date.start if p[0].date else dt.date.max, p[0].id))
     return out

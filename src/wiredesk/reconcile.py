@@ -68,9 +68,41 @@ class _Range:
         )
         return max(self.lo, other.lo) <= top
 
+    @property
+    def exact(self) -> bool:
+        return self.hi is not None and self.hi == self.lo
 
-def _claim_range(c: FigureClaim) -> _Range:
-    """The set of true counts a claim allows."""
+
+# A stated count: digits or a number word ("two", "dozen", "scores").
+_CARDINAL = re.compile(
+    r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r"|dozens|scores|hundreds|thousands|"
+    r"sixty|seventy|eighty|ninety|zero|no|none|nobody|anyone|single)\b",
+    re.IGNORECASE,
+)
+# Words that make a count one part of a larger total: "also killed a soldier",
+# "another two died", "including two Americans", "among them three children".
+_PART_WORDS = r"(also|another|other|additional|further|including|among (?:them|the dead|those))"
+# The part word right before the quote, at most one word between: "also killed | two".
+_PART_LEAD = re.compile(r"\b" + _PART_WORDS + r"[\s,:]+(?:[\w-]+\s+)?$", re.IGNORECASE)
+
+
+def is_partial(c: FigureClaim, context: str = "") -> bool:
+    """True when a claim counts only some of the victims, so it bounds the total from
+    below instead of stating it: the number was read off named or singled-out people
+    ("killed a British soldier", "killed Gen. Soleimani": no count is stated), or words
+    mark it as a part ("also killed", "including two Americans"). ``context`` is the text
+    just before the claim's quote. Zero ("no one was killed") is always a total."""
+    if c.value <= 0 or (c.low is not None and c.high is None):
+        return False
+    if not _CARDINAL.search(c.quote):
+        return True
+    return bool(_PART_LEAD.search(context))
+
+
+def _claim_range(c: FigureClaim, partial: bool = False) -> _Range:
+    """The set of true counts a claim allows (a partial count: its value or more)."""
+    if partial:
+        return _Range(float(c.low if c.low is not None else c.value), None)
     if c.low is not None or c.high is not None:
         lo = c.low if c.low is not None else c.value
         return _Range(float(lo), float(c.high) if c.high is not None else None)
@@ -86,11 +118,11 @@ def _claim_range(c: FigureClaim) -> _Range:
     return _Range(float(c.value), float(c.value))
 
 
-def _specificity(c: FigureClaim) -> int:
-    """2 exact, 1 closed range, 0 open range."""
-    if c.low is None and c.high is None:
+def _specificity(r: _Range) -> int:
+    """2 exact, 1 closed range, 0 open range (or partial count)."""
+    if r.exact:
         return 2
-    return 1 if c.high is not None else 0
+    return 1 if r.hi is not None else 0
 
 
 def _is_official(c: FigureClaim) -> bool:
@@ -104,10 +136,17 @@ def _published(documents: dict[str, Document], doc_id: str) -> dt.date:
     return doc.published if doc is not None and doc.published is not None else dt.date.min
 
 
-def source_groups(claims: Sequence[FigureClaim]) -> list[int]:
+def source_groups(
+    claims: Sequence[FigureClaim], sentences: Sequence[str] | None = None
+) -> list[int]:
     """Source number per claim: one document's claims with one attribution are one source,
-    and wire copies (near-identical sentences in several documents) are one source."""
+    and wire copies (near-identical sentences in several documents) are one source.
+
+    ``sentences`` (optional, one per claim) are the sentences the claims stand in; without
+    them the claim quotes are compared (short quotes such as "killed a soldier" then look
+    like copies more often than they are)."""
     parent = list(range(len(claims)))
+    text = list(sentences) if sentences is not None else [c.quote for c in claims]
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -122,7 +161,7 @@ def source_groups(claims: Sequence[FigureClaim]) -> list[int]:
         for j in range(i + 1, len(claims)):
             a, b = claims[i], claims[j]
             same = (a.doc_id == b.doc_id and attr(a) == attr(b)) or (
-                a.doc_id != b.doc_id and fuzz.ratio(a.quote, b.quote) >= WIRE_SIMILARITY
+                a.doc_id != b.doc_id and fuzz.ratio(text[i], text[j]) >= WIRE_SIMILARITY
             )
             if same:
                 parent[find(i)] = find(j)
@@ -130,36 +169,51 @@ def source_groups(claims: Sequence[FigureClaim]) -> list[int]:
     return [roots.setdefault(find(i), len(roots)) for i in range(len(claims))]
 
 
-def _dedupe(claims: list[FigureClaim]) -> list[FigureClaim]:
+def _dedupe(claims: list[tuple[FigureClaim, str]]) -> list[tuple[FigureClaim, str]]:
     seen: set[tuple[str, int, int, int]] = set()
     out = []
-    for c in claims:
+    for c, ctx in claims:
         key = (c.doc_id, c.start, c.end, c.value)
         if key not in seen:
             seen.add(key)
-            out.append(c)
+            out.append((c, ctx))
     return out
 
 
 def reconcile_figure(
-    kind: str, claims: Sequence[FigureClaim], documents: dict[str, Document]
+    kind: str, claims: Sequence[FigureClaim], documents: dict[str, Document],
+    contexts: Sequence[str] | None = None,
 ) -> FigureOut:
-    """Reconcile the claims of one figure kind for one event (rules in docs/reconcile.md)."""
-    cl = sorted(
-        _dedupe(list(claims)),
-        key=lambda c: (_published(documents, c.doc_id), c.doc_id, c.start),
+    """Reconcile the claims of one figure kind for one event (rules in docs/reconcile.md).
+
+    ``contexts`` (optional, one per claim) are the sentences that state the claims: they
+    tell partial counts ("also killed a soldier") and wire copies apart.
+    """
+    ctxs = list(contexts) if contexts is not None else [""] * len(claims)
+    pairs = sorted(
+        _dedupe(list(zip(claims, ctxs, strict=True))),
+        key=lambda p: (_published(documents, p[0].doc_id), p[0].doc_id, p[0].start),
     )
-    ranges = [_claim_range(c) for c in cl]
-    groups = source_groups(cl)
+    cl = [c for c, _ in pairs]
+    part = [is_partial(c, _lead(c, ctx)) for c, ctx in pairs]
+    ranges = [_claim_range(c, p) for c, p in zip(cl, part, strict=True)]
+    groups = source_groups(cl, [ctx or c.quote for c, ctx in pairs])
     n_sources = len(set(groups))
     clashes = [
         (i, j) for i in range(len(cl)) for j in range(i + 1, len(cl))
         if not ranges[i].meets(ranges[j])
     ]
-    lo = min(c.low if c.low is not None else c.value for c in cl)
-    finite = [r.hi for r in ranges if r.hi is not None]
+    # Totals (not partial counts) set low and high; a partial count only raises the floor.
+    whole_idx = [k for k, p in enumerate(part) if not p]
+    totals = [ranges[k] for k in whole_idx] or ranges
+    floor = max((r.lo for r, p in zip(ranges, part, strict=True) if p), default=0.0)
+    stated: list[int] = [
+        v if (v := cl[k].low) is not None else cl[k].value for k in whole_idx
+    ]
+    lo = max(floor, min(stated)) if stated else floor
+    finite = [r.hi for r in totals if r.hi is not None]
     top = max(finite) if finite else None
-    open_top = any(r.hi is None and (top is None or r.lo >= top) for r in ranges)
+    open_top = any(r.hi is None and (top is None or r.lo >= top) for r in totals)
     high = None if open_top or top is None else int(top)
     out_claims = [
         Claim(value=c.value, low=c.low, high=c.high, doc_id=c.doc_id, quote=c.quote,
@@ -175,13 +229,23 @@ def reconcile_figure(
         best, rule = cl[-1].value, "revision:latest-toll"
     else:
         status = "conflict"
+        whole = [c for c, p in zip(cl, part, strict=True) if not p] or cl
         if kind == "fatalities":
-            best, rule = _conservative_best(cl, documents)
+            best, rule = _conservative_best(whole, documents)
         else:
-            best, rule = _latest_official_best(cl, groups, documents)
+            best, rule = _latest_official_best(cl, ranges, groups, documents)
+    if high is not None and best > high:
+        high = best
     return FigureOut(
-        value=best, low=int(lo), high=high, status=status, claims=out_claims, rule=rule
+        value=best, low=int(min(lo, best)), high=high, status=status, claims=out_claims,
+        rule=rule,
     )
+
+
+def _lead(c: FigureClaim, sentence: str) -> str:
+    """The words of ``sentence`` just before the claim's quote ("" if not found)."""
+    k = sentence.find(c.quote) if sentence else -1
+    return sentence[max(0, k - 40):k] if k > 0 else ""
 
 
 def _agreed_best(
@@ -192,8 +256,8 @@ def _agreed_best(
     hi = min(his) if his else None
     # The exact figure every claim allows, backed by the most independent sources.
     support: dict[int, set[int]] = defaultdict(set)
-    for c, g in zip(cl, groups, strict=True):
-        if _specificity(c) == 2 and lo <= c.value and (hi is None or c.value <= hi):
+    for c, r, g in zip(cl, ranges, groups, strict=True):
+        if r.exact and lo <= c.value and (hi is None or c.value <= hi):
             support[c.value].add(g)
     if support:
         value = max(support, key=lambda v: (len(support[v]), -v))
@@ -223,7 +287,7 @@ def _superseded(
     return any(
         _published(documents, d.doc_id) > pc
         and _is_official(d)
-        and _specificity(d) >= _specificity(c)
+        and _specificity(_claim_range(d)) >= _specificity(_claim_range(c))
         for d in cl
     )
 
@@ -238,15 +302,17 @@ def _conservative_best(
 
 
 def _latest_official_best(
-    cl: Sequence[FigureClaim], groups: Sequence[int], documents: dict[str, Document]
+    cl: Sequence[FigureClaim], ranges: Sequence[_Range], groups: Sequence[int],
+    documents: dict[str, Document],
 ) -> tuple[int, str]:
     support: Counter[int] = Counter()
     for v, vs in _values_by_source(cl, groups).items():
         support[v] = len(vs)
+    spec = {id(c): _specificity(r) for c, r in zip(cl, ranges, strict=True)}
     best = max(
         cl,
         key=lambda c: (
-            _is_official(c), _published(documents, c.doc_id), _specificity(c),
+            _is_official(c), _published(documents, c.doc_id), spec[id(c)],
             support[c.value], -c.value,
         ),
     )
@@ -269,13 +335,33 @@ def reconcile(
     claims from mentions that deny or only threaten the event.
     """
     by_kind: dict[str, list[FigureClaim]] = defaultdict(list)
+    ctx_by_kind: dict[str, list[str]] = defaultdict(list)
     for m in mentions:
         if m.modality in ("denied", "hypothetical", "threat"):
             continue
         for f in m.figures:
             if not f.aggregate:
                 by_kind[f.kind].append(f)
-    return {k: reconcile_figure(k, v, documents) for k, v in sorted(by_kind.items())}
+                ctx_by_kind[f.kind].append(_sentence(f, m, documents))
+    return {
+        k: reconcile_figure(k, v, documents, ctx_by_kind[k])
+        for k, v in sorted(by_kind.items())
+    }
+
+
+def _sentence(f: FigureClaim, m: EventMention, documents: dict[str, Document]) -> str:
+    """The text a claim stands in: its mention's quote when the claim lies inside it,
+    else the sentence around the claim in its document."""
+    if m.start <= f.start and f.end <= m.end and f.quote in m.quote:
+        return m.quote
+    doc = documents.get(f.doc_id)
+    if doc is None or doc.text[f.start:f.end] != f.quote:
+        return f.quote
+    text = doc.text
+    lo = max(text.rfind(". ", 0, f.start), text.rfind("\n", 0, f.start)) + 1
+    hi_dot = text.find(". ", f.end)
+    hi = len(text) if hi_dot < 0 else hi_dot + 1
+    return text[lo:hi].strip()
 
 
 # --- categories -----------------------------------------------------------------------
