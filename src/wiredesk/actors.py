@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -89,6 +90,9 @@ class _Entry:
     aliases: list[str]
     country: str | None = None
     source: str | None = None
+    # short names that mean this actor only in reports about its country: a bare
+    # "Hezbollah" next to Iraqi militias is Kataib Hezbollah, not the Lebanese party
+    context_aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -111,6 +115,7 @@ def _load_entries(text_bytes: bytes) -> list[_Entry]:
                 aliases=[str(a) for a in raw.get("aliases", [])],
                 country=raw.get("country"),
                 source=raw.get("source"),
+                context_aliases=[str(a) for a in raw.get("context_aliases", [])],
             )
         )
     return out
@@ -157,6 +162,12 @@ class ActorResolver:
             # later (user) entries override the packaged ones for the same alias
             for alias in [entry.name, *entry.aliases]:
                 self._index[normalize(alias)] = i
+        # (alias, country) -> entry, for aliases that depend on the document's country
+        self._context: dict[tuple[str, str], int] = {}
+        for i, entry in enumerate(self._entries):
+            if entry.country:
+                for alias in entry.context_aliases:
+                    self._context[(normalize(alias), entry.country.upper())] = i
         self._by_words: dict[int, list[tuple[str, int]]] = {}
         for key, i in self._index.items():
             if len(key) >= 5:
@@ -229,12 +240,16 @@ class ActorResolver:
         return Entity(id=eid, name=seen.entry.name, kind=cast(EntityKind, seen.entry.kind),
                       aliases=list(seen.aliases))
 
-    def resolve(self, name: str, label: str | None = None) -> Entity | None:
+    def resolve(self, name: str, label: str | None = None,
+                focus: Collection[str] = ()) -> Entity | None:
         """The canonical entity for a surface form, or None when it is not an actor known
         to the dictionary or to this run.
 
         ``label`` (a spaCy entity label, optional) lets names outside the dictionary become
-        run entities: PERSON -> person, ORG -> organization or armed group.
+        run entities: PERSON -> person, ORG -> organization or armed group. ``focus``
+        (optional) are the ISO country codes a document is about; they select the actor a
+        context alias means there ("Hezbollah" in a report on Iraq: Kataib Hezbollah),
+        unless the document is also about the country of the name's usual owner.
         """
         surface = name.strip().strip(",;:.\"“”'")
         surface = re.sub(r"^(?:the|The)\s+", "", surface)
@@ -242,6 +257,10 @@ class ActorResolver:
         if not surface:
             return None
         key = normalize(_TITLES.sub("", surface)) or normalize(surface)
+        if focus:
+            ctx = self._in_context(surface, focus)
+            if ctx is not None:
+                return self._remember(self._entries[ctx], surface)
         # a bare surname seen earlier in the run in full ("Esper" after "Mark Esper")
         if len(key.split()) == 1 and key in self._surnames:
             return self._remember(self._seen[self._surnames[key]].entry, surface)
@@ -260,6 +279,18 @@ class ActorResolver:
             kind = "armed_group" if _ARMED_WORDS.search(surface) else "organization"
             entry = _Entry(name=surface, kind=kind, aliases=[])
             return self._remember(self._adopt(entry), surface)
+        return None
+
+    def _in_context(self, surface: str, focus: Collection[str]) -> int | None:
+        codes = {c.upper() for c in focus}
+        norm = normalize(surface)
+        usual = self._index.get(norm)
+        if usual is not None and (self._entries[usual].country or "").upper() in codes:
+            return None  # a report on Lebanon too: the name keeps its usual owner
+        for code in sorted(codes):
+            hit = self._context.get((norm, code))
+            if hit is not None:
+                return hit
         return None
 
     def _adopt(self, entry: _Entry) -> _Entry:
@@ -286,7 +317,7 @@ class ActorResolver:
         ci: set[str] = set()
         cs: set[str] = set()
         for entry in self._entries:
-            for alias in [entry.name, *entry.aliases]:
+            for alias in [entry.name, *entry.aliases, *entry.context_aliases]:
                 if normalize(alias) in _NEVER_IN_TEXT:
                     continue
                 if len(alias) <= _CASE_SENSITIVE_MAX and alias.upper() == alias:

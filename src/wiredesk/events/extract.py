@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -193,6 +193,32 @@ def _units(sdoc: Doc) -> list[Span]:
         span = sdoc[start:sent.end]
         if span.text.strip():
             out.append(span)
+    return _join_titles(out)
+
+
+# Rank and courtesy titles written with a dot: the parser often ends a sentence at
+# "Lance Cpl." and starts a new one at the name.
+_TITLE_ABBR = frozenset({"cpl", "sgt", "gen", "lt", "col", "maj", "capt", "adm", "pvt",
+                         "pfc", "spc", "cmdr", "brig", "sen", "rep", "gov", "dr", "mr",
+                         "mrs", "ms", "prof", "rev", "sgts", "lt.col", "st"})
+
+
+def _join_titles(units: list[Span]) -> list[Span]:
+    """Join a unit cut after a title abbreviation ("killing British Lance Cpl.") to the
+    unit that carries the name ("Brodie Gillon, 26, ...") on the same line."""
+    out: list[Span] = []
+    for span in units:
+        if out:
+            prev = out[-1]
+            sdoc = prev.doc
+            last = sdoc[prev.end - 1]
+            title = sdoc[prev.end - 2] if prev.end - 2 >= prev.start else None
+            if last.text == "." and title is not None and title.lower_ in _TITLE_ABBR \
+                    and not title.whitespace_ and "\n" not in last.whitespace_ \
+                    and span.start == prev.end and span[0].text[:1].isupper():
+                out[-1] = sdoc[prev.start:span.end]
+                continue
+        out.append(span)
     return out
 
 
@@ -307,6 +333,13 @@ def _not_an_act(tok: Token, cat: str) -> bool:
         "be", "mark", "represent", "remain", "become", "seem", "constitute", "signal",
         "show", "illustrate", "underscore", "highlight", "appear"
     }:
+        return True
+    if tok.pos_ in {"VERB", "AUX"} and any(c.dep_ == "aux" and c.lower_ == "to"
+                                           for c in tok.children) and (
+        tok.head.tag_ in {"JJS", "RBS"} or tok.head.lower_ in {"first", "last", "only"}
+    ):
+        # "the deadliest to target American troops since ...": a ranking of an act
+        # already named, not a new one
         return True
     if tok.pos_ in {"VERB", "AUX"}:
         # "who launched the rockets": an indirect question
@@ -589,29 +622,33 @@ class _ActorHit:
     token: int  # first token index
 
 
-def _actor_hits(sent: Span, resolver: ActorResolver) -> list[_ActorHit]:
-    """Dictionary actors and named persons/organizations in a sentence."""
+def _actor_hits(sent: Span, resolver: ActorResolver, focus: Collection[str] = (),
+                org_person: Sequence[tuple[int, int, str, str, int]] = ()) -> list[_ActorHit]:
+    """Dictionary actors and named persons/organizations in a sentence; ``focus`` are the
+    countries the document is about (they settle names such as a bare "Hezbollah"),
+    ``org_person`` the document's PERSON and ORG entities as (start, end, label, text)."""
     sdoc = sent.doc
     base = sent.start_char
     hits: list[_ActorHit] = []
     for (s, e), surface in resolver.find(sent.text):
-        ent = resolver.resolve(surface)
+        ent = resolver.resolve(surface, focus=focus)
         if ent is None:
             continue
         ti = _tok_at(sdoc, base + s)
         if ti is not None:
             hits.append(_ActorHit(base + s, base + e, ent, ti))
-    for ent_span in sent.ents:
-        if ent_span.label_ not in {"PERSON", "ORG"}:
+    # the document's entities, computed once: Span.ents walks the whole document
+    for es, ee, label, etext, etok in org_person:
+        if es < sent.start_char or ee > sent.end_char:
             continue
-        if len(ent_span.text) < 4 or (len(ent_span) == 1 and (
-                ent_span.text.lower() in PERSON_NOUNS or ent_span.text.endswith("."))):
+        if len(etext) < 4 or (" " not in etext and (
+                etext.lower() in PERSON_NOUNS or etext.endswith("."))):
             continue  # "Cpl", "Briton": a title or a demonym, not a name
-        if any(h.start < ent_span.end_char and ent_span.start_char < h.end for h in hits):
+        if any(h.start < ee and es < h.end for h in hits):
             continue
-        ent = resolver.resolve(ent_span.text, ent_span.label_)
+        ent = resolver.resolve(etext, label, focus=focus)
         if ent is not None:
-            hits.append(_ActorHit(ent_span.start_char, ent_span.end_char, ent, ent_span.start))
+            hits.append(_ActorHit(es, ee, ent, etok))
     # nationality adjectives on attack words: "US airstrikes", "Iranian missile attacks"
     for tok in sent:
         low = tok.lower_
@@ -703,8 +740,12 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
             if q.i != tok.i or not chain:
                 continue
             last_dep, _ = chain[-1]
+            # "blamed by U.S. officials on Kataib Hezbollah": the parser may hang "on ..."
+            # on the agent; the actor is still the object of "on"
             if (last_dep == "dobj" and tok.lemma_ in {"blame", "accuse"}) or (
                 last_dep == "prep" and any(w in {"on", "to"} for _, w in chain)
+            ) or (("pobj", "on") in chain[:2] and tok.lemma_ == "blame") or (
+                ("pobj", "to") in chain[:2] and tok.lemma_ == "attribute"
             ):
                 roles[h.entity.id] = ActorRef(entity_id=h.entity.id, name=h.entity.name,
                                               role="perpetrator")
@@ -775,15 +816,60 @@ def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
                                     "off", "along", "throughout", "within", "to", "from"}
     if dep in {"appos", "npadvmod"}:
         return True
+    # "hit base housing U.S. and coalition troops": a headline parsed with the country as
+    # the object, while common nouns before it and troops beside it show it is a modifier
+    if any(c.dep_ == "compound" and c.pos_ == "NOUN" or c.dep_ == "conj" and c.lower_ in
+           PERSON_NOUNS for c in root.children):
+        return False
     return dep in {"dobj", "nsubjpass"} and root.head.lemma_ in {
         "strike", "hit", "attack", "bomb", "shell", "target", "pound", "storm", "raid"
     }
 
 
+# "since a rocket attack in late December": the date after "since" dates the act named
+# there, not the start of a span ("since 1979", "since the embassy was taken in 1979")
+_SINCE_ACT = re.compile(
+    r"\bsince\s+(?:an?|the|that|this|last|its|their)\s+(?:[\w-]+\s+){0,3}?(?:attacks?|"
+    r"strikes?|airstrikes?|bombings?|raids?|shelling|assaults?|ambush|explosions?|blasts?|"
+    r"clash(?:es)?|shootings?|killings?|massacre)\s+(?:in|on|of|at)\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+
+
+_ALSO = re.compile(r"\balso\b", re.I)
+
+
+def _mark_partial(figures: list[FigureClaim], text: str, stated: set[str]
+                  ) -> list[FigureClaim]:
+    """"The attack also killed a British soldier", after the document gave the toll:
+    "also" adds a victim to a count already told, so the figure is a part of the event's
+    toll, not the toll. Such claims get the kind ``<kind>_partial`` (``fatalities_partial``,
+    ``injured_partial``) so that reconciling the total leaves them out; the first count of
+    its kind, the ones after another count of their kind in the same sentence and the ones
+    of a document that stated none before stay whole."""
+    out: list[FigureClaim] = []
+    seen: set[str] = set()
+    for f in figures:
+        kind = f.kind
+        if kind in {"fatalities", "injured"} and f.value > 0 and kind in stated and \
+                kind not in seen and (
+                    _ALSO.search(f.quote) or _ALSO.search(text[max(0, f.start - 12):f.start])):
+            f = f.model_copy(update={"kind": f"{kind}_partial"})
+        seen.add(kind)
+        out.append(f)
+    return out
+
+
+def _after_since(text: str, start: int) -> bool:
+    """A date or place inside a "since ..." phrase that marks the start of a span."""
+    before = text[max(0, start - 60):start]
+    return bool(re.search(r"\bsince\b[^,;\n]*$", before, re.I)) and not _SINCE_ACT.search(
+        before)
+
+
 def _timex_ok(text: str, t: Timex) -> bool:
     """Dates that can date an act: not the start of a span ("since ... 1979")."""
-    before = text[max(0, t.start - 60):t.start]
-    return not re.search(r"\bsince\b[^,;\n]*$", before, re.I)
+    return not _after_since(text, t.start)
 
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -907,6 +993,82 @@ def _continues(new_sub: str, date: Interval | None, place: Place | None,
     return best[1] if best else None
 
 
+def _focus(places: list[tuple[tuple[int, int], Place]]) -> set[str]:
+    """The countries a document is about: those named (by places, not demonyms) at least
+    half as often as the most named one, and at least twice."""
+    counts: dict[str, int] = {}
+    for _, p in places:
+        if p.country_code and p.feature != "demonym":
+            counts[p.country_code] = counts.get(p.country_code, 0) + 1
+    top = max(counts.values(), default=0)
+    return {c for c, n in counts.items() if n >= max(2, top / 2)}
+
+
+def _add_to(target: EventMention, figures: list[FigureClaim], weapons: list[Weapon],
+            roles: list[ActorRef], place: Place | None) -> None:
+    """Give a retelling's figures, weapons, actors and place to the mention it retells."""
+    target.figures.extend(figures)
+    for w in weapons:
+        if all(w.raw != x.raw for x in target.weapons):
+            target.weapons.append(w)
+    for a in roles:
+        if a.role != "attributed_by" and all(a.entity_id != x.entity_id
+                                             for x in target.actors):
+            target.actors.append(a)
+    if place is not None and (target.place is None or (
+        place.feature in _SITES and target.place.feature not in _SITES
+        and _km(place, target.place) <= 40
+    )):
+        # "a base north of Baghdad ... the attack on Camp Taji": the named site near the
+        # town first given is the more precise place of the same act
+        target.place = place
+
+
+_SITES = frozenset({"base", "airport", "facility", "camp", "embassy", "crossing"})
+
+
+def _same_place(cand: _Cand, date: Interval | None, place: Place | None,
+                told: list[tuple[int, EventMention]]) -> EventMention | None:
+    """A definite, undated reference to an act at a place the document has already told
+    an act at ("comparable to the assault on Camp Taji, which involved 57 rockets"): the
+    act told before, the latest one there."""
+    if not cand.reference or date is not None or place is None:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in {"the", "that", "this"}
+               for c in cand.trigger.children):
+        return None
+    for _, m in reversed(told):
+        if m.event_type in _VIOLENT and m.place is not None and _km(m.place, place) <= 5:
+            return m
+    return None
+
+
+def _same_subject(cand: _Cand, date: Interval | None, place: Place | None,
+                  roles: list[ActorRef], weapons: list[Weapon],
+                  told: list[tuple[int, EventMention]], unit: int) -> EventMention | None:
+    """The act of the previous sentence that a bare, undated, unplaced noun goes on
+    about: "Iran launched 16 cruise missiles at bases in Iraq. Iranian missile attacks
+    did not kill anyone." Same perpetrator side, compatible weapons, no determiner that
+    would introduce a new act ("a", "another")."""
+    if cand.reference or date is not None or place is not None or not told:
+        return None
+    trig = cand.trigger
+    if trig.pos_ not in {"NOUN", "PROPN"} or any(
+        c.dep_ == "det" and c.lower_ in {"a", "an", "another", "one"} for c in trig.children
+    ):
+        return None
+    u, prev = told[-1]
+    if u != unit - 1 or prev.event_type not in _VIOLENT:
+        return None
+    sides = _sides(roles, "perpetrator")
+    if not sides or not sides & _sides(prev.actors, "perpetrator"):
+        return None
+    fam, pfam = _families(weapons), _families(prev.weapons)
+    if fam and pfam and not fam & pfam:
+        return None
+    return prev
+
+
 def extract_mentions(
     doc: Document,
     sdoc: Doc,
@@ -933,11 +1095,16 @@ def extract_mentions(
              and _timex_ok(text, t)]
     places = [(sp, p) for sp, p in places
               if p.feature != "demonym" and _locative(sdoc, sp, p)
-              and not re.search(r"\bsince\b[^,;\n]*$", text[max(0, sp[0] - 60):sp[0]], re.I)]
+              and not _after_since(text, sp[0])]
     mentions: list[EventMention] = []
     told: list[tuple[int, EventMention]] = []  # (unit, mention) of the acts told so far
     units = _units(sdoc)
-    person_spans = [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PERSON"]
+    doc_ents = list(sdoc.ents)
+    person_spans = [(e.start_char, e.end_char) for e in doc_ents if e.label_ == "PERSON"]
+    org_person = [(e.start_char, e.end_char, e.label_, e.text, e.start) for e in doc_ents
+                  if e.label_ in {"PERSON", "ORG"}]
+    focus = _focus(places)
+    stated: set[str] = set()  # figure kinds the document has stated so far
     for ui, sent in enumerate(units):
         s0, s1 = sent.start_char, sent.end_char
         sent_text = sent.text
@@ -952,6 +1119,8 @@ def extract_mentions(
             skip.append((s0 + am.start(), s0 + am.end()))
         persons_here = _persons(sent, person_spans)
         figures = find_figures(sent_text, doc.id, s0, persons_here, attributed)
+        figures = _mark_partial(figures, text, stated)
+        stated.update(f.kind for f in figures if f.value > 0)
         # "a 36-tube rocket launcher. Three of the projectiles had not been fired."
         if ui + 1 < len(units):
             nxt = units[ui + 1]
@@ -980,7 +1149,7 @@ def extract_mentions(
                 if target is not None:
                     target.figures.extend(figures)
             continue
-        hits = _actor_hits(sent, actors)
+        hits = _actor_hits(sent, actors, focus, org_person)
         sent_places = [(sp, p) for sp, p in places if s0 <= sp[0] < s1
                        and not any(a <= sp[0] < b for a, b in skip)]
 
@@ -1098,6 +1267,11 @@ def extract_mentions(
             roles = _roles(cand, sent, hits, own_figs, attributed, actors, skip)
             # an undated retelling of an act already told adds to it
             perps = {a.entity_id for a in roles if a.role == "perpetrator"}
+            prev = _same_subject(cand, date, place, roles, own_weapons, told, ui) or \
+                _same_place(cand, date, place, told)
+            if prev is not None and cause is None and event_type(sub) in _VIOLENT:
+                _add_to(prev, own_figs, own_weapons, roles, place)
+                continue
             if event_type(sub) in _VIOLENT and _anaphoric(cand, persons_here) and \
                     cause is None and (
                 date is None or (told and any(m.date is not None and _overlap(date, m.date)
@@ -1107,17 +1281,7 @@ def extract_mentions(
                                  if f.kind in {"fatalities", "injured"})
                 target = _continues(sub, date, place, told, ui, own_weapons, perps, vtext)
                 if target is not None and (date is None or target.date is not None):
-                    target.figures.extend(own_figs)
-                    for w in own_weapons:
-                        if all(w.raw != x.raw for x in target.weapons):
-                            target.weapons.append(w)
-                    for a in roles:
-                        if a.role != "attributed_by" and all(
-                            a.entity_id != x.entity_id for x in target.actors
-                        ):
-                            target.actors.append(a)
-                    if target.place is None and place is not None:
-                        target.place = place
+                    _add_to(target, own_figs, own_weapons, roles, place)
                     continue
             # precision: an undated, unplaced act without figures is too vague to keep,
             # unless it is the document's first news
@@ -1128,7 +1292,9 @@ def extract_mentions(
                 continue
             if cand.reference and date is None and not own_figs:
                 continue
-            quote_s, quote_e = (s0, s1) if len(cands) == 1 else (max(s0, r0), min(s1, r1))
+            # a background act named inside another sentence is quoted by its own words
+            quote_s, quote_e = (s0, s1) if len(cands) == 1 and not cand.reference else (
+                max(s0, r0), min(s1, r1))
             quote = text[quote_s:quote_e]
             background = cand.reference or (
                 date is not None and doc.published is not None

@@ -257,6 +257,22 @@ def _after_text(text: str, tokens: list[tuple[str, int, int]], k: int) -> str:
     return text[tokens[k][1]:].lower() if k < len(tokens) else ""
 
 
+# words that can follow a victim's noun phrase without continuing it
+_NP_BREAK = _words(
+    """was were is are has have had been and or but who whom whose which that in on at by
+    with from near inside outside during after before as while when where to of for into
+    yesterday today tonight overnight earlier later also too late early reportedly"""
+)
+
+
+def _modifier_demonym(tokens: list[tuple[str, int, int]], k: int) -> bool:
+    """A nationality word used as an adjective: "the Iraqi security forces", where the
+    noun phrase goes on after "Iraqi" with a common noun that is not a person noun."""
+    last = tokens[k - 1][0] if 0 < k <= len(tokens) else ""
+    nxt = tokens[k][0] if k < len(tokens) else ""
+    return last[:1].isupper() and nxt.isalpha() and nxt.islower() and nxt not in _NP_BREAK
+
+
 def _is_person_noun(tok: str) -> bool:
     low = tok.lower()
     if low in PERSON_NOUNS:
@@ -689,7 +705,8 @@ def _single_victims(
             w = _low(tokens, j)
             if w in _SINGLE:
                 np = _noun_after(tokens, j + 1, limit=5)
-                if np.head == "person" and not tokens[np.end - 1][0].lower().endswith("s"):
+                if np.head == "person" and not tokens[np.end - 1][0].lower().endswith("s") \
+                        and not _modifier_demonym(tokens, np.end):
                     count, end_tok = 1, np.end
                     # "a U.S. interpreter, Nawres Hamid": the apposition names the same one
                     p = _person_at(tokens, end_tok, persons)
