@@ -239,9 +239,6 @@ def test_soleimani_spellings(result: Result) -> None:
         assert spelling in aliases, spelling
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "actors: 'PMF' (seed 001) is not resolved to Popular Mobilization Forces, and entities "
-    "only carry the spellings used in event mentions"))
 def test_pmf_alias(result: Result) -> None:
     assert "PMF" in _entity(result, "Popular Mobilization")
 

@@ -12,6 +12,8 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
@@ -22,12 +24,38 @@ from wiredesk.models import (
     Entity,
     Event,
     EventMention,
+    Place,
     RawArticle,
     Result,
 )
+from wiredesk.nlp import model_name as nlp_model_name
 
-#: Bump when extraction changes, so that analyses stored by an older version are redone.
-PIPELINE_VERSION = f"{__version__}+1"
+
+@lru_cache(maxsize=8)
+def analysis_version(model: str | None = None) -> str:
+    """Key of a stored analysis: the package version, a hash of the code and data that
+    produce analyses, and the spaCy model. A store made by other code or another model is
+    re-analysed rather than trusted, so an upgrade never serves stale mentions."""
+    h = hashlib.sha256(f"{__version__}|{model or ''}".encode())
+    root = resources.files("wiredesk")
+    for rel in sorted(_ANALYSIS_SOURCES):
+        item = root.joinpath(rel)
+        if item.is_dir():
+            for sub in sorted(item.iterdir(), key=lambda x: x.name):
+                if sub.is_file() and sub.name.endswith((".py", ".csv", ".toml", ".json")):
+                    h.update(sub.name.encode())
+                    h.update(sub.read_bytes())
+        elif item.is_file():
+            h.update(rel.encode())
+            h.update(item.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+# What a stored analysis depends on (merge, link and outputs are redone every run anyway).
+_ANALYSIS_SOURCES = (
+    "clean.py", "dating.py", "nlp.py", "timex.py", "actors.py", "models.py",
+    "places", "events", "data",
+)
 
 
 class Progress(Protocol):
@@ -137,14 +165,33 @@ class Analyzer:
                 times = timex.normalize(doc.text, doc.published, sdoc) if doc.published else []
                 found = places.find(doc.text, sdoc)
                 mentions = events.extract_mentions(doc, sdoc, times, found, self.resolver)
-                used = {a.entity_id for m in mentions for a in m.actors}
-                ents = [e for e in self.resolver.entities() if e.id in used]
+                ents = self._named_entities(doc.text, found, mentions)
                 yield _Analysis(doc, mentions, ents)
             except Exception as exc:  # one bad document must not stop the batch
                 on_error(doc, exc)
             finally:
                 if progress:
                     progress.advance()
+
+
+    def _named_entities(
+        self, text: str, found: list[tuple[tuple[int, int], Place]],
+        mentions: list[EventMention],
+    ) -> list[Entity]:
+        """Every actor the document names, in an event or not, with the aliases seen.
+
+        Entities list the actors of the whole record (PMF named only in a quote is still
+        the Popular Mobilization Forces), so aliases come from all of the text.
+        """
+        from wiredesk import events
+
+        focus = events.document_focus(found)
+        ids = {a.entity_id for m in mentions for a in m.actors}
+        for _span, surface in self.resolver.find(text):
+            ent = self.resolver.resolve(surface, focus=focus)
+            if ent is not None:
+                ids.add(ent.id)
+        return [e for e in self.resolver.entities() if e.id in ids]
 
 
 def merge_entities(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
@@ -252,8 +299,9 @@ def run(
         # 2. per-document analysis, re-using what the store already holds
         analyses: list[_Analysis] = []
         todo: list[Document] = []
+        version = analysis_version(nlp_model_name(options.model))
         for doc in ordered:
-            stored = None if options.reprocess else store.load_analysis(doc.id, PIPELINE_VERSION)
+            stored = None if options.reprocess else store.load_analysis(doc.id, version)
             if stored is not None and stored[0].published == doc.published:
                 analyses.append(_Analysis(*stored))
             else:
@@ -271,10 +319,10 @@ def run(
                 batch.append(an)
                 if len(batch) >= options.batch_size:
                     store.save_analyses([(b.doc, b.mentions, b.entities) for b in batch],
-                                        PIPELINE_VERSION)
+                                        version)
                     batch = []
             store.save_analyses([(b.doc, b.mentions, b.entities) for b in batch],
-                                PIPELINE_VERSION)
+                                version)
 
         # 3. across documents
         progress.stage("merging", None)

@@ -6,6 +6,6 @@ event a parsed document tells.
 """
 
 from wiredesk.events.classify import classify
-from wiredesk.events.extract import extract_mentions
+from wiredesk.events.extract import document_focus, extract_mentions
 
-__all__ = ["classify", "extract_mentions"]
+__all__ = ["classify", "document_focus", "extract_mentions"]

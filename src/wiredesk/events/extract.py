@@ -993,7 +993,7 @@ def _continues(new_sub: str, date: Interval | None, place: Place | None,
     return best[1] if best else None
 
 
-def _focus(places: list[tuple[tuple[int, int], Place]]) -> set[str]:
+def document_focus(places: list[tuple[tuple[int, int], Place]]) -> set[str]:
     """The countries a document is about: those named (by places, not demonyms) at least
     half as often as the most named one, and at least twice."""
     counts: dict[str, int] = {}
@@ -1103,7 +1103,7 @@ def extract_mentions(
     person_spans = [(e.start_char, e.end_char) for e in doc_ents if e.label_ == "PERSON"]
     org_person = [(e.start_char, e.end_char, e.label_, e.text, e.start) for e in doc_ents
                   if e.label_ in {"PERSON", "ORG"}]
-    focus = _focus(places)
+    focus = document_focus(places)
     stated: set[str] = set()  # figure kinds the document has stated so far
     for ui, sent in enumerate(units):
         s0, s1 = sent.start_char, sent.end_char
