@@ -141,3 +141,22 @@ def test_dateline_forms() -> None:
     }
     for text, want in cases.items():
         assert document_date(text) == (want, "text"), text
+
+
+def test_inference_among_many_unrelated_documents(seeds: dict[str, str]) -> None:
+    """The undated seed is still placed when the run holds many other stories.
+
+    Each undated document is compared only with the dated documents nearest in
+    vocabulary, so the Camp Taji reports must still be found among a hundred-odd
+    unrelated, dated news-please articles.
+    """
+    if not NEWS_CLUSTER.is_dir():
+        pytest.skip(f"news cluster corpus not found at {NEWS_CLUSTER}")
+    dated = [(p, t, d) for p, t in seeds.items() if (d := document_date(t)[0]) is not None]
+    for path in sorted(NEWS_CLUSTER.glob("*.json")):
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        published = parse_date(str(rec.get("date_publish") or ""))
+        if published is not None and rec.get("text"):
+            dated.append((path.name, rec["text"], published))
+    assert len(dated) > 100
+    assert infer_dates([("001", seeds["001"])], dated) == {"001": D(2020, 3, 14)}

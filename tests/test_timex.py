@@ -241,3 +241,52 @@ def test_timebank_scores_without_a_parse() -> None:
     value_f1 = 2 * valued / (gold + found)
     assert span_f1 >= 0.88, span_f1
     assert value_f1 >= 0.72, value_f1
+
+
+def _tml_tagged(nlp, name: str) -> tuple[str, list[Timex]]:  # type: ignore[no-untyped-def]
+    text, anchor = _tml(name)
+    return text, normalize(text, anchor, nlp(text))
+
+
+def test_spelled_out_years_of_broadcast_transcripts(nlp) -> None:  # type: ignore[no-untyped-def]
+    text, tx = _tml_tagged(nlp, "CNN19980227.2130.0067.tml")
+    assert _one(tx, text, "January nineteen ninety-seven").value == "1997-01"
+    text, tx = _tml_tagged(nlp, "CNN19980223.1130.0960.tml")
+    winter = _one(tx, text, "the winter of nineteen ninety-four")
+    assert (winter.value, winter.precision) == ("1994-WI", "season")
+    text, tx = _tml_tagged(nlp, "PRI19980205.2000.1998.tml")
+    assert _one(tx, text, "the year two thousand").value == "2000"
+
+
+def test_halves_and_the_week_of_a_date(nlp) -> None:  # type: ignore[no-untyped-def]
+    text, tx = _tml_tagged(nlp, "APW199980817.1193.tml")
+    assert _one(tx, text, "about 5 1/2 hours").value == "PT5H30M"
+    text, tx = _tml_tagged(nlp, "APW19980227.0489.tml")
+    assert _one(tx, text, "2 1/2 years").value == "P2Y6M"
+    text, tx = _tml_tagged(nlp, "NYT20000224.0173.tml")
+    week = _one(tx, text, "the week of March 6")
+    assert week.value == "2000-W10" and week.interval is not None
+    assert week.interval.start <= D(2000, 3, 6) <= week.interval.end
+
+
+def test_quarters_of_earnings_reports(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "the quarter a year ago": the quarter under discussion, one year back
+    text, tx = _tml_tagged(nlp, "wsj_1013.tml")
+    assert _one(tx, text, "the quarter a year ago").value == "1988-Q3"
+    # "the current quarter" is the one the document date falls in (October: Q4)
+    text, tx = _tml_tagged(nlp, "wsj_1025.tml")
+    assert _one(tx, text, "the current quarter").value == "1989-Q4"
+    text, tx = _tml_tagged(nlp, "wsj_0344.tml")
+    assert _one(tx, text, "the corresponding period last year").value == "1988-Q3"
+
+
+def test_narrative_year_and_past_reference(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "fled to Florida in June 1998 and returned to Cuba later that year" (in January 2000)
+    text, tx = _tml_tagged(nlp, "APW20000128.0316.tml")
+    assert _one(tx, text, "later that year").value == "1998"
+    # "since shortly after the Oct. 23 slaying" in May 1999: the past October
+    text, tx = _tml_tagged(nlp, "APW19990506.0155.tml")
+    assert _one(tx, text, "the Oct. 23 slaying").value == "1998-10-23"
+    # "It had been due to expire Friday evening" (Monday 30 October 1989): already past
+    text, tx = _tml_tagged(nlp, "wsj_0533.tml")
+    assert _one(tx, text, "expire Friday evening").value == "1989-10-27TEV"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ _DATE_PATTERNS = [
         r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})[/.-](?P<year>(?:19|20)\d{2})(?![\d/])"
     ),
 ]
+_YEARISH = re.compile(r"\d\d")
 # Two-digit years ("11/30/09 05:40 PM ET") only on header and footer lines.
 _SHORT_YEAR = re.compile(
     r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})[/.](?P<yy>\d{2})(?![\d/.])"
@@ -119,6 +121,8 @@ def _numeric(a: int, b: int, year: int, sep: str) -> tuple[dt.date, dt.date | No
 def _find_dates(text: str, short_years: bool = False) -> list[tuple[int, int, dt.date]]:
     """Every fully specified calendar date (with a year) in ``text``."""
     found: list[tuple[int, int, dt.date]] = []
+    if not _YEARISH.search(text):
+        return found  # every form below has at least two digits in a row
     for pat in _DATE_PATTERNS:
         for m in pat.finditer(text):
             d = _to_date(m)
@@ -404,7 +408,11 @@ _WEEKDAY_WORD = re.compile(
 )
 
 
-_NEAREST_DOCS = 8
+_NEAREST_DOCS = 8  # dated documents whose dates give the candidate anchors
+_EVIDENCE_DOCS = 24  # dated documents whose narrated days may confirm a candidate
+# A word carried by more dated documents than this says nothing about which story a
+# document tells; skipping it keeps each look-up bounded in a large run.
+_MAX_POSTING = 200
 
 
 def _content_words(text: str) -> set[str]:
@@ -426,63 +434,147 @@ def _context(text: str, start: int, end: int, width: int = 90) -> set[str]:
     return {w for w in words if w not in _STOP and not _WEEKDAY_WORD.fullmatch(w)}
 
 
+@dataclass
+class _Dated:
+    text: str
+    pub: dt.date
+    words: set[str]
+    # the days this document narrates, each with the words around each mention of it;
+    # computed only when the document is some undated document's neighbour
+    _days: dict[dt.date, list[set[str]]] | None = None
+
+    def days(self) -> dict[dt.date, list[set[str]]]:
+        if self._days is None:
+            days: dict[dt.date, list[set[str]]] = defaultdict(list)
+            for t in timex.normalize(self.text, self.pub):
+                if t.interval and t.interval.precision == "day" and t.type in ("DATE", "TIME"):
+                    days[t.interval.start].append(_context(self.text, t.start, t.end))
+            self._days = dict(days)
+        return self._days
+
+
+class _WordIndex:
+    """Inverted index from content words to dated documents, for nearest-story look-ups."""
+
+    def __init__(self, docs: list[_Dated]) -> None:
+        self.docs = docs
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for i, d in enumerate(docs):
+            for w in d.words:
+                self.postings[w].append(i)
+
+    def nearest(self, words: set[str], k: int) -> list[int]:
+        """The ``k`` documents most alike in vocabulary (Jaccard), best first."""
+        shared: dict[int, int] = defaultdict(int)
+        for w in words:
+            post = self.postings.get(w)
+            if post and len(post) <= _MAX_POSTING:
+                for i in post:
+                    shared[i] += 1
+        n = len(words)
+
+        def jaccard(i: int) -> float:
+            inter = shared[i]
+            return inter / ((n + len(self.docs[i].words) - inter) or 1)
+
+        ranked = sorted(shared, key=lambda i: (-jaccard(i), i))[:k]
+        if len(ranked) < k:  # too few share a word: fill in run order, as ties would be
+            seen = set(ranked)
+            rest = (i for i in range(len(self.docs)) if i not in seen)
+            ranked += list(itertools.islice(rest, k - len(ranked)))
+        return ranked
+
+
+def _day_refs(text: str, anchors: list[dt.date]) -> list[tuple[int, int, dict[dt.date, dt.date]]]:
+    """The text's weekday and "yesterday"/"today" references resolved against each anchor.
+
+    These resolve the same way against anchors a whole number of weeks apart, so the text
+    is normalized once per weekday among ``anchors`` and the results moved by weeks.
+    Returns (start, end, {anchor: resolved day}) per reference.
+    """
+    by_weekday: dict[int, list[dt.date]] = defaultdict(list)
+    for a in anchors:
+        by_weekday[a.weekday()].append(a)
+    refs: dict[tuple[int, int], dict[dt.date, dt.date]] = {}
+    for group in by_weekday.values():
+        base = group[0]
+        for t in timex.normalize(text, base):
+            if t.interval is None or t.interval.precision != "day":
+                continue
+            if not _WEEKDAY_WORD.search(t.text):
+                continue
+            resolved = refs.setdefault((t.start, t.end), {})
+            for a in group:
+                resolved[a] = t.interval.start + (a - base)
+    return [(s, e, r) for (s, e), r in sorted(refs.items())]
+
+
 def infer_dates(
     undated: list[tuple[str, str]], dated: list[tuple[str, str, dt.date]]
 ) -> dict[str, dt.date]:
     """Publication dates for undated documents, from the dates other documents establish.
 
     ``undated``: (id, cleaned text); ``dated``: (id, cleaned text, published date). For
-    each candidate date near the dated documents' dates, the undated text's weekday
-    references ("on Wednesday", "Friday's strikes") are resolved against it and scored
-    by how well they land on days the dated documents narrate with the same words
-    (place, actor, event words near the expression); the weekday the lead reports on
-    ("officials said Saturday") should be the candidate itself. Documents with no
-    evidence are left out of the result.
+    each candidate date near the dates of the dated documents that tell the same story
+    (closest in vocabulary), the undated text's weekday references ("on Wednesday",
+    "Friday's strikes") are resolved against it and scored by how well they land on days
+    those documents narrate with the same words (place, actor, event words near the
+    expression); the weekday the lead reports on ("officials said Saturday") should be
+    the candidate itself. Documents with no evidence are left out of the result.
+
+    Dated documents are looked up through an inverted word index and each is normalized
+    at most once (and only when it neighbours an undated one); each undated document is
+    normalized once per weekday among its candidate dates. The cost grows about linearly
+    with the number of documents.
     """
-    established: dict[dt.date, list[set[str]]] = defaultdict(list)
-    for _id, text, pub in dated:
-        for t in timex.normalize(text, pub):
-            if (
-                t.interval is not None
-                and t.interval.precision == "day"
-                and t.type in ("DATE", "TIME")
-            ):
-                established[t.interval.start].append(_context(text, t.start, t.end))
     if not dated:
         return {}
-    vocab = [(_content_words(text), pub) for _, text, pub in dated]
+    profiles = [_Dated(text, pub, _content_words(text)) for _id, text, pub in dated]
+    index = _WordIndex(profiles)
     out: dict[str, dt.date] = {}
     for doc_id, text in undated:
+        lead = text[: _lead_end(text)]
+        if not _WEEKDAY_WORD.search(text):
+            continue  # no weekday or relative day to place the document by
         # Candidate dates come from the dated documents closest in vocabulary: the same
         # story told elsewhere (and a bounded number of candidates in a large run).
-        words = _content_words(text)
-        ranked = sorted(vocab, key=lambda v: -len(words & v[0]) / (len(words | v[0]) or 1))
-        pubs = sorted({pub for _, pub in ranked[:_NEAREST_DOCS]})
+        near = index.nearest(_content_words(text), max(_NEAREST_DOCS, _EVIDENCE_DOCS))
+        pubs = sorted({profiles[i].pub for i in near[:_NEAREST_DOCS]})
+        established: dict[dt.date, list[set[str]]] = defaultdict(list)
+        for i in near:
+            for day, ctxs in profiles[i].days().items():
+                established[day].extend(ctxs)
         candidates = sorted({p + dt.timedelta(days=k) for p in pubs for k in range(-3, 8)})
-        lead = text[: _lead_end(text)]
+        refs = _day_refs(text, candidates)
+        if not refs:
+            continue
+        contexts = [_context(text, s, e) for s, e, _ in refs]
         rep = _REPORT_WD.search(lead)
         report_wd = _WEEKDAYS[rep["wd"].lower()] if rep else None
         first = _WEEKDAY_ONLY.search(lead)
+        # best agreement of a reference with the days established, per (reference, day)
+        agreement: dict[tuple[int, dt.date], float | None] = {}
         best: tuple[float, int, dt.date] | None = None
         for anchor in candidates:
             score = 0.0
-            refs = matched = 0
-            for t in timex.normalize(text, anchor):
-                if t.interval is None or t.interval.precision != "day":
+            matched = 0
+            for k, (_s, _e, resolved) in enumerate(refs):
+                landed = resolved.get(anchor)
+                if landed is None:
                     continue
-                if not _WEEKDAY_WORD.search(t.text):
-                    continue
-                refs += 1
-                ctx = _context(text, t.start, t.end)
-                sims = [
-                    len(ctx & other) / (len(ctx | other) or 1)
-                    for other in established.get(t.interval.start, [])
-                ]
-                if sims:
-                    score += 0.5 + max(sims)
+                key = (k, landed)
+                if key not in agreement:
+                    ctx = contexts[k]
+                    others = established.get(landed)
+                    agreement[key] = (
+                        max(len(ctx & o) / (len(ctx | o) or 1) for o in others) if others else None
+                    )
+                sim = agreement[key]
+                if sim is not None:
+                    score += 0.5 + sim
                     matched += 1
-            if refs == 0:
-                break
+            if matched == 0:
+                continue  # nothing this document says lands on a day the others establish
             if report_wd is not None and anchor.weekday() == report_wd:
                 score += 1.0
             elif first is not None and report_wd is None:
@@ -490,11 +582,9 @@ def infer_dates(
                 lag = (anchor.weekday() - _WEEKDAYS[first[0].lower()]) % 7
                 score += {0: 0.3, 1: 0.3}.get(lag, 0.0)
             distance = min(abs((anchor - p).days) for p in pubs)
-            if matched == 0:
-                continue  # nothing this document says lands on a day the others establish
-            key = (score, -distance, anchor)
-            if best is None or key[:2] > best[:2]:
-                best = key
+            cand_key = (score, -distance, anchor)
+            if best is None or cand_key[:2] > best[:2]:
+                best = cand_key
         if best is not None and best[0] > 0:
             out[doc_id] = best[2]
     return out

@@ -7,21 +7,27 @@ given) and the narrative's last event time (for "two days later", "the next day"
 
 Every ``Timex`` of type DATE/TIME with a calendar value carries an ``Interval``;
 durations, sets and vague references (PAST_REF, ...) keep their TIMEX3 value only.
+
+Speed: the patterns run case-sensitively over a lower-cased copy of the text (Python's
+``re`` is several times slower with ``re.I``), each only in windows around the words
+it cannot match without, and the matches of a text are cached, since they do not
+depend on the anchor (document dating tries one text against several anchors).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wiredesk.models import Interval, Precision, Timex
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 __all__ = ["normalize"]
 
@@ -62,7 +68,7 @@ _SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winte
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 _MON = (
-    r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?\.?|july?\.?"
+    r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june|jun\.?|july|jul\.?"
     r"|aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)"
 )
 _WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -212,6 +218,7 @@ class _Ctx:
     doc: Doc | None
     last_ref: dt.date | None = None
     last_ref_end: int = -1  # character offset where the last reference ended
+    last_year: int | None = None  # the year of the last calendar date of any precision
     last_quarter: tuple[int, int] | None = None
     last_quarter_end: int = -10_000
     _tense_cache: dict[int, Tense] = field(default_factory=dict)
@@ -229,7 +236,7 @@ class _Ctx:
             before = self.text[max(0, start - 16) : start].lower()
             if re.search(
                 r"\bas\s+(?:soon|early|late)\s+as\s+$|\b(?:until|till|through)\s+$", before
-            ):
+            ) and not _past_perfect(self.doc, start, end):
                 t = "future"
             self._tense_cache[start] = t
         return self._tense_cache[start]
@@ -253,10 +260,7 @@ def _tense_heuristic(text: str, start: int, end: int) -> Tense:
     return None
 
 
-def _tense_from_doc(doc: Doc | None, start: int, end: int) -> Tense:
-    """Tense of the verb that governs the expression in the dependency parse."""
-    if doc is None:
-        return None
+def _governing_verb(doc: Doc, start: int, end: int) -> Token | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
@@ -267,7 +271,55 @@ def _tense_from_doc(doc: Doc | None, start: int, end: int) -> Tense:
         if tok.head is tok:
             break
         tok = tok.head
-    if tok.pos_ not in ("VERB", "AUX"):
+    return tok if tok.pos_ in ("VERB", "AUX") else None
+
+
+def _has_had(tok: Token) -> bool:
+    return any(c.lower_ in ("had", "'d") and c.dep_ in ("aux", "auxpass") for c in tok.children)
+
+
+def _past_perfect(doc: Doc | None, start: int, end: int) -> bool:
+    """Is the expression's clause in the past perfect ("had been due to expire Friday")?"""
+    if doc is None:
+        return False
+    tok = _governing_verb(doc, start, end)
+    for _ in range(3):
+        if tok is None:
+            return False
+        if _has_had(tok):
+            return True
+        if tok.dep_ not in ("xcomp", "acomp", "advcl") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _prenominal(doc: Doc, start: int, end: int) -> bool:
+    """Does the expression modify a noun that follows it ("the Oct. 23 slaying")?"""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    root = span.root
+    return (
+        root.dep_ in ("compound", "nmod", "amod")
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and root.head.i >= span.end
+    )
+
+
+def _tense_from_doc(doc: Doc | None, start: int, end: int) -> Tense:
+    """Tense of the verb that governs the expression in the dependency parse."""
+    if doc is None:
+        return None
+    if _past_perfect(doc, start, end):
+        return "past"  # "had been scheduled to expire at midnight Friday": already past
+    if _prenominal(doc, start, end):
+        # "the Oct. 23 slaying", "a June agreement": a date naming a known event, which
+        # news reports mostly after the fact (the year guard in _pick keeps "the Nov. 3
+        # election" a week ahead)
+        return "past"
+    tok = _governing_verb(doc, start, end)
+    if tok is None:
         return None
     # Infinitives and participles inherit from the verb they depend on ("plans to meet").
     for _ in range(3):
@@ -405,13 +457,65 @@ def _resolve_season(code: str, anchor: dt.date, tense: Tense, rel: str | None) -
 
 # --- rules ---------------------------------------------------------------------
 
-Handler = Callable[[re.Match[str], _Ctx], "_Norm | None"]
-_RULES: list[tuple[re.Pattern[str], Handler]] = []
+
+class _M:
+    """A match found in the lower-cased text, read back in the original text.
+
+    Rules match case-sensitively against a lower-cased copy of the text (much faster in
+    Python's ``re`` than ``re.I``); handlers still see the original capitalization
+    ("May" the month, not "may" the verb) through this view.
+    """
+
+    __slots__ = ("_m", "_text")
+
+    def __init__(self, m: re.Match[str], text: str) -> None:
+        self._m = m
+        self._text = text
+
+    def __getitem__(self, g: int | str) -> str | Any:
+        s, e = self._m.span(g)
+        return None if s < 0 else self._text[s:e]
+
+    def group(self, g: int | str = 0) -> str | Any:
+        return self[g]
+
+    def start(self, g: int | str = 0) -> int:
+        return self._m.start(g)
+
+    def end(self, g: int | str = 0) -> int:
+        return self._m.end(g)
+
+    def span(self, g: int | str = 0) -> tuple[int, int]:
+        return self._m.span(g)
+
+    def before(self, n: int) -> str:
+        """The ``n`` characters of the original text before the match."""
+        start = self._m.start()
+        return self._text[max(0, start - n) : start]
 
 
-def _rule(pattern: str) -> Callable[[Handler], Handler]:
+Handler = Callable[[_M, _Ctx], "_Norm | None"]
+# (pattern for the lower-cased text, handler, case-insensitive pattern for the original
+# text when the rule has case-sensitive parts, e.g. time zones "ET", "PT")
+_RULES: list[tuple[re.Pattern[str], Handler, re.Pattern[str] | None]] = []
+
+
+# Per rule, a test on the match alone (its words and their case, never the anchor): a
+# match failing it is dropped when the text is scanned, rather than declined by the
+# handler, which would make ``normalize`` settle the overlaps all over again.
+_KEEP: dict[Handler, Callable[[_M], bool]] = {}
+
+
+def _rule(pattern: str, keep: Callable[[_M], bool] | None = None) -> Callable[[Handler], Handler]:
+    # Case-sensitive parts "(?-i:ET|PT)" match their lower-case forms in the lower-cased
+    # text; such matches are then checked against the original text.
+    lowered = re.sub(r"\(\?-i:([^()]*)\)", lambda g: "(?:" + g[1].lower() + ")", pattern)
+    cased = re.compile(pattern, re.I) if lowered != pattern else None
+
     def deco(fn: Handler) -> Handler:
-        _RULES.append((re.compile(pattern, re.I), fn))
+        _RULES.append((re.compile(lowered), fn, cased))
+        if keep is not None:
+            _KEEP[fn] = keep
         return fn
 
     return deco
@@ -445,8 +549,8 @@ def _part(word: str | None) -> str | None:
 _EDGE = r"(?:early|late|mid(?:-|\s+of)?|the\s+(?:beginning|start|middle|end)\s+of)"
 
 
-@_rule(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T\s](\d{2}):(\d{2})(?::(\d{2}))?)?\b")
-def _iso(m: re.Match[str], c: _Ctx) -> _Norm | None:
+@_rule(r"\b(\d{4})-(\d{2})-(\d{2})(?:[t\s](\d{2}):(\d{2})(?::(\d{2}))?)?\b")
+def _iso(m: _M, c: _Ctx) -> _Norm | None:
     try:
         d = dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
@@ -458,7 +562,7 @@ def _iso(m: re.Match[str], c: _Ctx) -> _Norm | None:
 
 
 @_rule(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?(?![\d/])")
-def _numeric(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _numeric(m: _M, c: _Ctx) -> _Norm | None:
     a, b, y = int(m[1]), int(m[2]), int(m[3])
     if len(m[3]) == 2:
         y += 1900 if y > (c.anchor.year % 100) + 5 else 2000
@@ -474,7 +578,7 @@ def _numeric(m: re.Match[str], c: _Ctx) -> _Norm | None:
 
 
 @_rule(r"(?<![\d-])((?:19|20)\d{2})(0[1-9]|1[0-2])([0-3]\d)(?![\d-])")
-def _compact(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _compact(m: _M, c: _Ctx) -> _Norm | None:
     try:
         return _day(dt.date(int(m[1]), int(m[2]), int(m[3])))
     except ValueError:
@@ -483,9 +587,10 @@ def _compact(m: re.Match[str], c: _Ctx) -> _Norm | None:
 
 @_rule(
     rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:(?P<edge>{_EDGE})\s*)?(?P<mon>{_MON})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
-    rf"(?:(?:,|\.)?\s*(?P<year>(?:19|20)\d{{2}})(?![\d,]\d))?"
+    rf"(?:(?:,|\.)?\s*(?P<year>(?:19|20)\d{{2}})(?![\d,]\d))?",
+    keep=lambda m: _cap(m["mon"]) and 1 <= int(m["day"]) <= 31,
 )
-def _month_day(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _month_day(m: _M, c: _Ctx) -> _Norm | None:
     if not _cap(m["mon"]):
         return None
     day = int(m["day"])
@@ -508,32 +613,50 @@ def _month_day(m: re.Match[str], c: _Ctx) -> _Norm | None:
 
 @_rule(
     rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\b"
-    rf"(?:,?\s*(?P<year>(?:19|20)\d{{2}})(?!\d))?"
+    rf"(?:,?\s*(?P<year>(?:19|20)\d{{2}})(?!\d))?",
+    keep=lambda m: (
+        _cap(m["mon"]) and (bool(m["year"]) or m["mon"].lower() not in ("may", "mar", "mar."))
+    ),
 )
-def _day_month(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _day_month(m: _M, c: _Ctx) -> _Norm | None:
     ambiguous = not _cap(m["mon"]) or m["mon"].lower() in ("may", "mar", "mar.")
     if ambiguous and not m["year"]:
         return None
     return _month_day(m, c)
 
 
+def _month_only_kept(m: _M) -> bool:
+    mon = m["mon"]
+    if not _cap(mon):
+        return False
+    if m["year"]:
+        return True
+    low = mon.lower()
+    if low.endswith(".") or len(low) <= 3 and low != "may":
+        return False  # bare abbreviations ("Mar") are too ambiguous without a year
+    if low in ("may", "march") and not (m["rel"] or m["edge"] or m["yrel"]):
+        # "may" and "march" are verbs too: only after a preposition
+        return bool(
+            re.search(
+                r"\b(?:in|since|until|till|by|during|from|through|of|to|before|after)\s+$",
+                m.before(12).lower(),
+            )
+        )
+    return True
+
+
 @_rule(
-    rf"\b(?:(?P<rel>last|next|this)\s+|(?P<edge>{_EDGE})\s*)?(?P<mon>{_MON})(?!\s*[0-3]?\d\b)"
-    rf"(?:(?:\s+of|,)?\s+(?P<year>(?:19|20)\d{{2}})(?!\d)|\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year)?"
+    rf"\b(?:(?P<rel>last|next|this)\s+|(?P<edge>{_EDGE})\s*)?(?P<mon>{_MON})(?![a-z])(?!\s*[0-3]?\d\b)"
+    rf"(?:(?:\s+of|,)?\s+(?P<year>(?:19|20)\d{{2}})(?!\d)|\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year)?",
+    keep=lambda m: _month_only_kept(m),
 )
-def _month_only(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _month_only(m: _M, c: _Ctx) -> _Norm | None:
     mon = m["mon"]
     if not _cap(mon) or mon.endswith(".") and not m["year"]:
         return None
     low = mon.lower()
     if len(low) <= 3 and low != "may" and not m["year"]:
         return None  # bare abbreviations ("Mar") are too ambiguous without a year
-    if low in ("may", "march") and not (m["year"] or m["rel"] or m["edge"] or m["yrel"]):
-        before = c.text[max(0, m.start() - 12) : m.start()].lower()
-        if not re.search(
-            r"\b(?:in|since|until|till|by|during|from|through|of|to|before|after)\s+$", before
-        ):
-            return None
     month = _month_no(mon)
     if m["year"]:
         year = int(m["year"])
@@ -549,7 +672,7 @@ def _month_only(m: re.Match[str], c: _Ctx) -> _Norm | None:
     rf"\b(?:(?P<edge>{_EDGE})\s*|(?P<fiscal>fiscal|calendar)\s+|(?:the\s+)?(?:year|summer|spring|winter|fall|autumn)\s+(?:of\s+)?)?"
     r"(?P<year>(?:19|20)\d{2})(?P<dec>'?s)?(?![\d%,.-]\d|\d|-(?:\d|year|month|day))"
 )
-def _year_rule(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _year_rule(m: _M, c: _Ctx) -> _Norm | None:
     year = int(m["year"])
     if year > c.anchor.year + 30:
         return None
@@ -582,8 +705,99 @@ def _year_rule(m: re.Match[str], c: _Ctx) -> _Norm | None:
     return n
 
 
+_SP_UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_SP_TEEN = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_SP_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_SP_TENS_UNIT = rf"{_SP_TENS}(?:[\s-]+{_SP_UNIT})?"
+# Years as broadcast transcripts spell them: "nineteen ninety-six", "two thousand and one".
+_SP_YEAR = (
+    rf"(?P<sy>(?:nineteen|eighteen)[\s-]+(?:{_SP_TENS_UNIT}|{_SP_TEEN}|oh[\s-]+{_SP_UNIT}|hundred)"
+    rf"|(?P<thousand>two\s+thousand(?:\s+(?:and\s+)?(?:{_SP_TENS_UNIT}|{_SP_TEEN}|{_SP_UNIT}))?)"
+    rf"|twenty[\s-]+(?:{_SP_TEEN}|twenty(?:[\s-]+{_SP_UNIT})?))"
+)
+_MONTH_FULL = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+)
+# Words that may follow a spelled-out year; any other lower-case word makes it a count
+# ("two thousand troops").
+_AFTER_SPELLED_YEAR = re.compile(
+    r"\s*(?:$|[^a-z\s]|(?:and|or|but|when|while|as|after|before|until|since|the|a|an|to|in|on"
+    r"|at|for|with|by|of|was|were|is|that|he|she|they|it|we|i|uh|um)\b)"
+)
+
+
+def _spelled_number(words: list[str]) -> int:
+    total = 0
+    for w in words:
+        total += _TENS.get(w, 0) if w in _TENS else _SMALL.get(w, 0)
+    return total
+
+
+def _spelled_year_value(text: str) -> int | None:
+    words = [w for w in re.split(r"[\s-]+", text.lower()) if w and w != "and"]
+    if words[0] in ("nineteen", "eighteen"):
+        century = 1900 if words[0] == "nineteen" else 1800
+        rest = words[1:]
+        if rest == ["hundred"]:
+            return century
+        return century + _spelled_number([w for w in rest if w != "oh"])
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + _spelled_number(words[2:])
+    if words[0] == "twenty":
+        return 2000 + _spelled_number(words[1:])
+    return None
+
+
+@_rule(
+    rf"\b(?:(?P<edge>{_EDGE})\s*|(?P<the>the\s+)?(?P<what>year|summer|spring|winter|fall|autumn)"
+    rf"\s+(?:of\s+)?|(?P<mon>{_MONTH_FULL})\s+(?:of\s+)?)?{_SP_YEAR}\b(?![\s-]+(?:{_SP_UNIT}|{_SP_TEEN}|{_SP_TENS}|hundred|thousand|point)\b)"
+)
+def _spelled_year(m: _M, c: _Ctx) -> _Norm | None:
+    year = _spelled_year_value(m["sy"])
+    if year is None or year > c.anchor.year + 30:
+        return None
+    after = c.text[m.end() : m.end() + 20].lower()
+    strict = m["thousand"] or m.group(0).lower().startswith("twenty")
+    if strict and not (m["what"] or m["mon"]) and not _AFTER_SPELLED_YEAR.match(after):
+        return None
+    if re.match(r"\s*(?:percent|per\s|people|troops|soldiers|members|miles|dollars)", after):
+        return None  # a count, not a year
+    if m["mon"]:
+        if not _cap(m["mon"]):
+            return None
+        return _month(year, _MONTHS[m["mon"].lower()])
+    what = (m["what"] or "").lower()
+    if what in _SEASONS:
+        s, e = _season_bounds(year, _SEASONS[what])
+        return _Norm("DATE", f"{year}-{_SEASONS[what]}", s, e, "season")
+    return _year(year, _part(m["edge"]))
+
+
+_DECADE_WORDS = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+    "eighties": 8, "nineties": 9,
+}  # fmt: skip
+
+
+@_rule(
+    r"\b(?:(?P<edge>early|late|mid-?)\s*)?the\s+(?:(?P<century>nineteen|eighteen)[\s-]+)?"
+    r"(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b"
+)
+def _decade_word(m: _M, c: _Ctx) -> _Norm | None:
+    """ "the nineties", "the nineteen-eighties": the decade, the latest begun by default."""
+    d = _DECADE_WORDS[m["dw"].lower()] * 10
+    if m["century"]:
+        decade = (1900 if m["century"].lower() == "nineteen" else 1800) + d
+    else:
+        begun = [y for y in (1900 + d, 2000 + d) if y <= c.anchor.year]
+        decade = max(begun) if begun else 1900 + d
+    return _Norm(
+        "DATE", f"{decade // 10:03d}", dt.date(decade, 1, 1), dt.date(decade + 9, 12, 31), "year"
+    )
+
+
 @_rule(r"\b(?:the\s+)?(?P<q>(?:19|20)\d{2})s\b|\bthe\s+'(?P<s>\d)0s\b")
-def _decade(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _decade(m: _M, c: _Ctx) -> _Norm | None:
     if m["q"]:
         decade = int(m["q"]) // 10 * 10
     else:
@@ -596,23 +810,28 @@ def _decade(m: re.Match[str], c: _Ctx) -> _Norm | None:
     )
 
 
+def _season_kept(m: _M) -> bool:
+    """A bare season needs a preposition or article ("in spring", "the fall")."""
+    if m["rel"] or m["edge"]:
+        return True
+    before = m.before(12).lower()
+    if not re.search(r"\b(?:in|since|until|by|during|the|this|last|next)\s+$", before):
+        return False
+    return m["season"].lower() != "fall" or bool(
+        re.search(r"\b(?:in|since|until|by|during|this|last|next)\s+(?:the\s+)?$", before)
+    )
+
+
 @_rule(
-    r"\b(?:(?P<rel>last|this|next|the\s+past|the\s+coming)\s+|(?P<edge>early|late|mid-?)\s*)?"
-    r"(?P<season>spring|summer|fall|autumn|winter)\b(?!\s+(?:of\s+)?(?:19|20)\d\d)"
+    r"\b(?:(?P<rel>last|this\s+past|this|next|the\s+past|the\s+coming)\s+|(?P<edge>early|late|mid-?)\s*)?"
+    r"(?P<season>spring|summer|fall|autumn|winter)\b(?!\s+(?:of\s+)?(?:19|20)\d\d)",
+    keep=lambda m: _season_kept(m),
 )
-def _season(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _season(m: _M, c: _Ctx) -> _Norm | None:
     rel_raw = (m["rel"] or "").lower()
-    if not rel_raw and not m["edge"]:
-        before = c.text[max(0, m.start() - 12) : m.start()].lower()
-        if not re.search(r"\b(?:in|since|until|by|during|the|this|last|next)\s+$", before):
-            return None
-        if m["season"].lower() == "fall" and not re.search(
-            r"\b(?:in|since|until|by|during|this|last|next)\s+(?:the\s+)?$", before
-        ):
-            return None
     rel = (
         "last"
-        if rel_raw in ("last", "the past")
+        if rel_raw in ("last", "the past") or rel_raw.startswith("this past")
         else "next"
         if rel_raw in ("next", "the coming")
         else rel_raw or None
@@ -628,51 +847,78 @@ def _season(m: re.Match[str], c: _Ctx) -> _Norm | None:
     r"(?:(?:fiscal|latest|current|same|comparable|(?P<ago>year-ago|year-earlier)|(?P<qyear>(?:19|20)\d{2}))\s+)*"
     r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-](?:fiscal[\s-])?quarter"
     r"(?:\s+of\s+(?:fiscal\s+)?(?P<year>(?:19|20)\d{2}))?\b"
-    r"|\b(?:the|its)\s+(?P<latest>latest|most\s+recent|current|recent|same|year-earlier|year-ago)?\s*quarter\b"
+    r"|\b(?P<det>the|its|this|last\s+year's)\s+(?P<mods>(?:(?:latest|most\s+recent|current|recent"
+    r"|same|comparable|corresponding|year-earlier|year-ago|prior-year|(?P<py>(?:19|20)\d{2}))\s+)*)"
+    r"(?P<what>quarter|period)\b(?!-)"
+    rf"(?:\s+(?P<tail>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year)|(?=\s+ended\s+(?P<emon>{_MON})))?"
 )
-def _quarter_rule(m: re.Match[str], c: _Ctx) -> _Norm | None:
-    if m["ord"]:
-        q = _ORDINALS[m["ord"].lower()]
-        low = m.group(0).lower()
-        if m["year"] or m["qyear"]:
-            year = int(m["year"] or m["qyear"])
-        elif "last year's" in low:
-            year = c.anchor.year - 1
-        elif "next year's" in low:
-            year = c.anchor.year + 1
-        else:
-            # The quarter most recently begun: "the third quarter" in October is this year's.
-            year = (
-                c.anchor.year
-                if dt.date(c.anchor.year, 3 * q - 2, 1) <= c.anchor
-                else c.anchor.year - 1
-            )
-        if m["ago"]:  # "the year-ago third quarter"
-            derived = _quarter(year - 1, q)
-            derived.is_ref = False
-            return derived
+def _quarter_rule(m: _M, c: _Ctx) -> _Norm | None:
+    if not m["ord"]:
+        return _quarter_ref(m, c)
+    q = _ORDINALS[m["ord"].lower()]
+    low = m.group(0).lower()
+    if m["year"] or m["qyear"]:
+        year = int(m["year"] or m["qyear"])
+    elif "last year's" in low:
+        year = c.anchor.year - 1
+    elif "next year's" in low:
+        year = c.anchor.year + 1
     else:
-        latest = (m["latest"] or "").lower()
-        if (
-            latest in ("same", "", "year-earlier", "year-ago")
-            and c.last_quarter
-            and m.start() - c.last_quarter_end < 600
-        ):
-            year, q = c.last_quarter
-        else:  # "the latest quarter": the last one completed before the document date
-            year, mm = _add_months(c.anchor.year, 3 * _quarter_of(c.anchor)[1] - 2, -3)
-            q = (mm - 1) // 3 + 1
-        if latest in ("year-earlier", "year-ago"):
-            n = _quarter(year - 1, q)
-            n.is_ref = False  # derived: must not become the quarter later ones count from
-            return n
+        # The quarter most recently begun: "the third quarter" in October is this year's.
+        year = (
+            c.anchor.year if dt.date(c.anchor.year, 3 * q - 2, 1) <= c.anchor else c.anchor.year - 1
+        )
+    if m["ago"]:  # "the year-ago third quarter"
+        derived = _quarter(year - 1, q)
+        derived.is_ref = False
+        return derived
+    return _quarter(year, q)
+
+
+def _quarter_ref(m: _M, c: _Ctx) -> _Norm | None:
+    """ "the quarter", "the latest period", "the year-ago quarter", "the 1988 period"...
+
+    Earnings reports name one quarter and then refer back to it ("the quarter", "the
+    same period"), or to the same quarter a year before ("the year-earlier period",
+    "the quarter a year ago", "last year's quarter").
+    """
+    mods = re.sub(r"\s+", " ", (m["mods"] or "").lower())
+    period = m["what"].lower() == "period"
+    recent = c.last_quarter if c.last_quarter and m.start() - c.last_quarter_end < 600 else None
+    back = bool(m["tail"] or re.search(r"year-|prior-year", mods)) or m["det"].lower().startswith(
+        "last"
+    )
+    if m["py"]:  # "the 1988 quarter": the quarter under discussion, in that year
+        if recent is None:
+            return None
+        n = _quarter(int(m["py"]), recent[1])
+        n.is_ref = False
+        return n
+    if "current" in mods:
+        year, q = _quarter_of(c.anchor)
+    elif m["emon"]:  # "the quarter ended Sept. 30": the quarter that month closes
+        month = _month_no(m["emon"])
+        year = _resolve_month(month, c.anchor, "past", None)
+        q = (month - 1) // 3 + 1
+    elif recent is not None and not re.search(r"latest|recent", mods):
+        year, q = recent
+    elif period and not re.search(r"latest|recent", mods):
+        return None  # "the same period" with no quarter named before it
+    else:  # "the latest quarter": the last one completed before the document date
+        year, mm = _add_months(c.anchor.year, 3 * _quarter_of(c.anchor)[1] - 2, -3)
+        q = (mm - 1) // 3 + 1
+    if back:
+        n = _quarter(year - 1, q)
+        n.is_ref = False  # derived: must not become the quarter later ones count from
+        return n
     return _quarter(year, q)
 
 
 @_rule(
-    rf"\b(?P<edge>early|late|earlier|later|mid-?|midday|before\s+dawn\s+on)?\s*(?P<wd>{_WD})(?P<pl>s)?\b(?:\s+(?P<pod>{_PDAY})(?P<pl2>s)?\b)?"
+    rf"\b(?P<edge>early|late|earlier|later|mid-?|midday|before\s+dawn\s+on)?\s*(?P<wd>{_WD})(?P<pl>s)?\b(?:\s+(?P<pod>{_PDAY})(?P<pl2>s)?\b)?",
+    keep=lambda m: _cap(m["wd"]),
 )
-def _weekday_rule(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _weekday_rule(m: _M, c: _Ctx) -> _Norm | None:
     wd_word = m["wd"]
     if not _cap(wd_word):
         return None
@@ -702,9 +948,10 @@ def _weekday_rule(m: re.Match[str], c: _Ctx) -> _Norm | None:
 
 
 @_rule(
-    r"\b(?:the\s+)?(?P<rel>last|next|this|coming|past|previous|following)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"\b(?:the\s+)?(?P<rel>last|next|this|coming|past|previous|following)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    keep=lambda m: _cap(m["wd"]),
 )
-def _weekday_rel(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _weekday_rel(m: _M, c: _Ctx) -> _Norm | None:
     if not _cap(m["wd"]):
         return None
     wd = _WEEKDAYS[m["wd"].lower()]
@@ -721,7 +968,7 @@ def _weekday_rel(m: re.Match[str], c: _Ctx) -> _Norm | None:
 @_rule(
     r"\b(?P<edge>early|late)?\s*(?P<w>today|tonight|yesterday|tomorrow)\b(?:\s+(?P<pod>morning|afternoon|evening|night))?"
 )
-def _deictic(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _deictic(m: _M, c: _Ctx) -> _Norm | None:
     w = m["w"].lower()
     d = c.anchor + dt.timedelta(days={"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w])
     if w == "tonight":
@@ -734,8 +981,20 @@ def _deictic(m: re.Match[str], c: _Ctx) -> _Norm | None:
 
 @_rule(
     r"\b(?:(?P<rel>this|last|that|the\s+next|the\s+following|the\s+same|later\s+this|early\s+this|earlier\s+this)\s+(?P<pod>morning|afternoon|evening|night)|(?P<ov>overnight))\b"
+    r"|\b(?:(?P<pod2>mid-?\s?afternoon|mid-?\s?morning)(?:\s+(?P<dw>yesterday|today|tomorrow))?"
+    r"|(?P<pod3>morning|afternoon|evening)\s+(?P<dw2>yesterday|today|tomorrow))\b"
 )
-def _part_of_day(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _part_of_day(m: _M, c: _Ctx) -> _Norm | None:
+    if m["pod2"] or m["pod3"]:
+        pod = (m["pod2"] or m["pod3"]).lower()
+        day_word = (m["dw"] or m["dw2"] or "").lower()
+        if day_word:  # "mid-afternoon yesterday"
+            shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[day_word]
+            d = c.anchor + dt.timedelta(days=shift)
+        else:  # "by mid afternoon": that day of the narrative
+            d = c.ref()
+        code = "AF" if pod.endswith("afternoon") else "MO" if pod.endswith("morning") else "EV"
+        return _day(d, "TIME", f"T{code}")
     if m["ov"]:
         before = c.text[max(0, m.start() - 10) : m.start()].lower()
         if re.search(r"\b(?:an?|the)\s+$", before):  # "an overnight stay"
@@ -762,7 +1021,7 @@ def _part_of_day(m: re.Match[str], c: _Ctx) -> _Norm | None:
     r"\b(?:(?P<pre>early|late|earlier|later)\s+)?(?P<rel>this|last|next|the\s+past|the\s+coming|the\s+previous|the\s+following)\s+"
     r"(?P<unit>week|weekend|month|year|decade)\b(?!-)"
 )
-def _rel_period(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _rel_period(m: _M, c: _Ctx) -> _Norm | None:
     rel = m["rel"].lower().split()[-1]
     unit = m["unit"].lower()
     pre = (m["pre"] or "").lower()
@@ -821,7 +1080,7 @@ def _shifted_period(base: dt.date, unit: str, shift: int) -> _Norm | None:
     r"\b(?:(?P<end>(?:the\s+)?end\s+of\s+(?:the|this)\s+year|year[-\s]end|year's\s+end)"
     r"|the\s+(?P<mod>current\s+|full\s+|latest\s+|same\s+)?(?P<fiscal>fiscal\s+|calendar\s+)?year)\b(?![-'’])"
 )
-def _the_year(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _the_year(m: _M, c: _Ctx) -> _Norm | None:
     y = c.anchor.year
     if m["end"]:
         n = _year(y, "late")
@@ -832,23 +1091,41 @@ def _the_year(m: re.Match[str], c: _Ctx) -> _Norm | None:
         return _year(y)
     if mod == "latest":
         return _year(y - 1)
-    return _Norm("DURATION", "P1Y", is_ref=False)  # "for the year", "the fiscal year"
+    after = c.text[m.end() : m.end() + 16].lower()
+    if not (m["fiscal"] or mod) and not re.match(
+        r"\s*(?:ended|ending|to\s+date|before|after|earlier|later|ago|since|that|when|in\s+which)\b",
+        after,
+    ):
+        return _year(y)  # "a high for the year", "the first nine months of the year"
+    # "the year ended Sept. 30", "the fiscal year": a span of a year
+    return _Norm("DURATION", "P1Y", is_ref=False)
 
 
-@_rule(r"\bthe\s+(?:latest|same|comparable|year-earlier|year-ago)\s+period\b")
-def _the_period(m: re.Match[str], c: _Ctx) -> _Norm | None:
-    if c.last_quarter is None or m.start() - c.last_quarter_end > 600:
+@_rule(
+    rf"\bthe\s+week\s+of\s+(?P<mon>{_MON})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+    rf"(?:,?\s*(?P<year>(?:19|20)\d{{2}})(?!\d))?"
+)
+def _week_of(m: _M, c: _Ctx) -> _Norm | None:
+    """ "the week of March 6": the week that contains the date."""
+    day = _month_day(m, c)
+    if day is None or day.start is None:
         return None
-    y, q = c.last_quarter
-    if re.search(r"year-(?:earlier|ago)", m.group(0), re.I):
-        n = _quarter(y - 1, q)
-        n.is_ref = False
-        return n
-    return _quarter(y, q)
+    return _week(day.start)
+
+
+@_rule(r"\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]century\b")
+def _century(m: _M, c: _Ctx) -> _Norm | None:
+    n = int(m["n"])
+    if not 1 <= n <= 22:
+        return None
+    first = max(1, (n - 1) * 100)
+    return _Norm(
+        "DATE", f"{n - 1:02d}", dt.date(first, 1, 1), dt.date((n - 1) * 100 + 99, 12, 31), "year"
+    )
 
 
 @_rule(r"\bthe\s+weekend\b")
-def _the_weekend(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _the_weekend(m: _M, c: _Ctx) -> _Norm | None:
     a = c.anchor
     if a.weekday() >= 5 or c.tense(m.start(), m.end()) != "future":
         sat = a - dt.timedelta(days=(a.weekday() - 5) % 7)
@@ -902,14 +1179,14 @@ def _shift(base: dt.date, n: int, unit: str) -> _Norm | None:
 
 @_rule(
     rf"\b(?P<mod>{_DUR_MOD})?(?P<n>{_QTY})[\s-]+(?P<unit>{_UNIT})s?(?:\s+or\s+so)?\s+(?P<dir>ago|later|earlier|before|after|afterwards?|hence|from\s+now)\b"
-    rf"|\b(?P<bare>(?:hours|days|weeks|months|years|moments|minutes))\s+(?P<dir2>later|earlier|ago|before|after)\b"
+    rf"|\b(?P<bare>(?:hours|days|weeks|months|years|moments|minutes))\s+(?P<dir2>later|earlier|ago|before|after)\b",
+    # "two days after the attack": left to the duration rule
+    keep=lambda m: (m["dir"] or m["dir2"]).lower() not in ("before", "after"),
 )
-def _offset(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _offset(m: _M, c: _Ctx) -> _Norm | None:
     if m["bare"]:
         unit = m["bare"].lower().rstrip("s")
         direction = m["dir2"].lower()
-        if direction in ("before", "after"):
-            return None
         if direction == "ago":
             return _vague("PAST_REF")
         if unit in ("hour", "moment", "minute"):
@@ -951,7 +1228,7 @@ def _offset(m: re.Match[str], c: _Ctx) -> _Norm | None:
 
 
 @_rule(r"\b(?:the\s+)?(?P<a>year|month|week)-(?:earlier|ago)(?:\s+(?P<what>quarter|period))?\b")
-def _year_earlier(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _year_earlier(m: _M, c: _Ctx) -> _Norm | None:
     unit = m["a"].lower()
     n: _Norm | None
     if unit == "year" and c.last_quarter and m.start() - c.last_quarter_end < 600:
@@ -964,13 +1241,41 @@ def _year_earlier(m: re.Match[str], c: _Ctx) -> _Norm | None:
     return n
 
 
+def _anaphoric_kept(m: _M) -> bool:
+    if m["w2"]:  # "the day", "the night" are too often generic
+        return not (
+            m["w2"].lower() == "the"
+            and m["unit2"].lower() in ("day", "night", "morning", "evening", "afternoon")
+        )
+    if m["w"]:  # "next week" is the deictic rule's; here only "the next/following ..."
+        return not (
+            not m.group(0).lower().startswith("the")
+            and m["w"].lower() == "next"
+            and m["unit"].lower() in ("week", "month", "year")
+        )
+    return True
+
+
 @_rule(
     r"\b(?:the\s+)?(?P<w>next|following|previous|same)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)\b(?!-)"
     r"|\b(?P<w2>that|the)\s+(?P<unit2>same\s+day|day\s+before|day\s+after|previous\s+day|day|night|morning|evening|afternoon)\b(?!-)"
     r"|\b(?P<within>within\s+(?:hours|minutes|a\s+few\s+hours|days|a\s+day))\b"
+    r"|\b(?:(?:later|earlier)\s+(?:in\s+)?)?that\s+(?P<that>year|month|week)\b(?![-'’])",
+    keep=lambda m: _anaphoric_kept(m),
 )
-def _anaphoric(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _anaphoric(m: _M, c: _Ctx) -> _Norm | None:
     ref = c.ref()
+    if m["that"]:  # "later that year": the year, month or week the narrative is in
+        unit = m["that"].lower()
+        n = (
+            _year(c.last_year or ref.year)
+            if unit == "year"
+            else _month(ref.year, ref.month)
+            if unit == "month"
+            else _week(ref)
+        )
+        n.is_ref = False
+        return n
     if m["within"]:
         if "day" in m["within"].lower():
             return _Norm(
@@ -1008,11 +1313,39 @@ def _anaphoric(m: re.Match[str], c: _Ctx) -> _Norm | None:
     return _day(ref)
 
 
+def _duration_kept(m: _M) -> bool:
+    n_word = m["n"].lower()
+    if n_word in ("an", "a") and m["pl"]:
+        return False
+    if m["unit"].lower() == "second" and n_word in ("a", "an", "one"):
+        return False  # "a second attack": the ordinal, not a duration
+    if re.fullmatch(r"\d+\.\d+", n_word) or (n_word == "recent" and not m["pl"]):
+        return False
+    if n_word.isdigit() and int(n_word) > 1000:
+        return False
+    if n_word in ("a", "an") and not (m["mod"] or m["the"] or m["rel"] or m["half"]):
+        # "$1.76 a year", "four flights a week", "24 hours a day": a rate, not a duration
+        prev = _RATE_BEFORE.search(m.before(24).lower())
+        if prev and prev["w"] not in _NOT_PLURAL:
+            return False
+    return True
+
+
+_RATE_BEFORE = re.compile(r"(?:\d|\b(?P<w>[a-z]+s))\s+$")
+_NOT_PLURAL = {
+    "was", "is", "has", "as", "its", "his", "this", "us", "less", "plus", "thus", "across",
+    "perhaps", "always", "sometimes", "besides", "towards", "afterwards", "yes", "does",
+}  # fmt: skip
+
+
 @_rule(
     rf"\b(?P<mod>{_DUR_MOD})?(?P<the>(?:the|each\s+of\s+the|its|their)\s+)?(?P<rel>(?:past|last|next|first|final|coming|previous|latest|following|remaining|initial)\s+)?"
-    rf"(?P<n>{_QTY})[\s-]+(?P<unit>{_UNIT})(?P<pl>s)?\b(?!-old|\s+old\b)(?:\s+(?P<or>or\s+so|or\s+more|ahead))?"
+    rf"(?P<n>{_QTY})(?P<half>\s+1/2|\s+and\s+a\s+half)?(?:\s+(?:more|additional|extra|further))?"
+    rf"[\s-]+(?P<unit>{_UNIT})(?P<pl>s)?\b(?!-old|\s+old\b)(?P<half2>\s+and\s+a\s+half)?"
+    r"(?:\s+(?P<or>or\s+so|or\s+more|ahead))?",
+    keep=lambda m: _duration_kept(m),
 )
-def _duration(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _duration(m: _M, c: _Ctx) -> _Norm | None:
     n_word = m["n"].lower()
     n = _num(n_word)
     unit = m["unit"].lower()
@@ -1030,7 +1363,20 @@ def _duration(m: re.Match[str], c: _Ctx) -> _Norm | None:
         return None
     if n is not None and n_word.isdigit() and n > 1000:
         return None
+    if (m["half"] or m["half2"]) and n is not None:
+        return _Norm("DURATION", _half_value(n, unit), is_ref=False)
     return _Norm("DURATION", _duration_value(n, unit), is_ref=False)
+
+
+def _half_value(n: int, unit: str) -> str:
+    """TIMEX3 value of "n and a half units": the half in the next smaller unit."""
+    u = unit.lower().rstrip("s")
+    return {
+        "year": f"P{n}Y6M", "month": f"P{n}M15D", "week": f"P{n}.5W", "day": f"P{n}DT12H",
+        "hour": f"PT{n}H30M", "minute": f"PT{n}M30S", "second": f"PT{n}.5S",
+        "decade": f"P{10 * n + 5}Y", "century": f"P{100 * n + 50}Y", "quarter": f"P{3 * n + 1}M15D",
+        "fortnight": f"P{2 * n + 1}W",
+    }.get(u, _duration_value(n, unit))  # fmt: skip
 
 
 @_rule(
@@ -1038,26 +1384,25 @@ def _duration(m: re.Match[str], c: _Ctx) -> _Norm | None:
     r"|(?:(?<=\bfor\s)|(?<=\bin\s)|(?<=\bwithin\s))(?P<bare>(?:hours|days|weeks|months|years|decades))\b"
     r"(?!\s+(?:of|ago|later|earlier|before|after)\b)"
 )
-def _vague_duration(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _vague_duration(m: _M, c: _Ctx) -> _Norm | None:
     if m["bare"]:
         return _Norm("DURATION", _duration_value(None, m["bare"]), is_ref=False)
     return _Norm("DURATION", _duration_value(None, m["unit"]), is_ref=False)
 
 
 @_rule(
-    rf"\b(?:every|each)\s+(?:other\s+)?(?P<unit>day|week|month|year|morning|night|evening|weekend|quarter|{_WD})\b"
+    rf"\b(?:every|each)\s+(?:other\s+)?(?P<unit>day|week|month|year|morning|night|evening|weekend|quarter|{_WD}"
+    rf"|{_MONTH_FULL})\b"
     r"|\b(?P<adv>daily|weekly|monthly|annually|yearly|nightly|hourly)\b"
-    r"|\b(?P<times>once|twice|three\s+times|\d+\s+times)\s+a\s+(?P<per>day|week|month|year)\b"
+    r"|\b(?P<times>once|twice|three\s+times|\d+\s+times)\s+a\s+(?P<per>day|week|month|year)\b",
+    # a capitalized "Daily" inside a sentence names something: "the Daily Star"
+    keep=lambda m: (
+        not (m["adv"] and m["adv"][0].isupper() and m.before(2).strip() not in ("", ".", '"'))
+    ),
 )
-def _set(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _set(m: _M, c: _Ctx) -> _Norm | None:
     if m["adv"]:
         adv = m["adv"]
-        if (
-            adv[0].isupper()
-            and m.start() > 0
-            and c.text[m.start() - 2 : m.start()].strip() not in ("", ".", '"')
-        ):
-            return None  # "the Daily Star"
         code = {
             "daily": "P1D",
             "weekly": "P1W",
@@ -1069,6 +1414,8 @@ def _set(m: re.Match[str], c: _Ctx) -> _Norm | None:
         }[adv.lower()]
         return _Norm("SET", code, is_ref=False)
     unit = (m["unit"] or m["per"]).lower()
+    if unit in _MONTHS:  # "each July"
+        return _Norm("SET", f"XXXX-{_MONTHS[unit]:02d}", is_ref=False)
     if unit in _WEEKDAYS:
         return _Norm("SET", f"XXXX-WXX-{_WEEKDAYS[unit] + 1}", is_ref=False)
     code = {
@@ -1091,7 +1438,7 @@ def _set(m: re.Match[str], c: _Ctx) -> _Norm | None:
     r"|\b(?P<past>recently|lately|formerly|in\s+the\s+past)\b"
     r"|\b(?P<future>(?:the\s+)?(?:near\s+|distant\s+|foreseeable\s+)?future)\b"
 )
-def _reference(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _reference(m: _M, c: _Ctx) -> _Norm | None:
     if m["present"]:
         if m["present"].lower() == "current" and not re.match(r"\s+[a-z]", c.text[m.end() :]):
             return None  # "current" only as a modifier ("current talks"), not "the current"
@@ -1114,13 +1461,13 @@ _DAYWORD = rf"(?:today|tonight|yesterday|tomorrow|{_WD})"
 @_rule(
     rf"\b(?:(?P<pre_day>today|tonight|yesterday|tomorrow|(?:early|late)?\s*{_WD})"
     r"(?:,|\s+at|\s+around|\s+about)?\s+)?"
-    r"(?:(?P<h>\d{1,2})(?:[:.](?P<min>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b"
+    r"(?:(?P<h>\d{1,2})(?:(?::\s?|\.)(?P<min>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b"
     r"|(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d)(?=\s*(?:" + _TZ + rf"|hours\b|{_DAYWORD}|on\s)))"
     rf"(?:\.?\s*\(?(?P<tz>{_TZ})\)?)?"
     rf"(?:\.?,?\s+(?:on\s+)?(?:(?P<post_day>{_DAYWORD})|(?P<post_mon>{_MON})\s+(?P<post_d>[0-3]?\d)\b))?"
-    rf"|\b(?P<noon>noon|midnight)(?:\s+(?:on\s+)?(?P<nday>today|yesterday|tomorrow|{_WD}))?"
+    rf"|\b(?P<noon>noon|midnight|midday)(?:\s+(?:on\s+)?(?P<nday>today|yesterday|tomorrow|{_WD}))?"
 )
-def _clock(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _clock(m: _M, c: _Ctx) -> _Norm | None:
     day_word = (m["pre_day"] or m["post_day"] or m["nday"] or "").strip().lower()
     day_word = re.sub(r"^(?:early|late)\s*", "", day_word)
     d: dt.date | None
@@ -1142,7 +1489,7 @@ def _clock(m: re.Match[str], c: _Ctx) -> _Norm | None:
     else:
         d = c.ref() if c.last_ref else c.anchor
     if m["noon"]:
-        hhmm = "12:00" if m["noon"].lower() == "noon" else "24:00"
+        hhmm = "24:00" if m["noon"].lower() == "midnight" else "12:00"
         return _Norm("TIME", f"{d.isoformat()}T{hhmm}", d, d, "day")
     if m["h24"]:
         return _Norm("TIME", f"{d.isoformat()}T{int(m['h24']):02d}:{m['min24']}", d, d, "day")
@@ -1167,7 +1514,7 @@ _HOLIDAYS: dict[str, tuple[int, int]] = {
 @_rule(
     r"\b(?:christmas\s+(?:day|eve)|christmas|new\s+year's\s+(?:day|eve)|independence\s+day|the\s+fourth\s+of\s+july|halloween|valentine's\s+day|veterans\s+day|armistice\s+day|boxing\s+day|thanksgiving(?:\s+day)?)\b"
 )
-def _holiday(m: re.Match[str], c: _Ctx) -> _Norm | None:
+def _holiday(m: _M, c: _Ctx) -> _Norm | None:
     name = re.sub(r"\s+", " ", m.group(0).lower())
     if not m.group(0)[0].isupper() and not name.startswith("the"):
         return None
@@ -1185,18 +1532,21 @@ def _holiday(m: re.Match[str], c: _Ctx) -> _Norm | None:
 
 # --- driver ------------------------------------------------------------------
 
-_PRIORITY = {fn: i for i, (_, fn) in enumerate(_RULES)}
+_PRIORITY = {fn: i for i, (_, fn, _) in enumerate(_RULES)}
 
 
-_Cand = tuple[int, int, Handler, re.Match[str]]
+_Cand = tuple[int, int, Handler, _M]
 
 # Each rule runs only in windows around the words it cannot match without (a month
 # name, a weekday, a unit, a digit): scanning whole articles with two dozen patterns
-# costs milliseconds, scanning these windows a fraction of that.
+# costs milliseconds, scanning these windows a fraction of that. Like the rules, the
+# trigger scan runs case-sensitively over the lower-cased text.
 _TRIGGER = re.compile(
-    r"(?P<digit>\d)|\b(?:(?P<set>every|each|daily|weekly|monthly|annually|yearly|nightly|hourly"
-    r"|once|twice|times)"
-    r"|(?P<unit>second|minute|hour|day|week|fortnight|month|year|decade|centur|quarter|morning"
+    # (the lookaheads let most positions fail on one character)
+    r"(?=[\d'])(?:(?P<y4>\d{4}|'\d0s)|(?P<slash>\d/\d)|(?P<clk>\d(?::\s?|\.)[0-5]\d|\d\s*[ap]\.?\s?m\b))"
+    r"|(?<!\w)(?=[a-z])(?:(?P<set>every|each|daily|weekly|monthly|annually|yearly|nightly"
+    r"|hourly|once|twice|times)"
+    r"|(?P<unit>second|minute|hour|day|week|fortnight|month|year|decade|centur|quarter|period|morning"
     r"|afternoon|mid-?afternoon|evening|night|overnight)"
     r"|(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"|(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
@@ -1204,30 +1554,42 @@ _TRIGGER = re.compile(
     r"|(?P<season>spring|summer|fall\b|autumn|winter)"
     r"|(?P<ref>now\b|current|nowadays|presently|present\b|moment|these\s+days|recently|lately"
     r"|formerly|past\b|future)"
-    r"|(?P<clock>noon|midnight)"
+    r"|(?P<clock>noon|midnight|midday)"
+    r"|(?P<spyear>nineteen|eighteen|thousand|twenty|(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies)"
     r"|(?P<holiday>christmas|new\s+year|independence|fourth\s+of|halloween|valentine|veterans"
-    r"|armistice|boxing|thanksgiving))",
-    re.I,
+    r"|armistice|boxing|thanksgiving))"
 )
 _CLASSES: dict[str, tuple[str, ...]] = {
-    "_iso": ("digit",), "_numeric": ("digit",), "_compact": ("digit",), "_year_rule": ("digit",),
-    "_decade": ("digit",), "_month_day": ("mon",), "_day_month": ("mon",),
+    "_iso": ("y4",), "_numeric": ("slash",), "_compact": ("y4",), "_year_rule": ("y4",),
+    "_decade": ("y4",), "_month_day": ("mon",), "_day_month": ("mon",),
     "_month_only": ("mon",), "_season": ("season",), "_weekday_rule": ("wd",),
     "_weekday_rel": ("wd",), "_deictic": ("deictic",), "_set": ("set",), "_reference": ("ref",),
-    "_clock": ("digit", "clock"), "_holiday": ("holiday",),
+    "_clock": ("clk", "clock"), "_holiday": ("holiday",), "_spelled_year": ("spyear",),
+    "_decade_word": ("spyear",),
 }  # fmt: skip
+_RULE_CLASSES = [_CLASSES.get(fn.__name__, ("unit",)) for _, fn, _ in _RULES]
 _BEFORE, _AFTER = 70, 50  # how far a match may reach before / after its trigger word
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _windows(text: str) -> dict[str, list[tuple[int, int]]]:
+def _lower(text: str) -> str:
+    """The text lower-cased with every character kept at its offset."""
+    low = text.lower()
+    # a few characters lower-case to two ("İ"): then only ASCII letters are lowered
+    return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _windows(low: str) -> dict[str, list[tuple[int, int]]]:
     """Merged character windows around the trigger words of each class."""
     spans: dict[str, list[tuple[int, int]]] = {}
-    n = len(text)
-    for m in _TRIGGER.finditer(text):
+    n = len(low)
+    for m in _TRIGGER.finditer(low):
         cls = m.lastgroup or ""
         lo, hi = max(0, m.start() - _BEFORE), min(n, m.end() + _AFTER)
-        lst = spans.setdefault(cls, [])
-        if lst and lo <= lst[-1][1]:
+        lst = spans.get(cls)
+        if lst is None:
+            spans[cls] = [(lo, hi)]
+        elif lo <= lst[-1][1]:
             lst[-1] = (lst[-1][0], hi)
         else:
             lst.append((lo, hi))
@@ -1237,6 +1599,8 @@ def _windows(text: str) -> dict[str, list[tuple[int, int]]]:
 def _rule_windows(
     spans: dict[str, list[tuple[int, int]]], classes: tuple[str, ...]
 ) -> list[tuple[int, int]]:
+    if len(classes) == 1:
+        return spans.get(classes[0], [])
     merged: list[tuple[int, int]] = []
     for lo, hi in sorted(w for cls in classes for w in spans.get(cls, [])):
         if merged and lo <= merged[-1][1]:
@@ -1246,34 +1610,49 @@ def _rule_windows(
     return merged
 
 
-def _candidates(text: str) -> list[_Cand]:
-    """Every match of every rule, longest first (the earlier rule first among equals)."""
+@functools.lru_cache(maxsize=256)
+def _candidates(text: str) -> tuple[_Cand, ...]:
+    """Every match of every rule, longest first (the earlier rule first among equals).
+
+    Matching does not depend on the anchor, so it is cached per text: the document
+    dating tries one text against several anchors.
+    """
     found: list[_Cand] = []
-    spans = _windows(text)
-    for pattern, handler in _RULES:
-        classes = _CLASSES.get(handler.__name__, ("unit",))
+    low = _lower(text)
+    spans = _windows(low)
+    for (pattern, handler, cased), classes in zip(_RULES, _RULE_CLASSES, strict=True):
         for lo, hi in _rule_windows(spans, classes):
-            for m in pattern.finditer(text, lo, hi):
-                found.extend(_adjust(text, pattern, handler, m))
+            for m in pattern.finditer(low, lo, hi):
+                cand = _adjust(text, low, pattern, handler, m)
+                if cand is None or (keep := _KEEP.get(handler)) is not None and not keep(cand[3]):
+                    continue
+                if cased is not None:  # "ET" must be upper-case in the original text
+                    m2 = cased.match(text, cand[0], hi)
+                    if m2 is None or m2.end() <= cand[0]:
+                        continue
+                    cand = (cand[0], m2.end(), handler, _M(m2, text))
+                found.append(cand)
     found.sort(key=lambda t: (-(t[1] - t[0]), t[0], _PRIORITY[t[2]]))
-    return found
+    return tuple(found)
 
 
-def _adjust(text: str, pattern: re.Pattern[str], handler: Handler, m: re.Match[str]) -> list[_Cand]:
+def _adjust(
+    text: str, low: str, pattern: re.Pattern[str], handler: Handler, m: re.Match[str]
+) -> _Cand | None:
     """The match as a candidate, started again past any leading whitespace."""
     s, e = m.span()
-    if s < e and text[s].isspace():
+    if s < e and low[s].isspace():
         # optional leading parts may let a match start on whitespace: match again
-        while s < e and text[s].isspace():
+        while s < e and low[s].isspace():
             s += 1
-        m2 = pattern.match(text, s, e)
+        m2 = pattern.match(low, s, e)
         if m2 is None:
-            return []
+            return None
         m, e = m2, m2.end()
-    return [(s, e, handler, m)] if e > s else []
+    return (s, e, handler, _M(m, text)) if e > s else None
 
 
-def _select(found: list[_Cand], rejected: set[tuple[int, int, int]]) -> list[_Cand]:
+def _select(found: tuple[_Cand, ...], rejected: set[tuple[int, int, int]]) -> list[_Cand]:
     """The longest non-overlapping candidates, in text order."""
     taken: list[_Cand] = []
     spans: list[tuple[int, int]] = []
@@ -1320,6 +1699,8 @@ def normalize(text: str, anchor: dt.date, doc: Doc | None = None) -> list[Timex]
             ):
                 ctx.last_ref = norm.start
                 ctx.last_ref_end = e
+            if norm.is_ref and norm.start is not None and norm.type == "DATE":
+                ctx.last_year = norm.start.year
             if norm.is_ref and re.fullmatch(r"\d{4}-Q\d", norm.value):
                 ctx.last_quarter = (int(norm.value[:4]), int(norm.value[-1]))
                 ctx.last_quarter_end = e

@@ -373,10 +373,11 @@ def _hypothetical_noun(tok: Token) -> bool:
 def _candidates(sent: Span, weapons_in_sent: bool) -> list[_Cand]:
     quotes = _in_quotes(sent)
     cands: list[_Cand] = []
+    sent_text = sent.text  # Span.text joins its tokens on every access
     for tok in sent:
         if any(a <= tok.idx < b for a, b in quotes):
             continue
-        cat = _trigger_category(tok, sent.text, weapons_in_sent)
+        cat = _trigger_category(tok, sent_text, weapons_in_sent)
         if cat is None:
             continue
         ref = _is_reference(tok, sent)
