@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from wiredesk.events.figures import NUMBER_WORDS
 from wiredesk.models import (
     CategoryClaim,
     CategoryOut,
@@ -43,12 +44,6 @@ _REVISION = re.compile(
     r"later died|died later|succumbed|died of (?:their|his|her) wounds|toll)\b",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "dozen": 12, "hundred": 100,
-}
 _APPROX = re.compile(
     r"\b(about|around|approximately|roughly|some|an estimated|nearly|almost)\s+"
     r"([0-9][0-9,]*|[a-z]+)",
@@ -75,7 +70,7 @@ class _Range:
 
 # A stated count: digits or a number word ("two", "dozen", "scores").
 _CARDINAL = re.compile(
-    r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r"|dozens|scores|hundreds|thousands|"
+    r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|dozens|scores|hundreds|thousands|"
     r"sixty|seventy|eighty|ninety|zero|no|none|nobody|anyone|single)\b",
     re.IGNORECASE,
 )
@@ -108,7 +103,7 @@ def _claim_range(c: FigureClaim, partial: bool = False) -> _Range:
         return _Range(float(lo), float(c.high) if c.high is not None else None)
     for m in _APPROX.finditer(c.quote):
         word = m.group(2).lower().replace(",", "")
-        num = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+        num = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
         if num != c.value:
             continue
         slack = max(1.0, round(0.05 * c.value))

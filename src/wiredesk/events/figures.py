@@ -29,6 +29,8 @@ _TENS = {
     "eighty": 80, "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+#: Every single word that names a number ("two", "dozen", "hundred"), for other stages.
+NUMBER_WORDS: dict[str, int] = {**_UNITS, **_TENS, **_SCALES, "dozen": 12}
 # Vague quantities: (value, low, high). Values follow ACLED's conservative coding
 # ("dozens" 12, "hundreds" 100); the open high end says the true number may be larger.
 _VAGUE: dict[str, tuple[int, int, int | None]] = {
