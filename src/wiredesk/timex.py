@@ -549,16 +549,21 @@ def _part(word: str | None) -> str | None:
 _EDGE = r"(?:early|late|mid(?:-|\s+of)?|the\s+(?:beginning|start|middle|end)\s+of)"
 
 
+def _day_or_clock(d: dt.date, m: _M) -> _Norm:
+    """A day, or a TIME when groups 4-6 of the match give a clock time after the date."""
+    if m[4]:
+        sec = f":{m[6]}" if m[6] else ""
+        return _Norm("TIME", f"{d.isoformat()}T{m[4]}:{m[5]}{sec}", d, d, "day")
+    return _day(d)
+
+
 @_rule(r"\b(\d{4})-(\d{2})-(\d{2})(?:[t\s](\d{2}):(\d{2})(?::(\d{2}))?)?\b")
 def _iso(m: _M, c: _Ctx) -> _Norm | None:
     try:
         d = dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return None
-    if m[4]:
-        sec = f":{m[6]}" if m[6] else ""
-        return _Norm("TIME", f"{d.isoformat()}T{m[4]}:{m[5]}{sec}", d, d, "day")
-    return _day(d)
+    return _day_or_clock(d, m)
 
 
 @_rule(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?(?![\d/])")
@@ -571,10 +576,7 @@ def _numeric(m: _M, c: _Ctx) -> _Norm | None:
         d = dt.date(y, month, day)
     except ValueError:
         return None
-    if m[4]:
-        sec = f":{m[6]}" if m[6] else ""
-        return _Norm("TIME", f"{d.isoformat()}T{m[4]}:{m[5]}{sec}", d, d, "day")
-    return _day(d)
+    return _day_or_clock(d, m)
 
 
 @_rule(r"(?<![\d-])((?:19|20)\d{2})(0[1-9]|1[0-2])([0-3]\d)(?![\d-])")
