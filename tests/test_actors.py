@@ -6,10 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from seedfacts import SHARED
 
 from wiredesk.actors import ActorResolver, entity_id, normalize, ruler_patterns
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture()

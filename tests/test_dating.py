@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from seedfacts import SHARED
 
 from wiredesk.dating import document_date, infer_dates, parse_date
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
 NEWS_CLUSTER = SHARED / "data" / "news_cluster"
 D = dt.date

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
 import pytest
+from seedfacts import SHARED
 
 from wiredesk.events import classify
 from wiredesk.events.figures import find_figures, launcher_fired, read_quantity, tokenize
@@ -19,7 +19,6 @@ from wiredesk.events.taxonomy import (
 )
 from wiredesk.events.weapons import find_weapons, weapon_names
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CASE = SHARED / "data" / "case2021" / "task2_snippets.tsv"
 
 

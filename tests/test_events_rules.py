@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from seedfacts import PUBLISHED, SHARED
 
 from wiredesk.actors import ActorResolver
 from wiredesk.events import extract_mentions
@@ -22,14 +22,6 @@ from wiredesk.events.extract import _units
 from wiredesk.events.figures import find_figures
 from wiredesk.models import Document, EventMention
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-PUBLISHED = {
-    "000": dt.date(2020, 3, 11),
-    "001": dt.date(2020, 3, 14),
-    "002": dt.date(2020, 3, 13),
-    "003": dt.date(2020, 3, 13),
-    "004": dt.date(2020, 3, 29),
-}
 SHELLING = "Shelling/artillery/missile attack"
 
 

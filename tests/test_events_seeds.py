@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from seedfacts import PUBLISHED, SHARED
 
 from wiredesk.actors import ActorResolver
 from wiredesk.events import extract_mentions
 from wiredesk.models import Document, EventMention
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-
-# Publication dates of the seeds (000: its dateline; 001: "said Saturday" after the
-# Wednesday attack; 002, 003: the Friday strikes; 004: "A Section on 03/29/2020").
-PUBLISHED = {
-    "000": dt.date(2020, 3, 11),
-    "001": dt.date(2020, 3, 14),
-    "002": dt.date(2020, 3, 13),
-    "003": dt.date(2020, 3, 13),
-    "004": dt.date(2020, 3, 29),
-}
 D = dt.date
 SHELLING = "Shelling/artillery/missile attack"
 AIR = "Air/drone strike"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
+from seedfacts import SHARED
 
 from wiredesk.merge import agglomerate, build_events, cluster, stem
 from wiredesk.models import (
@@ -25,7 +25,6 @@ from wiredesk.models import (
     Weapon,
 )
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
 
 DOCS = {  # seed file prefix -> publication date (read from each article's text)

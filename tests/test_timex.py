@@ -8,22 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from seedfacts import PUBLISHED, SHARED
 
 from wiredesk.models import Timex
 from wiredesk.timex import normalize
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
 TBAQ = SHARED / "data" / "tempeval3" / "TBAQ-cleaned"
 
-# Publication dates of the seeds (issue 2, item 5).
-PUBLISHED = {
-    "000": dt.date(2020, 3, 11),
-    "001": dt.date(2020, 3, 14),
-    "002": dt.date(2020, 3, 13),
-    "003": dt.date(2020, 3, 13),
-    "004": dt.date(2020, 3, 29),
-}
 D = dt.date
 
 
