@@ -302,8 +302,9 @@ def run(
         version = analysis_version(nlp_model_name(options.model))
         for doc in ordered:
             stored = None if options.reprocess else store.load_analysis(doc.id, version)
+            # A stored analysis whose anchor date differs (a new inference) is redone.
             if stored is not None and stored[0].published == doc.published:
-                analyses.append(_Analysis(*stored))
+                analyses.append(_Analysis(doc, stored[1], stored[2]))  # paths as read now
             else:
                 todo.append(doc)
         if todo:

@@ -181,9 +181,9 @@ class Store:
             an = s.get(AnalysisRow, (doc_id, version))
             if doc is None or an is None:
                 return None
-            document = _doc_from_row(doc)
-            if an.published != document.published:
-                return None  # the anchor moved (e.g. a new inference): times must be redone
+            # The document as this analysis saw it: its dates were resolved against
+            # ``an.published``, which the caller compares with today's view of the date.
+            document = _doc_from_row(doc).model_copy(update={"published": an.published})
             return (
                 document,
                 [EventMention.model_validate(m) for m in an.mentions],
