@@ -18,6 +18,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from ecb_eval import b_cubed  # the one B3 scorer, beside this script
+
 from wiredesk.models import Document
 from wiredesk.stories import group
 
@@ -47,25 +49,6 @@ def load(root: Path) -> tuple[list[Document], dict[str, object]]:
         docs.append(doc)
         gold[doc.id] = nc["EventId"] if isinstance(nc, dict) else None
     return docs, gold
-
-
-def b_cubed(key: list[set[str]], resp: list[set[str]]) -> tuple[float, float, float]:
-    """B3 precision, recall, F1."""
-
-    def one_way(a: list[set[str]], b: list[set[str]]) -> float:
-        where = {m: i for i, c in enumerate(b) for m in c}
-        tot = 0.0
-        n = 0
-        for c in a:
-            counts: dict[int, int] = defaultdict(int)
-            for m in c:
-                counts[where[m]] += 1
-            tot += sum(v * v for v in counts.values()) / len(c)
-            n += len(c)
-        return tot / n if n else 0.0
-
-    r, p = one_way(key, resp), one_way(resp, key)
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def main(argv: list[str] | None = None) -> int:
