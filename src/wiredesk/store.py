@@ -30,7 +30,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from wiredesk.models import Document, Entity, Event, EventMention, Relation, Story
+from wiredesk.models import (
+    Document,
+    DocumentOut,
+    Entity,
+    Event,
+    EventMention,
+    Relation,
+    Result,
+    Story,
+)
 
 
 class StoreError(RuntimeError):
@@ -269,6 +278,29 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {self._safe_url()}: "
                              f"{str(exc).splitlines()[0]}") from exc
+
+
+    def load_merged(self) -> Result:
+        """The store's merged view (documents without their text, entities, events,
+        relations, stories), as a run's ``Result``: what the briefing, exports and web
+        app read."""
+        with Session(self.engine) as s:
+            docs = [
+                DocumentOut(id=d.id, path=d.path, title=d.title, source=d.source, url=d.url,
+                            published=d.published,
+                            published_basis=d.published_basis)  # type: ignore[arg-type]
+                for d in s.scalars(select(DocumentRow).order_by(DocumentRow.published,
+                                                                DocumentRow.id))
+            ]
+            events = [Event.model_validate(r.data) for r in s.scalars(
+                select(EventRow).order_by(EventRow.start, EventRow.id))]
+            relations = [Relation.model_validate(r.data) for r in s.scalars(select(RelationRow))]
+            stories = [Story.model_validate(r.data) for r in s.scalars(
+                select(StoryRow).order_by(StoryRow.id))]
+            entities = [Entity.model_validate(r.data) for r in s.scalars(
+                select(EntityRow).order_by(EntityRow.id))]
+        return Result(documents=docs, entities=entities, events=events,
+                      relations=relations, stories=stories)
 
 
 def _doc_from_row(row: DocumentRow) -> Document:
