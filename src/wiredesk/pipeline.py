@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from wiredesk import __version__
+from wiredesk.ingest import IngestError
 from wiredesk.models import (
     Document,
     DocumentOut,
@@ -85,6 +86,30 @@ class Options:
     max_bytes: int = 10_000_000
     reprocess: bool = False  # ignore stored analyses and redo every document
     actors_file: Path | None = None
+    engine: str = "local"  # "local" (this process, or n_process workers) or "ray"
+    address: str | None = None  # Ray cluster address; None starts a local Ray instance
+
+
+class DocumentAnalyzer(Protocol):
+    """What runs the per-document stages: ``Analyzer`` here, or one on a Ray cluster."""
+
+    def analyze(
+        self,
+        docs: Sequence[Document],
+        on_error: Callable[[Document, Exception], None],
+        progress: Progress | None = None,
+    ) -> Iterable[_Analysis]: ...
+
+
+def make_analyzer(options: Options) -> DocumentAnalyzer:
+    """The analyzer for ``options.engine``; both give the same results on the same input."""
+    if options.engine == "ray":
+        from wiredesk.ray_engine import RayAnalyzer
+
+        return RayAnalyzer(options)
+    if options.engine != "local":
+        raise ValueError(f"unknown engine {options.engine!r} (use 'local' or 'ray')")
+    return Analyzer(options)
 
 
 @dataclass
@@ -255,7 +280,31 @@ def run(
     """
     import sys
 
-    from wiredesk import ingest, outputs
+    from wiredesk import ingest
+
+    options = options or Options()
+    stream = stdin if stdin is not None else sys.stdin
+    items = ingest.iter_articles(
+        list(paths), stdin=stream,  # type: ignore[arg-type]
+        encoding=options.encoding, max_bytes=options.max_bytes,
+    )
+    return run_articles(items, out, db=db, options=options, progress=progress,
+                        on_error=on_error)
+
+
+def run_articles(
+    items: Iterable[RawArticle | IngestError],
+    out: str | Path | None = None,
+    *,
+    db: str | None = None,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> Result:
+    """Run the pipeline over articles already read (``RawArticle``), e.g. fetched from a
+    feed or uploaded. An ``IngestError`` item is an input that could not be read: it is
+    reported through ``on_error`` and the rest goes on."""
+    from wiredesk import outputs
     from wiredesk.store import Store, default_url
 
     options = options or Options()
@@ -279,13 +328,9 @@ def run(
         # 1. ingest, clean, date (cheap; needs the whole run for date inference)
         progress.stage("reading", None)
         docs: dict[str, Document] = {}
-        stream = stdin if stdin is not None else sys.stdin
-        for item in ingest.iter_articles(
-            list(paths), stdin=stream,  # type: ignore[arg-type]
-            encoding=options.encoding, max_bytes=options.max_bytes,
-        ):
+        for item in items:
             progress.advance()
-            if isinstance(item, ingest.IngestError):
+            if not isinstance(item, RawArticle):
                 fail(str(item))
                 continue
             try:
@@ -309,7 +354,7 @@ def run(
                 todo.append(doc)
         if todo:
             progress.stage("analysing", len(todo))
-            analyzer = Analyzer(options)
+            analyzer = make_analyzer(options)
             batch: list[_Analysis] = []
 
             def doc_failed(d: Document, exc: Exception) -> None:

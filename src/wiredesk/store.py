@@ -92,6 +92,26 @@ class EventRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class EventMemberRow(Base):
+    """Which event each mention was assigned to: what keeps event ids stable when later
+    reports join, split or merge clusters."""
+
+    __tablename__ = "event_members"
+    mention_key: Mapped[str] = mapped_column(String(128), primary_key=True)  # doc:start:end
+    event_id: Mapped[str] = mapped_column(String(64), index=True)
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class EventAliasRow(Base):
+    """An event id that was absorbed into another one (two events found to be one), so
+    links, reviews and bookmarks to the old id still lead somewhere."""
+
+    __tablename__ = "event_aliases"
+    old_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    new_id: Mapped[str] = mapped_column(String(64), index=True)
+    merged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class RelationRow(Base):
     __tablename__ = "relations"
     source: Mapped[str] = mapped_column(String(64), primary_key=True)
