@@ -166,3 +166,67 @@ def test_ruler_patterns_bounded_and_labelled() -> None:
     assert {p["label"] for p in pats} <= {"GPE", "LOC", "FAC"}
     assert {"label": "FAC", "pattern": "Camp Taji"} in pats
     assert any(p["pattern"] == "Musayib" for p in pats)
+
+
+def _spans(text: str, *names: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end())
+            for n in names for m in re.finditer(re.escape(n) + r"\b", text)]
+
+
+def test_only_the_largest_namesake_of_a_capital_is_the_capital() -> None:
+    capitals = [m.entry for m in lookup("Washington") if m.entry.feature == "PPLC"]
+    assert len(capitals) == 1 and capitals[0].admin1 == "District of Columbia"
+
+
+def test_country_named_with_other_countries_is_not_its_capital() -> None:
+    text = "Cases have now been confirmed in Spain, in South Korea and in Mexico."
+    places = resolve(text, _spans(text, "Spain", "South Korea", "Mexico"))
+    mexico = places[-1]
+    assert mexico is not None and mexico.feature == "PCLI" and mexico.country_code == "MX"
+
+
+def test_qualifier_after_a_name_picks_the_namesake_in_it() -> None:
+    # Only the town is given as a span; the state abbreviation after it still counts.
+    text = "He is held in the county jail in Columbus, Ga., on a parole violation."
+    (place,) = resolve(text, _spans(text, "Columbus"))
+    assert place is not None and place.admin1 == "Georgia"
+
+
+def test_washington_dc_qualifier_and_dateline_mean_the_capital() -> None:
+    for text in ("The prize will be handed out in Washington, D. C., next month.",
+                 "Senate votes on the budget. WASHINGTON — Lawmakers argued for hours."):
+        (place,) = resolve(text, _spans(text, "Washington") or _spans(text, "WASHINGTON"))
+        assert place is not None and place.admin1 == "District of Columbia", text
+
+
+def test_washington_state_is_the_state() -> None:
+    text = "The sick cow was found on a Washington state dairy farm."
+    (place,) = resolve(text, _spans(text, "Washington"))
+    assert place is not None and place.feature == "ADM1"
+
+
+def test_the_before_a_name_prefers_the_sea() -> None:
+    text = "A cargo ship sank in bad weather in the Red Sea on Monday."
+    (place,) = resolve(text, _spans(text, "Red Sea"))
+    assert place is not None and place.feature == "sea"
+
+
+def test_own_name_beats_a_big_citys_old_name() -> None:
+    # Berea is an old name of Aleppo; places called Berea today come first.
+    text = "Police in Berea are looking for a man who robbed a shop."
+    (place,) = resolve(text, _spans(text, "Berea"))
+    assert place is not None and place.name == "Berea"
+
+
+def test_adjective_of_a_continent_and_conflict_regions() -> None:
+    text = "European diplomats met South Ossetian officials in South Ossetia."
+    eu, so_adj, so = resolve(text, _spans(text, "European", "South Ossetian", "South Ossetia"))
+    assert eu is not None and eu.name == "Europe" and eu.feature == "demonym"
+    assert so_adj is not None and so_adj.country_code == "GE" and so_adj.feature == "demonym"
+    assert so is not None and so.country_code == "GE" and so.feature == "region"
+
+
+def test_mount_and_fort_abbreviations_meet_the_full_words() -> None:
+    for short, full in (("Mt. Pleasant", "Mount Pleasant"), ("Ft. Worth", "Fort Worth")):
+        ids = {m.entry.id for m in lookup(full)}
+        assert ids and ids == {m.entry.id for m in lookup(short)}, short

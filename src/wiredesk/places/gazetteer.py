@@ -48,7 +48,7 @@ from typing import Any, NamedTuple
 
 from wiredesk.places.normalize import norm, skeleton
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "12"
 _DATA = resources.files("wiredesk") / "data"
 # Scripts other than Latin: their names never appear in English text.
 _NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\ud7ff\uf900-\uffef]")
@@ -333,9 +333,15 @@ def _build_into(con: sqlite3.Connection) -> None:
               pop, sub_gid, "adm1" if level == 1 else "adm2", alts,
               forced=aliases.get(("subdivision", row[1]), []) if row[1] else [])
 
-    # Populated places.
+    # Populated places. Only the largest town bearing the capital's name is the capital:
+    # the US has dozens of towns called Washington.
+    capital_gid: dict[str, tuple[int, int]] = {}
+    for gid, (name, _, _, cc, pop, _) in towns.items():
+        if capitals.get(cc) == name and pop >= capital_gid.get(cc, (0, -1))[1]:
+            capital_gid[cc] = (gid, pop)
+    capital_ids = {g for g, _ in capital_gid.values()}
     for gid, (name, lat, lon, cc, pop, alts) in towns.items():
-        feature = "PPLC" if capitals.get(cc) == name else "PPL"
+        feature = "PPLC" if gid in capital_ids else "PPL"
         b.add(name, lat, lon, cc, admin1_of_city.get(gid), feature, pop, gid, "city", alts,
               forced=aliases.get(("geonameid", str(gid)), []))
 

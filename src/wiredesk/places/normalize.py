@@ -1,8 +1,9 @@
 """Name keys for gazetteer lookup.
 
-Two keys per name: ``norm`` (case, diacritics, punctuation folded) and ``skeleton``
-(also Arabic articles, doubled letters, final h, y/i and the Abu/Albu prefix folded),
-so that Qaim / Al Qa'im, Musayib / Al Musayyib and Abu Kamal / Al Bukamal meet.
+Two keys per name: ``norm`` (case, diacritics, punctuation folded; "Mt."/"Ft." spelled
+out) and ``skeleton`` (also Arabic articles, doubled letters, final h, y/i and the
+Abu/Albu prefix folded), so that Qaim / Al Qa'im, Musayib / Al Musayyib and
+Abu Kamal / Al Bukamal meet.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ _DOUBLE = re.compile(r"(.)\1+")
 _YQ = str.maketrans("yq", "ik")
 
 
+_MOUNT_FORT = re.compile(r"(?<![a-z0-9])(mt|ft)\.?\s+(?=[a-z])")
+
+
+def _mount_fort(m: re.Match[str]) -> str:
+    return "mount " if m.group(1) == "mt" else "fort "
+
+
 def _first(m: re.Match[str]) -> str:
     return m.group(1)
 # Arabic definite article in its assimilated spellings, plus English "the".
@@ -47,6 +55,8 @@ def norm(name: str) -> str:
         s = _ABBR_DOTS.sub("", s)  # "u.s." -> "us."
         s = s.replace("st. ", "st ")
     s = s.replace("saint ", "st ")
+    if "mt" in s or "ft" in s:  # "Mt. Pleasant", "Ft. Worth": the words as gazetteers spell them
+        s = _MOUNT_FORT.sub(_mount_fort, s)
     return _NON_ALNUM.sub(" ", s).strip()
 
 

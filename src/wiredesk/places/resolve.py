@@ -4,11 +4,16 @@ Each toponym's gazetteer candidates get a prior (population, feature class, how 
 the name matched) and then support from the rest of the document: the countries
 (and their neighbours) and first-level regions its other names point to, their
 candidates lying near it, and an explicit container ("Alexandria, Louisiana", "Abu
-Kamal in Syria"). Support comes from every candidate of another name, weighted by
-how likely it is now, so two ambiguous names can settle each other ("Athens" and
-"Henderson County" in Texas). Scores are recomputed a few rounds. Names the gazetteer
-lacks get a second try as a people's name ("Ohioans") or without generic words
-("Port of Los Angeles", "Readington Township").
+Kamal in Syria"), also when only the first name is a toponym span ("Columbus, Ga.",
+"Washington, D.C."). Support comes from every candidate of another name, weighted by
+how likely it is now (and more from the same sentence), so two ambiguous names can
+settle each other ("Athens" and "Henderson County" in Texas); one place written two
+ways ("California", "Calif.") supports once. Scores are recomputed a few rounds.
+Words around a name say what kind of place it is: a dateline is a city ("WASHINGTON
+—"), "Washington state" a state, "the Red Sea" a sea. A place known by a name only as
+an alternate (Aleppo's old name Berea) yields to places that bear it as their own.
+Names the gazetteer lacks get a second try as a people's name ("Ohioans",
+"European") or without generic words ("Port of Los Angeles", "Platte Co.").
 """
 
 from __future__ import annotations
@@ -59,6 +64,10 @@ def _prior(m: Match) -> float:
     else:
         pop = e.population if e.population > 0 else 1000
         s = math.log10(pop) + _FEATURE_PRIOR.get(e.feature, 0.0)
+        if e.feature == "ADM1" and e.source == "adm1":
+            # A province of a few hundred thousand people (Berea, Lesotho; Gaza,
+            # Mozambique) is seldom named bare in English news; a state of millions is.
+            s -= _FEATURE_PRIOR["ADM1"] * (1.0 - min(1.0, max(0.0, math.log10(pop) - 5.0)))
         if e.source == "import" and e.feature.startswith(("PCL", "ADM1")):
             s += 2.0
     if not m.exact:
@@ -68,14 +77,22 @@ def _prior(m: Match) -> float:
     return s
 
 
+_ALT_PENALTY = 1.0
+
+
 def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
     """Priors, with a region yielding to its same-named town (Baghdad, Kirkuk, Najaf)."""
     towns = [m.entry for m in matches if m.entry.source in ("city", "extra", "import")
              and m.entry.population >= 1000 and m.exact]
+    # When some place bears the name as its own, another known by it only as one of its
+    # alternates (Aleppo's old name Berea) is the less likely reading.
+    owned = any(m.exact and m.primary for m in matches)
     out = []
     for m in matches:
         p = _prior(m)
         e = m.entry
+        if owned and not m.primary and e.source in ("city", "import"):
+            p -= _ALT_PENALTY
         # The town must be a big part of the region: Baghdad of its governorate, New
         # York City of its state, but not Oklahoma City of Oklahoma.
         if e.feature in ("ADM1", "ADM2") and any(
@@ -151,6 +168,43 @@ def _strip_span(text: str, span: Span) -> Span:
     return s, e
 
 
+_DATELINE_AFTER = re.compile(
+    r"\s*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*(?:\([^)\n]{1,20}\)\s*)?[—–-]{1,2}\s")
+_DATELINE_BEFORE = re.compile(r"(?:^|[.!?][\"”’']?\s+|\n\s*)$")
+
+
+def _is_dateline(text: str, s: int, e: int) -> bool:
+    """``"WASHINGTON — ..."``, ``"Albany, Ga. (AP) - ..."`` opening a story or a line."""
+    return (_DATELINE_AFTER.match(text, e) is not None
+            and _DATELINE_BEFORE.search(text[max(0, s - 4):s]) is not None)
+
+
+_STATE_AFTER = re.compile(r"\s+(?:state|border|state's|governor|legislature)\b")
+_THE_BEFORE = re.compile(r"(?<![.!?:\n]\s)(?<![.!?:\n])\bthe\s+$")
+
+
+def _cue_words(text: str, s: int, e: int,
+               pri: list[tuple[Match, float]]) -> list[tuple[Match, float]]:
+    """Words around a name that say what kind of place it is.
+
+    "Washington state", "the New York border": a state or country. "in the Red Sea",
+    "the Sinai": a sea or region (a town is seldom written with "the").
+    """
+    wide = _STATE_AFTER.match(text, e) is not None
+    the = _THE_BEFORE.search(text[max(0, s - 8):s]) is not None
+    if not (wide or the):
+        return pri
+    out = []
+    for m, p in pri:
+        f = m.entry.feature
+        if wide and f in ("ADM1", "PCLI"):
+            p += 2.0
+        if the and f in ("sea", "region"):
+            p += 1.5
+        out.append((m, p))
+    return out
+
+
 def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
     sb = _boundaries(text, _SENT_END)
     pb = _boundaries(text, _PARA_END)
@@ -171,7 +225,13 @@ def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
         else:
             if not matches and name:
                 matches, t.adjectival = _fallback(name)
-            ranked = sorted(_priors(matches), key=lambda x: -x[1])
+            pri = _priors(matches)
+            if _is_dateline(text, s, e):
+                # A dateline names a city: "WASHINGTON —" is not the state.
+                pri = [(m, p - 3.0 if m.entry.feature in ("PCLI", "ADM1") else p)
+                       for m, p in pri]
+            pri = _cue_words(text, s, e, pri)
+            ranked = sorted(pri, key=lambda x: -x[1])
             t.cands = ranked[:_POOL]
         topos.append(t)
     return topos
@@ -181,13 +241,14 @@ def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
 # Ohioans, Texan, Minnesotans, South Ossetian(s), Dagestani, Londoner, Ontarians.
 _ADJ_ENDINGS = (("ians", "ia"), ("ian", "ia"), ("ians", ""), ("ian", ""), ("ans", "a"),
                 ("an", "a"), ("ans", ""), ("an", ""), ("ns", ""), ("n", ""), ("ians", "io"),
-                ("ian", "io"), ("i", ""), ("ers", ""), ("er", ""), ("ns", "s"), ("n", "s"))
-_ADJ_TARGETS = frozenset({"PCLI", "ADM1", "PPLC", "region"})
+                ("ian", "io"), ("i", ""), ("ers", ""), ("er", ""), ("ns", "s"), ("n", "s"),
+                ("eans", "e"), ("ean", "e"))
+_ADJ_TARGETS = frozenset({"PCLI", "ADM1", "PPLC", "region", "CONT"})
 _WIDE = frozenset({"PCLI", "ADM1", "CONT", "region", "sea"})
 # Generic words around a name: "Readington Township", "Neches River", "Port of Los
 # Angeles", "South Los Angeles", "Santa Clara Valley". Each form is looked up without them.
 _GENERIC_TAIL = re.compile(
-    r"\s+(?:township|twp\.?|river|lake|valley|park|station|county|co\.|parish|"
+    r"\s+(?:township|twp\.?|river|lake|valley|park|station|county|co\.?|parish|"
     r"city|town|village|borough|district|area|region|province|state|island|islands|"
     r"mountains?|creek|bay|harbou?r|falls|square|metro(?:politan)? area|delta|plateau|"
     r"national park|national lakeshore|peninsula|strait|coast|heights|hill|hills)$", re.I)
@@ -195,6 +256,9 @@ _GENERIC_HEAD = re.compile(
     r"^(?:lake|mount|mt\.?|port of|city of|town of|township of|greater|downtown|"
     r"(?:north|south|east|west|northern|southern|eastern|western|central|upper|lower)"
     r"(?:[\s-]+(?:east|west|central))?)\s+", re.I)
+
+
+_COUNTY_TAIL = re.compile(r"\s+(?:county|co\.?|parish)$", re.I)
 
 
 def _fallback(name: str) -> tuple[list[Match], bool]:
@@ -213,9 +277,12 @@ def _fallback(name: str) -> tuple[list[Match], bool]:
     tail = _GENERIC_TAIL.sub("", name)
     head = _GENERIC_HEAD.sub("", name)
     forms = [f for f in (tail, head, _GENERIC_HEAD.sub("", tail)) if f and f != name]
+    county = _COUNTY_TAIL.search(name) is not None
     for f in forms:
         # A township, river or valley takes a town's name, not a state's or a country's.
         found = [m for m in lookup(f) if m.exact and m.entry.feature not in _WIDE]
+        if county and any(m.entry.feature == "ADM2" for m in found):
+            found = [m for m in found if m.entry.feature == "ADM2"]  # "Platte Co." is the county
         if found:
             return [Match(m.entry, False, m.primary) for m in found], False
     return [], False
@@ -235,6 +302,35 @@ def _containers(text: str, topos: list[_Topo]) -> dict[int, int]:
         if len(gap) <= 6 and _CONTAINER_SEP.match(gap) and top is not None and (
                 top.feature in ("PCLI", "ADM1", "ADM2")):
             out[a] = b
+    return out
+
+
+# "Greenwood, W. Va.", "Washington, D.C.", "Toronto (Ontario)": a region or country
+# written right after a name, whether or not it was given as a toponym span itself.
+_QUALIFIER = re.compile(
+    r"\s*(?:,|\()\s*((?:[A-Z][A-Za-z]*\.?)(?:[ \-]?(?:[A-Z][A-Za-z]*\.?)){0,2})")
+
+
+def _qualifiers(text: str, topos: list[_Topo], cont: dict[int, int]) -> dict[int, list[Entry]]:
+    """Index of a toponym -> the regions or countries written right after it."""
+    out: dict[int, list[Entry]] = {}
+    for i, t in enumerate(topos):
+        if i in cont or not t.cands:
+            continue
+        m = _QUALIFIER.match(text, t.span[1])
+        if m is None:
+            continue
+        words = m.group(1).split()
+        own = {c.entry.id for c, _ in t.cands}
+        for n in range(len(words), 0, -1):  # "Ontario, Canada": the longest name first
+            # A region or country holds the name; any other place is the name again
+            # ("Washington, D.C.").
+            found = [x.entry for x in lookup(" ".join(words[:n]))
+                     if x.entry.feature in ("PCLI", "ADM1") and x.exact
+                     or x.entry.id in own]
+            if found:
+                out[i] = found
+                break
     return out
 
 
@@ -273,6 +369,19 @@ def _proximity(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.where(d < 50, 1.0, np.where(d < 150, 0.6, np.where(d < 400, 0.2, 0.0)))
 
 
+# Weights of the support from the other names: their countries, their first-level
+# regions, and their candidates lying near (capped: a long list of nearby towns is
+# not proof).
+_W_CC = 3.0
+_W_A1 = 2.0
+_W_NEAR = 1.5
+_NEAR_CAP = 2.5
+# A name in the same sentence speaks louder than one further off. Only the sentence
+# stands out: on LGL, weighting nearby sentences above the rest of the article did not
+# help (local news stays on one place throughout).
+_W_SAME = 1.5
+
+
 def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     """Choose each toponym's candidate jointly with the rest of the document.
 
@@ -291,10 +400,15 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     active = [i for i, t in enumerate(topos) if t.cands and not t.demonym]
     if not active:
         return
-    group_of: dict[str, int] = {}
+    # Names are grouped by their likeliest place, so that one place written two ways
+    # ("California", "Calif.") lends its support once.
+    def gkey(t: _Topo) -> int:
+        return t.cands[0][0].entry.id
+
+    group_of: dict[int, int] = {}
     for t in topos:
         if t.cands:
-            group_of.setdefault(norm(t.text), len(group_of))
+            group_of.setdefault(gkey(t), len(group_of))
     n_groups = len(group_of)
     # Flattened candidates of the active toponyms.
     ents: list[Entry] = []
@@ -307,7 +421,7 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
             owner.append(i)
     n = len(ents)
     own = np.array(owner)
-    grp = np.array([group_of[norm(topos[i].text)] for i in owner])
+    grp = np.array([group_of[gkey(topos[i])] for i in owner])
     pri = np.array(prior)
     cc_ids: dict[str, int] = {}
     a1_ids: dict[tuple[str, str], int] = {}
@@ -336,23 +450,40 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     prox[grp[:, None] == grp[None, :]] = 0.0
     order = np.argsort(grp, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(grp[order]) != 0])
+    grp_cols = grp[order][starts]  # the group of each column of a per-group reduction
     # Demonyms add a little weight to their country.
     dem_mass = np.zeros(len(cc_ids) + 1)
     dem_groups: set[int] = set()
     for t in topos:
         if t.demonym and t.cands:
-            g = group_of[norm(t.text)]
+            g = group_of[gkey(t)]
             if g not in dem_groups and t.demonym in cc_ids:
                 dem_mass[cc_ids[t.demonym]] += 0.5
             dem_groups.add(g)
     others = max(n_groups - 1, 1)
-    bonus_const = np.zeros(n)
-    for k, (i, e) in enumerate(zip(owner, ents, strict=True)):
+    # How much each name hears each other name: more within its own sentence.
+    groups_in_sent: dict[int, set[int]] = {}
+    for t in topos:
+        if t.cands:
+            groups_in_sent.setdefault(t.sent, set()).add(group_of[gkey(t)])
+    heard = np.ones((len(topos), n_groups))
+    for i in active:
         t = topos[i]
+        heard[i, list(groups_in_sent[t.sent])] = _W_SAME
+        heard[i, group_of[gkey(t)]] = 0.0
+    hk = heard[own]  # per candidate
+    hk_cols = hk[:, grp_cols]
+    bonus_const = np.zeros(n)
+    quals = _qualifiers(text, topos, cont)
+    for k, (i, e) in enumerate(zip(owner, ents, strict=True)):
         if i in cont:
             outer = topos[cont[i]].entry
             if outer is not None and outer.id != e.id and _contains(outer, e):
                 bonus_const[k] += 4.0
+        elif i in quals and any(
+                q.id == e.id if q.feature not in ("PCLI", "ADM1") else q.id != e.id
+                and _contains(q, e) for q in quals[i]):
+            bonus_const[k] += 4.0
     score = pri.copy()
     for _ in range(rounds):
         best_of = np.full(len(topos), -np.inf)
@@ -361,8 +492,8 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
         # Country and region mass of each name: its likeliest candidate there.
         cc_mass = np.zeros((n_groups, len(cc_ids)))
         np.maximum.at(cc_mass, (grp, cc_idx), rel)
-        cc_total = cc_mass.sum(axis=0) + dem_mass[: len(cc_ids)]
-        cc_other = cc_total[None, :] - cc_mass[grp, :]  # per candidate, all countries
+        # Per candidate, all countries' mass from the other names as it hears them.
+        cc_other = hk @ cc_mass + dem_mass[None, : len(cc_ids)]
         cc_share = cc_other[np.arange(n), cc_idx] / others
         nb_share = (cc_other * nb).sum(axis=1) / others
         a1_bonus = np.zeros(n)
@@ -370,13 +501,12 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
             a1_mass = np.zeros((n_groups, len(a1_ids)))
             ok = a1_idx >= 0
             np.maximum.at(a1_mass, (grp[ok], a1_idx[ok]), rel[ok])
-            a1_total = a1_mass.sum(axis=0)
-            a1_bonus[ok] = (a1_total[a1_idx[ok]] - a1_mass[grp[ok], a1_idx[ok]]) / others
+            a1_bonus[ok] = (hk[ok] @ a1_mass)[np.arange(int(ok.sum())), a1_idx[ok]] / others
         near = np.maximum.reduceat((prox * rel[None, :])[:, order], starts, axis=1)
-        coh = near.sum(axis=1)
+        coh = (near * hk_cols).sum(axis=1)
         nocc = cc_idx == cc_ids.get("", -1)
-        score = (pri + 3.0 * np.where(nocc, 0.0, cc_share + 0.5 * nb_share) + 2.0 * a1_bonus
-                 + 2.0 * np.minimum(coh, 2.5) + bonus_const)
+        score = (pri + _W_CC * np.where(nocc, 0.0, cc_share + 0.5 * nb_share)
+                 + _W_A1 * a1_bonus + _W_NEAR * np.minimum(coh, _NEAR_CAP) + bonus_const)
         for i in active:
             t = topos[i]
             ks = np.flatnonzero(own == i)
@@ -385,9 +515,12 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
         for i in active:
             t = topos[i]
             ks = np.flatnonzero(own == i)
+            own_countries = {m.entry.country_code for m, _ in t.cands
+                             if m.entry.feature == "PCLI"}
             for k, (m, _) in enumerate(t.cands):
                 e = m.entry
-                if e.feature == "PPLC" and any(
+                # "Mexico" next to other countries is the country, not Mexico City.
+                if e.feature == "PPLC" and e.country_code not in own_countries and any(
                         o.sent == t.sent and j != i and o.entry is not None
                         and o.entry.country_code != e.country_code
                         and o.entry.feature in ("PPLC", "PCLI") for j, o in enumerate(topos)):
