@@ -234,3 +234,69 @@ def test_gvdb_counts_of_wounded() -> None:
         assert m is not None
         got = {(f.kind, f.value) for f in find_figures(s, "g")}
         assert ("injured", words[m.group(1).lower()]) in got, s
+
+
+def test_gvdb_victims_with_an_age_are_counted() -> None:
+    # "a 22-year-old Summerville man", "a 30-year-old man, who was later identified as
+    # ..., was shot and killed": the age is no count and hides no victim
+    sents = _gvdb_sentences(r"\b[Aa] \d+-year-old (?:[A-Z]\w+ )?(?:man|woman|boy|girl)"
+                            r"(?:, [^,]{1,80},)? (?:was|has been) (?:shot and killed|killed)\b")
+    assert sents
+    for s in sents:
+        got = {(f.kind, f.value) for f in find_figures(s, "g")}
+        assert ("fatalities", 1) in got, s
+
+
+def test_gvdb_coordinated_single_victims_are_added() -> None:
+    # "a 22-year-old man and a 16-year-old boy were shot" is two wounded, not one
+    sents = _gvdb_sentences(r"\b[Aa]n? (?:\d+-year-old )?(?:man|woman|boy|girl|officer) and "
+                            r"an? (?:\d+-year-old )?(?:man|woman|boy|girl|suspect) were shot\b")
+    assert sents
+    for s in sents:
+        got = {(f.kind, f.value) for f in find_figures(s, "g")}
+        assert ("injured", 2) in got, s
+
+
+def test_gvdb_left_injured_is_no_death() -> None:
+    # "a shooting that left one person with minor injuries" wounds, it does not kill
+    sents = _gvdb_sentences(r"\bleft (?:one|a) (?:person|man|woman) (?:with [^.]{0,30}"
+                            r"injur|in critical|injured|wounded)")
+    assert sents
+    for s in sents:
+        kinds = {f.kind for f in find_figures(s, "g") if f.value > 0}
+        assert "injured" in kinds and "fatalities" not in kinds, s
+
+
+def _gvdb_matches(pattern: str, limit: int = 12) -> list[str]:
+    """The stretches of GVDB article text a pattern matches (for clauses the sentence
+    splitter above cuts, such as those holding "Jan. 14")."""
+    path = SHARED / "data" / "gvdb" / "dev.tsv"
+    if not path.exists():
+        pytest.skip(f"GVDB not found at {path}")
+    csv.field_size_limit(1 << 30)
+    out: list[str] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            out.extend(m.group(0) for m in re.finditer(pattern, row["Full text"]))
+            if len(out) >= limit:
+                break
+    return out[:limit]
+
+
+def test_gvdb_days_and_children_are_no_victims() -> None:
+    # "a Jan. 14 shooting", "the Dec. 17 incident involving the death", "a young mother
+    # of three is dead": one death at most, never 14, 17 or 3
+    clauses = _gvdb_matches(r"[A-Z][^.]{0,40}\bmother of (?:two|three|four) is dead[^.]*\."
+                            r"[^.]*\.|\b(?:Jan|Dec)\. \d+ (?:shooting|incident)[^.]{0,60}")
+    assert clauses
+    for c in clauses:
+        assert all(f.value <= 1 for f in find_figures(c, "g")
+                   if f.kind in {"fatalities", "injured"}), c
+
+
+def test_gvdb_headline_shot_then_dies_is_a_death() -> None:
+    sents = _gvdb_sentences(r"^\w+ shot at \w+ dies\b")
+    assert sents
+    for s in sents:
+        got = {(f.kind, f.value) for f in find_figures(s, "g")}
+        assert ("fatalities", 1) in got and ("injured", 1) not in got, s

@@ -250,9 +250,5 @@ def test_every_document_in_exactly_one_story(result: Result) -> None:
     assert any(s.event_ids and s.event_ids[0] == taji for s in result.stories)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "extractor: seed 001's 'just days after a similar attack, killing three soldiers' (the "
-    "Taji attack retold) is typed Violence against civilians/Attack and left undated, so it "
-    "merges with 'an attack in Qayara' (November) instead of Taji"))
 def test_taji_retold_as_a_similar_attack_joins_taji(result: Result) -> None:
     assert any("killing three soldiers" in q for q in _quotes(taji_11(result)))

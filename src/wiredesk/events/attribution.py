@@ -99,6 +99,11 @@ def attribution(sent: Span, trigger: Token | None = None) -> str | None:
             if subj and any(t.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
                             for t in tok.children if t.dep_ == "nsubj"):
                 return subj
+    # a sentence-final ", the Iraqi government's security media cell said on social media"
+    m = re.search(r",\s+((?:the\s+|an?\s+)?[^,;]{3,80}?)\s+(?:said|reported|stated)\b"
+                  r"[^,;]{0,40}$", text.rstrip(" .\n\"”"))
+    if m and _SOURCE_HEAD.search(m.group(1)):
+        return _clean(m.group(1))
     m = re.search(r"\b(?:the )?(statement|Pentagon|ministry) said\b", text)
     if m:
         return m.group(0).replace(" said", "")

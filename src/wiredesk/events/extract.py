@@ -13,6 +13,7 @@ to that mention instead of making a new one.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import re
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from wiredesk.events.attribution import attribution, modality
-from wiredesk.events.figures import PERSON_NOUNS, find_figures, launcher_fired
+from wiredesk.events.figures import NUMBER_WORDS, PERSON_NOUNS, find_figures, launcher_fired
 from wiredesk.events.taxonomy import event_type, plover
 from wiredesk.events.weapons import find_weapons
 from wiredesk.models import (
@@ -32,6 +33,7 @@ from wiredesk.models import (
     FigureClaim,
     Interval,
     Place,
+    Precision,
     Timex,
     Weapon,
 )
@@ -113,6 +115,13 @@ _CAUSE = re.compile(
     r"kicked off|spawned|prompted|provoked|following that (?:rocket )?attack)\b",
     re.I,
 )
+# a sentence that says what an act hit ("targeted five storage facilities", "hit sites")
+_HIT_WHAT = re.compile(r"\b(?:targeted|hit|struck|destroyed)\b[^.;]{0,60}\b(?:facilit(?:y|ies)|"
+                       r"depots?|sites|posts|headquarters|camps|warehouses|storage)\b", re.I)
+_SITES_WERE = re.compile(r"^\W*(?:The|Those|These)\s+(?:sites|targets|facilities|locations|"
+                         r"positions)\s+(?:were|included|was)\b")
+_THREATENED = re.compile(r"\b(?:threaten\w*|vow\w*|warn\w*|promis\w*|pledg\w*)\s+"
+                         r"(?:\w+\s+){0,2}$", re.I)
 _GENERIC = re.compile(
     r"\b(?:generally|usually|often|always|frequently|more frequently|routinely|"
     r"typically|regularly|for years|continue to|continues to|matter of time|near-daily|"
@@ -861,11 +870,41 @@ def _mark_partial(figures: list[FigureClaim], text: str, stated: set[str]
     return out
 
 
+# "since the U.S. carried out bombing raids outside Baghdad": a clause telling an act,
+# whose places and dates are that act's
+_SINCE_CLAUSE_ACT = re.compile(
+    r"\bsince\s+(?:the\s+|an?\s+)?[\w.]+(?:\s+[\w.]+){0,3}?\s+(?:carried out|launched|"
+    r"struck|hit|attacked|bombed|fired|killed|shelled|raided)\b[^,;\n]*$", re.I)
+
+
 def _after_since(text: str, start: int) -> bool:
     """A date or place inside a "since ..." phrase that marks the start of a span."""
     before = text[max(0, start - 60):start]
     return bool(re.search(r"\bsince\b[^,;\n]*$", before, re.I)) and not _SINCE_ACT.search(
-        before)
+        before) and not _SINCE_CLAUSE_ACT.search(text[max(0, start - 90):start])
+
+
+# "In the two weeks since the U.S. carried out bombing raids": the act is that long ago
+_SPAN_SINCE = re.compile(r"\b(?:the\s+)?(?:past\s+|last\s+)?(\w+)\s+(days|weeks|months)\s+"
+                         r"since\s+[^,;]*$", re.I)
+
+
+def _since_date(before: str, published: dt.date | None) -> tuple[Interval, str] | None:
+    """The date of an act told in an "N weeks since ..." clause, counted back from the
+    publication date, with the reader's slack (half a unit either way)."""
+    m = _SPAN_SINCE.search(before)
+    if m is None or published is None:
+        return None
+    word = m.group(1).lower()
+    n = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+    if n is None or n <= 0:
+        return None
+    unit = {"days": 1, "weeks": 7, "months": 30}[m.group(2).lower()]
+    center = published - dt.timedelta(days=n * unit)
+    slack = dt.timedelta(days=unit // 2)
+    precision: Precision = "day" if unit == 1 else "week" if unit == 7 else "month"
+    return (Interval(start=center - slack, end=center + slack, precision=precision),
+            m.group(0)[:m.end(2) - m.start(0) + len(" since")].strip())
 
 
 def _timex_ok(text: str, t: Timex) -> bool:
@@ -1094,6 +1133,7 @@ def extract_mentions(
                              r"fighter jets?|drone strikes?)\b", text, re.I))
     dated = [t for t in timexes if t.interval is not None and t.type in {"DATE", "TIME"}
              and _timex_ok(text, t)]
+    all_places = places
     places = [(sp, p) for sp, p in places
               if p.feature != "demonym" and _locative(sdoc, sp, p)
               and not _after_since(text, sp[0])]
@@ -1141,7 +1181,27 @@ def extract_mentions(
             trig = sdoc[ti] if ti is not None else sent.root
             cands = [_Cand(trigger=trig, category="drawdown", anchor=sent.root,
                            members=[trig], region={t.i for t in sent})]
+        harmed = [f for f in figures if f.kind in {"fatalities", "injured"} and f.value > 0]
+        if not cands and not told and harmed:
+            # a headline's "Man Shot In Groin ..." (title case hides the verb from the
+            # tagger): the count of victims alone reports the act
+            ti = _tok_at(sdoc, harmed[0].end - 1)
+            trig = sdoc[ti] if ti is not None else sent.root
+            cands = [_Cand(trigger=trig, category="casualty", anchor=sent.root, members=[trig],
+                           region={t.i for t in sent})]
         sent_dated = [t for t in dated if s0 <= t.start < s1]
+        if not cands and told and _SITES_WERE.match(sent_text):
+            # "The sites were bases of the Popular Mobilization Forces": what the act just
+            # told hit, in the words of the source of the sentence before
+            last = told[-1][1]
+            if last.event_type in _VIOLENT and last.date is not None and told[-1][0] == ui - 1:
+                mentions.append(last.model_copy(update={
+                    "id": _mention_id(doc.id, s0, "sites"), "start": s0, "end": s1,
+                    "quote": text[s0:s1], "trigger": sent[0].text, "figures": [],
+                    "attributed_to": attributed or last.attributed_to, "cause_text": None,
+                    "actors": list(last.actors), "weapons": list(last.weapons),
+                }))
+            continue
         if not cands:
             # figures alone continue the act just told ("Of these, 18 landed")
             if figures and told and not sent_dated:
@@ -1220,6 +1280,7 @@ def extract_mentions(
             # figures and weapons outside every region go to the nearest act
             return owner(char) or nearest(char)
 
+        made: list[tuple[_Cand, EventMention]] = []
         for cand in cands:
             own_figs = [f for f in figures if owner_fig(f.start) is cand]
             own_weapons = [w for (a, b), w in weapons_here if owner_fig(s0 + a) is cand]
@@ -1244,6 +1305,16 @@ def extract_mentions(
             if own_times:
                 best_t = min(own_times, key=lambda t: abs(t.start - cand.trigger.idx))
                 date, date_text = best_t.interval, best_t.text
+            elif not cand.reference:
+                since = _since_date(text[max(s0, cand.trigger.idx - 120):cand.trigger.idx],
+                                    doc.published)
+                if since is not None:
+                    date, date_text = since
+                else:
+                    after = _after_dated(cand, cands, sent_dated, owner, text, s1) or \
+                        _after_the_death(text[s0:cand.trigger.idx], mentions)
+                    if after is not None:
+                        date, date_text = after
             place: Place | None = None
             if own_places:
                 if _event_place is not None:
@@ -1251,14 +1322,22 @@ def extract_mentions(
                     place = _event_place(text, (s0, s1), own_places, trig_span)
                 else:
                     place = own_places[0][1]
-            # plural acts without a date or a figure are a trend, not an event
-            if cand.trigger.tag_ == "NNS" and date is None and not own_figs and not (
+            # plural acts without a date or a figure are a trend, not an event; "the U.S.
+            # strikes carried out in response" may still retell an act told before
+            trend = cand.trigger.tag_ == "NNS" and date is None and not own_figs and not (
                 place is not None and any(h.token in cand.region for h in hits)
-            ):
+            )
+            # "America launched air strikes against ...": a subject's past act, no trend
+            told_act = cand.anchor is not cand.trigger and cand.anchor.tag_ == "VBD" and \
+                any(c.dep_ == "nsubj" for c in cand.anchor.children)
+            if trend and not told_act and not any(c.dep_ == "det" and c.lower_ == "the"
+                                                  for c in cand.trigger.children):
                 continue
             cause = None
             if not cand.reference:
                 for cm in _CAUSE.finditer(sent_text):
+                    if _THREATENED.search(sent_text[max(0, cm.start() - 40):cm.start()]):
+                        continue  # "a militia group threatened retaliation": no act's cause
                     if owner(s0 + cm.start()) is cand:
                         cause = cm.group(0)
                         break
@@ -1270,9 +1349,16 @@ def extract_mentions(
             perps = {a.entity_id for a in roles if a.role == "perpetrator"}
             prev = _same_subject(cand, date, place, roles, own_weapons, told, ui) or \
                 _same_place(cand, date, place, told)
+            # (what air strikes hit is where reports disagree: depots or army posts)
+            hit_told = sub == "Air/drone strike" and _HIT_WHAT.search(sent_text) is not None
             if prev is not None and cause is None and event_type(sub) in _VIOLENT:
-                _add_to(prev, own_figs, own_weapons, roles, place)
-                continue
+                if hit_told and prev.date is not None:
+                    # "The strikes targeted five storage facilities ...": what the act hit,
+                    # as a source says, is a claim of its own about the act told before
+                    date, date_text, place = prev.date, prev.date_text, place or prev.place
+                else:
+                    _add_to(prev, own_figs, own_weapons, roles, place)
+                    continue
             if event_type(sub) in _VIOLENT and _anaphoric(cand, persons_here) and \
                     cause is None and (
                 date is None or (told and any(m.date is not None and _overlap(date, m.date)
@@ -1281,15 +1367,29 @@ def extract_mentions(
                 vtext = " ".join(f.quote for f in own_figs
                                  if f.kind in {"fatalities", "injured"})
                 target = _continues(sub, date, place, told, ui, own_weapons, perps, vtext)
-                if target is not None and (date is None or target.date is not None):
+                if target is not None and trend and (
+                        target.sub_event_type != sub or not (perps or hit_told)):
+                    target = None  # a definite plural retells only an act of its kind
+                if target is not None and hit_told and target.date is not None and \
+                        date is None:
+                    date, date_text = target.date, target.date_text
+                    place = place or target.place
+                    trend = False
+                elif target is not None and (date is None or target.date is not None):
                     _add_to(target, own_figs, own_weapons, roles, place)
                     continue
+            if trend and not told_act:
+                continue
             # precision: an undated, unplaced act without figures is too vague to keep,
             # unless it is the document's first news
             strategic = cand.category in {"deploy", "drawdown", "arrest", "agreement"}
+            # ... unless a past act names who did it to whom ("America launched air strikes
+            # against Kataib Hezbollah")
+            named = {a.role for a in roles} >= {"perpetrator", "target"} and \
+                cand.anchor.tag_ == "VBD"
             if date is None and place is None and not own_figs and not strategic and (
                 mentions or cand.reference
-            ):
+            ) and not named:
                 continue
             if cand.reference and date is None and not own_figs:
                 continue
@@ -1335,14 +1435,197 @@ def extract_mentions(
                 confidence=round(max(0.1, min(0.95, conf)), 2),
             )
             mentions.append(mention)
+            made.append((cand, mention))
             if not cand.reference:
                 told.append((ui, mention))
+        _similar_acts(made, text)
     _inherit_types(mentions)
     lead_end = units[min(1, len(units) - 1)].end_char if units else 0
     mentions = _fold_undated(mentions, lead_end)
     for m in mentions:
         _flag_aggregates(m, text)
+        _shot_then_died(m)
+    _town_of_incident(mentions, text, units, all_places, places)
     return mentions
+
+
+_DAYS_BEFORE = re.compile(r"\b(?:just |only )?(?:a few |several |two |three |four |five )?"
+                          r"(days|hours|a day|a week) (after|before)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _similar_acts(made: list[tuple[_Cand, EventMention]], text: str) -> None:
+    """"Rockets hit a base ..., just days after a similar attack, killing three
+    soldiers": the earlier act named as "similar" to the sentence's act is of the same
+    kind, and "days after" dates it from that act (up to a week before)."""
+    host = next((m for c, m in made if not c.reference and m.event_type in _VIOLENT), None)
+    if host is None:
+        return
+    for cand, m in made:
+        if not cand.reference or not any(
+                c.lower_ in {"similar", "comparable", "identical"} for c in cand.trigger.children):
+            continue
+        if m.sub_event_type in {"Attack", "Armed clash"} and not m.weapons:
+            # "similar" says the means too: a rocket barrage's similar attack was by rockets
+            m.sub_event_type, m.event_type, m.plover = (host.sub_event_type, host.event_type,
+                                                         host.plover)
+            m.weapons = [w.model_copy() for w in host.weapons]
+        if m.date is not None or host.date is None:
+            continue
+        gap = _DAYS_BEFORE.search(text[max(0, cand.trigger.idx - 60):cand.trigger.idx])
+        if gap is None:
+            continue
+        unit, way = gap.group(1).lower(), gap.group(2).lower()
+        span = 1 if unit in {"hours", "a day"} else 7
+        d0, d1 = host.date.start, host.date.end
+        if way == "after":
+            start, end = d0 - dt.timedelta(days=span), d0 - dt.timedelta(days=1 if span > 1 else 0)
+        else:
+            start, end = d1 + dt.timedelta(days=1 if span > 1 else 0), d1 + dt.timedelta(days=span)
+        m.date = Interval(start=start, end=end, precision="week" if span > 1 else "day")
+        m.date_text = gap.group(0)[:gap.end(2) - gap.start(0)].strip()
+
+
+_SHOT_STATE = re.compile(r"\b(?:shot|struck|gunshot wounds?|wounds? to)\b", re.I)
+_OTHER_VICTIM = re.compile(r"\b(?:another|second|other|also|wounded|injured|hurt|critical|"
+                           r"hospitali[sz]ed|two|three|four|\d+)\b", re.I)
+
+
+def _shot_then_died(m: EventMention) -> None:
+    """One victim told as shot and, in the same act, as dead ("a man with a gunshot
+    wound ... he later died") is a death, not also an injury: a single "shot" claim is
+    dropped from an act that counts a death, unless it names another victim."""
+    if not any(f.kind == "fatalities" and f.value >= 1 and not f.aggregate
+               for f in m.figures):
+        return
+    m.figures = [f for f in m.figures if not (
+        f.kind == "injured" and f.value == 1 and _SHOT_STATE.search(f.quote)
+        and not _OTHER_VICTIM.search(re.sub(r"\d+-year-old", "", f.quote)))]
+
+
+_AFTER_ACT = re.compile(r"^\s+(?:after|following)\s+(?:the|a|an|that)\s+(?:[\w-]+\s+){0,3}?"
+                        r"(?=(?:attacks?|strikes?|airstrikes?|bombings?|raids?|shelling|"
+                        r"killings?|assault)\b)", re.I)
+
+
+def _after_dated(cand: _Cand, cands: list[_Cand], sent_dated: list[Timex],
+                 owner: Callable[[int, int], _Cand | None], text: str, s1: int
+                 ) -> tuple[Interval, str] | None:
+    """"U.S. retaliatory strikes after the rocket attack in Kirkuk in December": an act
+    named as following a dated act took place from that date to a week after it."""
+    if cand.trigger.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    end = cand.trigger.idx + len(cand.trigger.text)
+    m = _AFTER_ACT.match(text[end:s1])
+    if m is None:
+        return None
+    ref = next((c for c in cands if c is not cand and c.trigger.idx == end + m.end()), None)
+    if ref is None:
+        return None
+    times = [t for t in sent_dated if t.interval is not None and owner(t.start, t.end) is ref]
+    if not times:
+        return None
+    iv = times[0].interval
+    assert iv is not None
+    return (Interval(start=iv.start, end=iv.end + dt.timedelta(days=7),
+                     precision=iv.precision), text[end:max(end, times[0].end)].strip())
+
+
+_AFTER_DEATH = re.compile(r"^\W*(?:after|following)\s+the\s+(?:death|killing)\s+of\s+the\s+"
+                          r"[\w-]+\s*,", re.I)
+
+
+def _after_the_death(before: str, told: list[EventMention]) -> tuple[Interval, str] | None:
+    """"After the death of the entrepreneur, America launched air strikes": a sentence
+    opening on the death the document has just told (its latest dated act with a death)
+    took place from that date to a week after it."""
+    m = _AFTER_DEATH.match(before)
+    if m is None:
+        return None
+    ref = next((t for t in reversed(told) if t.date is not None and t.event_type in _VIOLENT
+                and any(f.kind.startswith("fatalities") and f.value > 0 for f in t.figures)),
+               None)
+    if ref is None or ref.date is None:
+        return None
+    return (Interval(start=ref.date.start, end=ref.date.end + dt.timedelta(days=7),
+                     precision=ref.date.precision), m.group(0).strip(" ,"))
+
+
+def _is_town(p: Place) -> bool:
+    feature = p.feature or ""
+    return (feature.startswith("PPL") and feature != "PPLX") or feature == "town"
+
+
+# "AUBURN, Alabama --", "NORTH CHARLESTON, S.C. (WCIV) --", "MILWAUKEE —": a dateline
+_DATELINE_TAIL = re.compile(r"^\s*(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?)?\s*"
+                            r"(?:\([^)]{0,40}\)\s*)?(?:--|[—–-])")
+
+
+# an upper-case dateline the toponym finder may not know as a name: "STOCKTON, Calif."
+_CAPS_DATELINE = re.compile(r"(?:^|\n|(?:Press|AP|Reuters)\s+)([A-Z][A-Z.' ]{2,30}?[A-Z])(?=,\s*"
+                            r"[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?\s*(?:\([^)]{0,40}\)\s*)?"
+                            r"(?:--|[—–-])|\s*(?:\([^)]{0,40}\)\s*)?(?:--|[—–-]))")
+
+
+def _dateline_town(text: str, units: list[Span],
+                   found: list[tuple[tuple[int, int], Place]]) -> Place | None:
+    """The town of the dateline that opens one of the first lines of the text."""
+    starts = {u.start_char + len(u.text) - len(u.text.lstrip()) for u in units[:4]}
+    for (a, b), p in found:
+        if not _is_town(p) or a > 1500:
+            continue
+        before = text[max(0, a - 3):a]
+        at_start = a in starts or before.endswith(("\n", "/ ", "| ")) or a == 0
+        if at_start and _DATELINE_TAIL.match(text[b:b + 60]):
+            return p
+    m = _CAPS_DATELINE.search(text[:1500])
+    if m is not None:
+        try:
+            from wiredesk.places import resolve
+        except ImportError:  # pragma: no cover - the places stage is optional
+            return None
+        got = resolve(text, [(m.start(1), m.end(1))])[0]
+        if got is not None and _is_town(got):
+            return got
+    return None
+
+
+def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span],
+                      found: list[tuple[tuple[int, int], Place]],
+                      locative: list[tuple[tuple[int, int], Place]]) -> None:
+    """The town of each act the document reports as news, when its sentence names none
+    or only a neighbourhood: the dateline's town, else the town the document places
+    things in most often (a neighbourhood gives way to a town within 30 km of it).
+    The inferred town gets precision 2: the sentence itself does not name it."""
+    violent = [m for m in mentions if not m.background and m.event_type in _VIOLENT]
+    if not violent:
+        return
+    town = _dateline_town(text, units, found)
+    if town is None:
+        counts: dict[str, int] = {}
+        first: dict[str, Place] = {}
+        for _, p in found:
+            if _is_town(p):
+                counts[p.name] = counts.get(p.name, 0) + 1
+                first.setdefault(p.name, p)
+        if counts:
+            town = first[max(counts, key=lambda n: counts[n])]
+    if town is None:
+        return
+    # only a local story: towns abroad or far away mean the dateline is the reporter's,
+    # not the incident's (a stray misread name is tolerated)
+    named = [p for _, p in found if p.feature != "demonym"]
+    away = [p for p in named if p.country_code != town.country_code
+            or (_is_town(p) and _km(p, town) > 150)]
+    if len(away) > max(1, len(named) // 5):
+        return
+    for m in violent:
+        region = (m.place.feature or "") if m.place is not None else ""
+        if m.place is None or (region.startswith(("ADM", "PCL")) and (
+                m.place.name in {town.admin1, town.country})):
+            # no place, or only the state or country the town is in
+            m.place = town.model_copy(update={"precision": max(2, town.precision)})
+        elif (m.place.feature or "") == "PPLX" and _km(m.place, town) <= 30:
+            m.place = town.model_copy(update={"precision": max(2, m.place.precision)})
 
 
 def _fold_undated(mentions: list[EventMention], lead_end: int) -> list[EventMention]:

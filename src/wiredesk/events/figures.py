@@ -69,25 +69,39 @@ PERSON_NOUNS = _words(
     marines marine sailors sailor airmen airman fishermen farmers farmer shepherds
     detainees prisoners prisoner hostages hostage peacekeepers peacekeeper worshipers
     casualties family families nationals national refugees migrants doctors nurses
-    youths youth minors minor elderly bodies body corpses"""
+    youths youth minors minor elderly bodies body corpses
+    driver drivers waitress waiter juvenile juveniles neighbor neighbors neighbour
+    neighbours boyfriend girlfriend roommate cousin nephew niece uncle aunt grandmother
+    grandfather grandson granddaughter stepson stepfather stepdaughter fiance fiancee
+    cop cops bouncer cabbie freshman sophomore motorcyclist cyclist jogger"""
 )
 MUNITION_NOUNS = _words(
     """rockets rocket missiles missile mortars mortar shells shell projectiles projectile
     rounds bombs bomb katyushas katyusha grenades grenade drones drone barrel"""
 )
 
+# "a man who was shot": a relative clause with its auxiliary tells of the same victim
+_WHO = r"(?:who\s+(?=(?:was|were|had|has|is|are)\b))?"
 _KILL_AFTER = re.compile(
-    r"^(?:(?:were|was|have been|had been|are|is|been|being)\s+)?(?:also\s+|reportedly\s+|"
-    r"later\s+|all\s+|accidentally\s+|found\s+)?(?:killed|died|dies|dead|slain|shot dead|"
-    r"shot and killed|shot to death|stabbed to death|beaten to death|murdered|executed|"
+    r"^" + _WHO + r"(?:(?:were|was|have been|had been|are|is|been|being)\s+|"
+    r"(?:has|have|had)\s+(?=died|perished|succumbed))?(?:also\s+|reportedly\s+|"
+    r"later\s+|all\s+|accidentally\s+|found\s+|(?!critically|seriously|slightly)[a-z]+ly\s+)?"
+    r"(?:killed|died|dies|dead|slain|shot dead|"
+    r"shot (?:and|&) killed|shot to death|stabbed to death|beaten to death|murdered|executed|"
     r"lost (?:their|his|her) li(?:ves|fe)|perished|confirmed dead|fatally|"
     r"pronounced dead|succumbed)\b"
 )
 _INJ_AFTER = re.compile(
-    r"^(?:(?:were|was|have been|had been|are|is|been|being)\s+)?(?:also\s+|reportedly\s+|"
-    r"seriously\s+|critically\s+|slightly\s+|lightly\s+|accidentally\s+|also\s+)?"
+    r"^" + _WHO + r"(?:(?:were|was|have been|had been|are|is|been|being)\s+)?(?:also\s+|"
+    r"reportedly\s+|seriously\s+|critically\s+|slightly\s+|lightly\s+|accidentally\s+|"
+    r"also\s+)?"
     r"(?:injured|wounded|hurt|hospitali[sz]ed|grazed|stabbed|pistol-whipped|"
-    r"shot\b(?!\s+(?:dead|and killed|to death|into\b))|"
+    r"(?:in\s+)?(?:critical|serious|stable|good|fair)\s+condition|critical\b(?!\s+of)|"
+    r"(?:found\s+)?with\s+(?:a\s+|an\s+|multiple\s+|several\s+)?(?:apparent\s+)?"
+    r"gunshot\s+wounds?|"
+    r"struck\s+(?:once|twice|one time|multiple times|several times|in the|by (?:a )?"
+    r"(?:bullet|gunfire|stray))|"
+    r"shot\b(?!\s+(?:dead|and killed|&\s+killed|to death|into\b))|"
     r"suffered\b[^.;]{0,40}\b(?:injur|wound)|sustained\b[^.;]{0,40}\b(?:injur|wound))"
 )
 _ARR_AFTER = re.compile(
@@ -112,6 +126,13 @@ _INTERCEPT_AFTER = re.compile(
     r"the air)\b"
 )
 
+_SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+)?shot\b[,\s]+(?:(?:and|&)\s+)?killed")
+# a headline's "Girl shot at party dies": the one shot is the one who died
+_HEADLINE_DIES = re.compile(r"^(?:shot|with\b[^;,|.:]{0,30}?\bwounds?)\b[^;,|.:]{0,40}?"
+                            r"\b(?:dies|died|dead)\b")
+# "a 9-year-old boy who was accidentally shot in the head in Trinidad has died"
+_WHO_SHOT_DIED = re.compile(r"^who\s+(?:was|had been)\s+[^;,.]{0,80}?\b(?:has died|have died|"
+                            r"died|is dead|was pronounced dead)\b")
 _KILL_BEFORE = {"killing", "killed", "kills", "kill", "killings", "leaving", "left",
                 "claiming", "claimed", "murdering", "murdered", "executing", "executed"}
 _INJ_BEFORE = {"wounding", "wounded", "wounds", "wound", "injuring", "injured", "injures",
@@ -123,7 +144,8 @@ _FIRED_BEFORE = {"fired", "firing", "launched", "launching", "fire", "launch", "
                  "launches", "discharge", "barrage", "volley", "salvo", "shot", "lobbed"}
 _CUMULATIVE = re.compile(
     r"\b(?:in total|so far|to date|altogether|combined|cumulative|overall|"
-    r"since (?:then|the start|the beginning|last)|over the past|this year|a series of)\b",
+    r"since (?:then|the start|the beginning|last|(?:19|20)\d\d)|over the past|this year|"
+    r"a series of|(?:homicides|killings|murders) (?:this|last|in)\b)\b",
     re.I,
 )
 
@@ -294,50 +316,77 @@ class _NounPhrase:
     end: int  # token index after the head noun (or after the quantity if no noun)
 
 
+def _plural(word: str) -> bool:
+    """A plural noun by its ending ("men" is not caught; "waitress" is no plural)."""
+    low = word.lower()
+    return low.endswith("s") and not low.endswith("ss")
+
+
+def _age_at(tokens: list[tuple[str, int, int]], j: int) -> bool:
+    """An age written "22-year-old" starts at token j."""
+    return _low(tokens, j)[:1].isdigit() and _low(tokens, j + 1) == "-" and \
+        _low(tokens, j + 2) == "year" and _low(tokens, j + 3) == "-" and \
+        _low(tokens, j + 4) == "old"
+
+
 def _noun_after(
     tokens: list[tuple[str, int, int]], k: int, limit: int = 6, allow_or: bool = False
 ) -> _NounPhrase:
     """Find the head noun counted by a quantity ending at token k."""
-    for j in range(k, min(k + limit, len(tokens))):
+    j, stop = k, min(k + limit, len(tokens))
+    while j < stop:
+        if _age_at(tokens, j):
+            # "a 22-year-old Summerville man", "the 15-year-old": an age is no count
+            j += 5
+            stop = min(stop + 5, len(tokens))
+            nxt = _low(tokens, j)
+            if not nxt or nxt in _NP_BREAK or not nxt.isalpha():
+                return _NounPhrase("person", j)
+            continue
         tok = tokens[j][0]
         low = tok.lower()
+        j += 1
         if allow_or and low == "or":
             continue
         if low in MUNITION_NOUNS:
             # "rocket launcher", "missile attack": the noun modifies another
-            nxt = _low(tokens, j + 1)
+            nxt = _low(tokens, j)
             if nxt in {"launcher", "launchers", "attack", "attacks", "strike", "strikes"}:
                 return _NounPhrase("", k)
-            end = j + 1
+            end = j
             while _low(tokens, end) in MUNITION_NOUNS:  # "Katyusha rockets"
                 end += 1
             return _NounPhrase("munition", end)
         if low in _HARM_NOUNS:
-            return _NounPhrase(_HARM_NOUNS[low], j + 1)
-        if _is_person_noun(tok) and not (tok[:1].isupper() and j + 1 < len(tokens)
-                                         and tokens[j + 1][0][:1].isupper()):
+            if j - 1 > k + 2:
+                break  # "the Dec. 17 incident involving the death": not what is counted
+            return _NounPhrase(_HARM_NOUNS[low], j)
+        if _is_person_noun(tok) and not (tok[:1].isupper() and j < len(tokens)
+                                         and tokens[j][0][:1].isupper()):
             # the longest run of person nouns: "American contractor", "service members"
-            end = j + 1
+            end = j
             while end < len(tokens) and (
                 tokens[end][0].lower() in PERSON_NOUNS
                 or (_low(tokens, end) == "service" and _low(tokens, end + 1).startswith("member"))
             ):
                 end += 1
             return _NounPhrase("person", end)
-        if _NATIONALITY_ADJ.match(tok) and _low(tokens, j + 1) in {"and", ","} and j == k:
+        if _NATIONALITY_ADJ.match(tok) and _low(tokens, j) in {"and", ","} and j - 1 == k:
             # elliptic "one British and two U.S. service members"
-            return _NounPhrase("person", j + 1)
+            return _NounPhrase("person", j)
         if low in {",", ".", ";", ":", "and", "or", "(", ")", "were", "was", "had", "have",
                    "who", "which", "that", "in", "on", "at", "after", "when", "while"}:
             break
-        if low == "of" and j == k:
+        if low == "of" and j - 1 == k:
             break  # "one of Tehran's top generals": a partitive, not a count
         # a second number ("18 107 mm rockets") only as a calibre
-        if low and low[0].isdigit() and j > k and _low(tokens, j + 1) not in {"mm", "-"}:
+        if low and low[0].isdigit() and j - 1 > k and _low(tokens, j) not in {"mm", "-"}:
             break
     return _NounPhrase("", k)
 
 
+_CLAUSE_BREAK = re.compile(r"\b(?:have|has|had|was|were|is|are|after|before|when|while|"
+                           r"because|who|that|which)\b")
 _LOOSE_PASSIVE = re.compile(r"^[\w\s\-'’]{0,60}?\s((?:were|was|have been|had been) \w+)")
 
 
@@ -412,9 +461,12 @@ def _list_items(
     tokens: list[tuple[str, int, int]],
     k: int,
     persons: list[tuple[int, int]],
+    bare: bool = False,
 ) -> tuple[int, int]:
     """Continue a list of victims after a counted noun phrase ending at token k:
-    "two US service members and a British citizen" -> (extra count, end token)."""
+    "two US service members and a British citizen" -> (extra count, end token).
+    ``bare`` accepts a singular person noun without an article, as headlines write
+    ("Teen, man shot")."""
     extra, j = 0, k
     for _ in range(6):
         # skip a trailing prepositional phrase or apposition up to the next "and"
@@ -462,6 +514,11 @@ def _list_items(
                 extra += 1
                 j = np.end
                 continue
+        if bare and _low(tokens, start) in PERSON_NOUNS and \
+                not _plural(_low(tokens, start)):
+            extra += 1
+            j = start + 1
+            continue
         person = _person_at(tokens, start, persons)
         if person is not None and w != ",":
             extra += 1
@@ -499,6 +556,22 @@ def _person_at(
                         j += 1
                 return j
     return None
+
+
+_MONTHS = _words(
+    """jan jan. january feb february mar march apr april may jun june jul july aug august
+    sep sept september oct october nov november dec december"""
+)
+
+
+def _not_a_count(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """A number at token i that counts no one: a day of a date ("Dec. 17 incident"), the
+    children of "a mother of three"."""
+    prev = _low(tokens, i - 1)
+    if prev == "." and _low(tokens, i - 2) in _MONTHS or prev in _MONTHS - {"may", "mar"}:
+        return True
+    return prev == "of" and _low(tokens, i - 2) in {
+        "mother", "father", "mom", "dad", "grandmother", "grandfather", "parent"}
 
 
 def find_figures(
@@ -586,7 +659,7 @@ def find_figures(
             i += 1
             continue
         got = read_quantity(tokens, i)
-        if got is None:
+        if got is None or _not_a_count(tokens, i):
             i += 1
             continue
         q = got
@@ -607,12 +680,26 @@ def find_figures(
                 kind = "munitions_fired"
         else:
             before = _kind_before(tokens, i, np.head)
+            if before == "fatalities" and _low(tokens, i - 1) in {"left", "leaving"}:
+                # "left one person with minor injuries", "leaving two in critical condition"
+                if re.match(r"^\s*(?:dead|killed)\b", after):
+                    pass
+                elif re.match(r"^\s*(?:with\b[^.;]{0,40}\b(?:injur|wound)|(?:in|with)\s+"
+                              r"(?:critical|serious|stable|life-threatening)|wounded|injured|"
+                              r"hurt)", after):
+                    before = "injured"
+                else:
+                    before = None
             if np.head == "person" or np.end == q.end:
                 kind = _kind_after(after)
                 if kind is None and np.head == "person":
                     # "12 coalition soldiers and contractors of various nationalities
                     # were injured": the verb after a longer noun phrase
                     loose = _LOOSE_PASSIVE.match(after)
+                    if loose and _CLAUSE_BREAK.search(after[:loose.start(1)]):
+                        # "two men have been charged ... after a boy was killed": the
+                        # passive belongs to another clause
+                        loose = None
                     if loose:
                         kind = _kind_after(after[loose.start(1):])
                         if kind is not None:
@@ -663,6 +750,7 @@ def find_figures(
                                   attributed_to))
     claims.extend(_named_victims(text, tokens, claims, doc_id, offset, persons, attributed_to))
     claims.extend(_pronoun_deaths(text, claims, doc_id, offset, attributed_to))
+    claims.extend(_pronoun_shot(text, claims, doc_id, offset, attributed_to))
     if any(c.kind == "fatalities" and c.value > 0 for c in claims) and re.search(
         r"\b(?:dies|died|dead|killed|fatal\w*)\b", text, re.I
     ):
@@ -705,9 +793,14 @@ def _single_victims(
                 continue
             count, end_tok = 0, j
             w = _low(tokens, j)
+            if low in {"kills", "injures", "wounds"} and w not in _SINGLE:
+                # a headline's "shooting critically injures child"
+                np = _noun_after(tokens, j, limit=4)
+                if np.head == "person" and not _plural(tokens[np.end - 1][0]):
+                    count, end_tok = 1, np.end
             if w in _SINGLE:
                 np = _noun_after(tokens, j + 1, limit=5)
-                if np.head == "person" and not tokens[np.end - 1][0].lower().endswith("s") \
+                if np.head == "person" and not _plural(tokens[np.end - 1][0]) \
                         and not _modifier_demonym(tokens, np.end):
                     count, end_tok = 1, np.end
                     # "a U.S. interpreter, Nawres Hamid": the apposition names the same one
@@ -734,40 +827,94 @@ def _single_victims(
                                    doc_id=doc_id, start=offset + s, end=offset + e,
                                    attributed_to=attributed_to))
             taken.append((s, e))
+        elif low in {"left", "leaving", "kills", "injures", "wounds"} and \
+                i + 1 < len(tokens):
+            # "left a man injured", a headline's "drive-by shooting critically injures child"
+            j = i + 1
+            if _low(tokens, j) in _SINGLE - {"the", "his", "her", "their", "its"}:
+                j += 1
+            elif low in {"left", "leaving"}:
+                continue
+            np = _noun_after(tokens, j, limit=5)
+            if np.head != "person" or _plural(tokens[np.end - 1][0]) or \
+                    _modifier_demonym(tokens, np.end):
+                continue
+            if low in {"left", "leaving"}:
+                after = _after_text(text, tokens, np.end)
+                mm = re.match(r"^(?:dead|killed)\b", after)
+                kind3 = "fatalities" if mm else None
+                if mm is None:
+                    mm = re.match(r"^(?:(?:with\b[^.;]{0,40}?\b(?:injur|wound)\w*)|(?:in|with)\s+"
+                                  r"(?:critical|serious|stable|life-threatening)\b|wounded\b|"
+                                  r"injured\b|hurt\b)", after)
+                    kind3 = "injured" if mm else None
+                if kind3 is None or mm is None:
+                    continue
+                e = tokens[np.end][1] + mm.end() if np.end < len(tokens) else len(text)
+            else:
+                kind3 = "fatalities" if low == "kills" else "injured"
+                e = tokens[np.end - 1][2]
+            s = tokens[i][1]
+            if any(a < e and s < b for a, b in taken):
+                continue
+            out.append(FigureClaim(kind=kind3, value=1, low=1, high=1, quote=text[s:e],
+                                   doc_id=doc_id, start=offset + s, end=offset + e,
+                                   attributed_to=attributed_to))
+            taken.append((s, e))
         elif (low in {"a", "an", "one", "the"} or (
             (i == 0 or _low(tokens, i - 1) in {".", "|", ":", ";", "—", "-"})
-            and tok[:1].isupper() or _low(tokens, i - 1) == "old"
+            and (tok[:1].isupper() or _age_at(tokens, i)) or _low(tokens, i - 1) == "old"
             # headline style "after man shot inside ...", not "the man shot his wife"
             or (nxt == "shot" and _low(tokens, i + 2) not in _SINGLE | {
                 "him", "them", "her", "at", "and", "himself", "herself", "two", "three"})
-        ) and tok.lower() in PERSON_NOUNS and not tok.lower().endswith("s")
+        ) and (tok.lower() in PERSON_NOUNS and not _plural(tok) or _age_at(tokens, i))
         ) and i + 1 < len(tokens):
             # "a civilian was killed", "one soldier died", a headline's "Man shot, killed"
-            if low in {"a", "an", "one", "the"}:
-                np = _noun_after(tokens, i + 1, limit=4)
+            if low in {"a", "an", "one", "the"} or _age_at(tokens, i):
+                np = _noun_after(tokens, i if _age_at(tokens, i) else i + 1, limit=4)
                 if low == "the" and np.head == "person" and _low(tokens, np.end - 1) not in {
                     "victim", "man", "woman", "boy", "girl", "teen", "teenager", "child",
-                    "driver", "officer", "suspect", "shooter", "gunman", "resident"
+                    "driver", "officer", "suspect", "shooter", "gunman", "resident", "old"
                 }:
                     continue  # "the leader", "the soldiers": not a count
             else:
                 np = _NounPhrase("person", i + 1)
             if np.head != "person":
                 continue
-            after = _after_text(text, tokens, np.end)
+            bare = low not in {"a", "an", "one", "the"}
+            headline = bare and (i == 0 or _low(tokens, i - 1) in {"|", ":", ";", "—", "-"})
+            # "a 22-year-old man and a 16-year-old boy were shot", a headline's "Teen, man
+            # shot": every victim of the list is counted
+            extra, np_end = 0, np.end
+            if low != "the" and _low(tokens, np.end) in {"and", ","}:
+                extra, end2 = _list_items(tokens, np.end, persons, bare=headline)
+                if extra:
+                    np_end = end2
+            after = _after_text(text, tokens, np_end)
+            # "a 30-year-old man, who was later identified as ..., was shot and killed"
+            appos = re.match(r"^,[^,;.|]{1,110},\s*|^(?:of|from|at|in)\s+[^,;.|]{1,50}?\s"
+                             r"(?=(?:was|were|is|had been|has been)\s)", after) \
+                if not extra else None
+            skip = appos.end() if appos and _kind_after(after[appos.end():]) else 0
+            after = after[skip:]
             kind2 = _kind_after(after)
             if kind2 not in {"fatalities", "injured", "arrested"}:
                 continue
-            if kind2 == "injured" and re.match(r"^(?:was\s+)?shot\b[,\s]+(?:and\s+)?killed",
-                                               after):
+            m = None
+            if kind2 == "injured" and (_SHOT_KILLED.match(after) or (
+                    headline and _HEADLINE_DIES.match(after)) or _WHO_SHOT_DIED.match(after)):
                 kind2 = "fatalities"
-            m = {"fatalities": _KILL_AFTER, "injured": _INJ_AFTER,
-                 "arrested": _ARR_AFTER}[kind2].match(after)
+                m = _SHOT_KILLED.match(after) or _HEADLINE_DIES.match(after) or \
+                    _WHO_SHOT_DIED.match(after)
+            m = m or {"fatalities": _KILL_AFTER, "injured": _INJ_AFTER,
+                      "arrested": _ARR_AFTER}[kind2].match(after)
             s = tokens[i][1]
-            e = tokens[np.end][1] + (m.end() if m else 0) if np.end < len(tokens) else len(text)
+            e = tokens[np_end][1] + skip + (m.end() if m else 0) if np_end < len(tokens) \
+                else len(text)
             if any(a < e and s < b for a, b in taken):
                 continue
-            out.append(FigureClaim(kind=kind2, value=1, low=1, high=1, quote=text[s:e],
+            n = 1 + extra
+            out.append(FigureClaim(kind=kind2, value=n, low=n, high=n, quote=text[s:e],
                                    doc_id=doc_id, start=offset + s, end=offset + e,
                                    attributed_to=attributed_to))
             taken.append((s, e))
@@ -792,6 +939,24 @@ def _pronoun_deaths(text: str, found: list[FigureClaim], doc_id: str, offset: in
                         attributed_to=attributed_to)]
 
 
+_PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:was|had been)\s+(?:shot|wounded|injured)\b"
+                           r"(?!\s+(?:and killed|dead|to death|at\b))", re.I)
+
+
+def _pronoun_shot(text: str, found: list[FigureClaim], doc_id: str, offset: int,
+                  attributed_to: str | None) -> list[FigureClaim]:
+    """"... he was shot in the foot": one wounded, when nothing else in the sentence
+    counts a victim."""
+    if any(c.kind in {"fatalities", "injured"} for c in found):
+        return []
+    m = _PRONOUN_SHOT.search(text)
+    if m is None:
+        return []
+    return [FigureClaim(kind="injured", value=1, low=1, high=1, quote=m.group(0),
+                        doc_id=doc_id, start=offset + m.start(), end=offset + m.end(),
+                        attributed_to=attributed_to)]
+
+
 def _named_victims(
     text: str, tokens: list[tuple[str, int, int]], found: list[FigureClaim], doc_id: str,
     offset: int, persons: list[tuple[int, int]], attributed_to: str | None,
@@ -807,8 +972,7 @@ def _named_victims(
         kind = _kind_after(rest_low)
         if kind not in {"fatalities", "injured"}:
             continue
-        if kind == "injured" and re.match(r"^(?:was\s+)?shot\b[,\s]+(?:and\s+)?killed",
-                                          rest_low):
+        if kind == "injured" and _SHOT_KILLED.match(rest_low):
             kind = "fatalities"
         rx = _KILL_AFTER if kind == "fatalities" else _INJ_AFTER
         mm = rx.match(rest_low)
