@@ -103,13 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
     mentions, gold = generate(args.n, random.Random(args.seed))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     clusters = cluster(mentions)
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     print(f"{len(mentions)} mentions, {len(set(gold.values()))} generated events, "
           f"{len(clusters)} clusters")
-    print(f"cluster(): {took:.1f} s, peak memory (process RSS, generation included) "
+    # CPU time as well: on a shared machine wall time measures the neighbours too.
+    print(f"cluster(): {took:.1f} s ({cpu:.1f} s CPU), peak memory "
+          f"(process RSS, generation included) "
           f"{peak_kib / 1024:.0f} MiB "
           f"({'under' if took < 60 else 'OVER'} the 60 s budget)")
     print(f"B3 F1 against the generated events: {b3(gold, clusters):.3f}")

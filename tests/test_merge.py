@@ -14,7 +14,16 @@ from functools import cache
 import pytest
 from seedfacts import SHARED
 
-from wiredesk.merge import agglomerate, build_events, cluster, stem
+from wiredesk.merge import (
+    TfIdf,
+    agglomerate,
+    build_events,
+    cluster,
+    doc_neighbours,
+    stem,
+    trigger_classes,
+    trigger_key,
+)
 from wiredesk.models import (
     ActorRef,
     Document,
@@ -248,6 +257,72 @@ def test_stem_joins_inflections() -> None:
     assert stem("killed") == stem("killing") == stem("kills") == "kill"
     assert stem("shooting") == stem("shot") == "shoot"
     assert stem("hitting") == "hit"
+
+
+def test_trigger_key_takes_the_head_of_phrasal_verbs_and_phrases() -> None:
+    assert trigger_key("checked into") == trigger_key("check in")
+    assert trigger_key("passed away") == trigger_key("died")
+    assert trigger_key("escaped") == trigger_key("escape")
+    assert trigger_key("rocket attack") == trigger_key("attacks")
+    assert trigger_key("shot down") == trigger_key("shooting")
+
+
+def test_trigger_classes_relate_synonyms_only() -> None:
+    assert trigger_classes("killed") & trigger_classes("died")
+    assert trigger_classes("quake") & trigger_classes("earthquake")
+    assert not trigger_classes("killed") & trigger_classes("arrested")
+    assert trigger_classes("announced") == frozenset()
+
+
+# Two stories of one kind (two quakes in different countries), written for this test.
+_QUAKE_A = [
+    "A strong earthquake shook the Chilean port of Valparaiso on Monday, cracking walls "
+    "and cutting power to thousands of homes near the harbour.",
+    "Residents of Valparaiso slept outdoors after Monday's quake; Chilean officials said "
+    "the harbour cranes were inspected and the port would reopen.",
+    "Chilean engineers inspected the Valparaiso harbour cranes on Tuesday and restored "
+    "power to most homes after the port city was shaken.",
+]
+_QUAKE_B = [
+    "An earthquake struck the Indonesian island of Sumbawa on Friday, damaging mosques and "
+    "schools in the town of Bima.",
+    "In Bima, on Sumbawa, Indonesian rescuers searched damaged schools on Saturday after "
+    "Friday's earthquake.",
+]
+
+
+def test_doc_neighbours_groups_one_story_and_keeps_its_twin_apart() -> None:
+    texts = {f"a{k}": t for k, t in enumerate(_QUAKE_A)}
+    texts |= {f"b{k}": t for k, t in enumerate(_QUAKE_B)}
+    tf = TfIdf(list(texts.values()))
+    near = doc_neighbours(texts, tf, set(texts))
+    assert near["a0"] == {"a0", "a1", "a2"}
+    assert near["b0"] == {"b0", "b1"}
+
+
+def _untyped(doc: str, text: str, trigger: str) -> EventMention:
+    k = text.index(trigger)
+    return EventMention(id=f"u{next(_counter)}", doc_id=doc, start=0, end=len(text),
+                        quote=text, trigger=text[k:k + len(trigger)], event_type="",
+                        sub_event_type="")
+
+
+def test_untyped_mentions_merge_by_synonym_within_a_story_only() -> None:
+    ms = [
+        _untyped("a0", _QUAKE_A[0], "earthquake"),
+        _untyped("a1", _QUAKE_A[1], "quake"),
+        _untyped("a1", _QUAKE_A[1], "said"),
+        _untyped("a2", _QUAKE_A[2], "shaken"),
+        _untyped("b0", _QUAKE_B[0], "earthquake"),
+        _untyped("b1", _QUAKE_B[1], "earthquake"),
+    ]
+    docs = {d: Document(id=d, path=d, text=t)
+            for d, t in [(f"a{k}", t) for k, t in enumerate(_QUAKE_A)]
+            + [(f"b{k}", t) for k, t in enumerate(_QUAKE_B)]}
+    groups = sorted(sorted(m.trigger for m in c) for c in cluster(ms, docs))
+    assert ["earthquake", "quake"] in groups
+    assert ["earthquake", "earthquake"] in groups  # the Sumbawa quake, on its own
+    assert ["said"] in groups
 
 
 def test_agglomerate_respects_threshold_and_constraint() -> None:
