@@ -68,6 +68,20 @@ def test_surname_after_full_name_in_the_run(seed_texts: list[str]) -> None:
     assert farah is not None and farah.name == "Alyssa Farah"
 
 
+def test_forget_starts_the_next_document_afresh(seed_texts: list[str]) -> None:
+    # A document's actors must not depend on the documents analysed before it, or a
+    # stored analysis would differ with the run (and the Ray worker) that made it.
+    resolver = ActorResolver()
+    assert any("Alyssa Farah" in t for t in seed_texts)
+    farah = resolver.resolve("Alyssa Farah", "PERSON")
+    assert farah is not None and resolver.resolve("Farah") is not None
+    resolver.forget()
+    assert resolver.resolve("Farah") is None and resolver.entities() == []
+    # the dictionary itself is untouched
+    esper = resolver.resolve("Mark Esper")
+    assert esper is not None and esper.id == "ent-mark-esper"
+
+
 def test_fuzzy_spelling_but_not_across_nationalities() -> None:
     resolver = ActorResolver()
     ent = resolver.resolve("Kataeb Hizbollah")

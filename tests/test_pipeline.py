@@ -174,3 +174,43 @@ def test_worker_processes_give_the_same_result(
     first, _ = seeds_run
     parallel = pipeline.run([str(seeds_dir)], tmp_path, options=pipeline.Options(n_process=2))
     assert parallel.to_json_dict() == first.to_json_dict()
+
+
+def _taji(result: Result) -> str:
+    """Id of the 11 March 2020 Camp Taji attack in a result."""
+    hits = [e for e in result.events
+            if e.date and e.date.start.isoformat() == "2020-03-11"
+            and e.location and "Taji" in e.location.name]
+    assert hits, "no 11 March Taji event"
+    return max(hits, key=lambda e: len(e.mentions)).id
+
+
+def test_adding_articles_updates_the_store_and_keeps_event_ids(
+    seeds_dir: Path, seeds_run: tuple[Result, Path], tmp_path: Path
+) -> None:
+    """Two runs into one store (three seeds, then two more) end where one run over all
+    five ends, and the Taji attack keeps the id it got from the first run."""
+    whole, _ = seeds_run
+    files = sorted(seeds_dir.glob("*.txt"))
+    first = pipeline.run([str(f) for f in files[:3]], tmp_path)
+    taji = _taji(first)
+    second = pipeline.run([str(f) for f in files[3:]], tmp_path)
+    assert len(second.documents) == 5  # the merged view covers the whole store
+    assert _taji(second) == taji
+    assert {e.id for e in first.events if e.id in {x.id for x in second.events}}
+    store = Store(default_url(tmp_path))
+    try:
+        assert store.count(DocumentRow) == 5
+        merged = store.load_merged()
+    finally:
+        store.close()
+    assert sorted(e.id for e in merged.events) == sorted(e.id for e in second.events)
+    # the same events as one run over all five, apart from ids kept from the first run
+    assert len(second.events) == len(whole.events)
+    def shape(r: Result) -> list[tuple[str, str, int]]:
+        return sorted((e.sub_event_type, e.date.start.isoformat() if e.date else "",
+                       len(e.mentions)) for e in r.events)
+
+    assert shape(second) == shape(whole)
+    saved = json.loads((tmp_path / "events.json").read_text("utf-8"))
+    assert {e["id"] for e in saved["events"]} == {e.id for e in second.events}

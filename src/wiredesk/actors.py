@@ -174,6 +174,8 @@ class ActorResolver:
                 self._by_words.setdefault(len(key.split()), []).append((key, i))
         self._seen: dict[str, _Seen] = {}
         self._surnames: dict[str, str] = {}  # normalized surname -> entity id
+        self._n_dictionary = len(self._entries)  # entries past this are adopted from text
+        self._adopted_keys: list[str] = []
         self._text_rx: re.Pattern[str] | None = None
         self._text_rx_cs: re.Pattern[str] | None = None
 
@@ -299,8 +301,25 @@ class ActorResolver:
         if eid in self._seen:
             return self._seen[eid].entry
         self._entries.append(entry)
-        self._index.setdefault(normalize(entry.name), len(self._entries) - 1)
+        key = normalize(entry.name)
+        if key not in self._index:
+            self._index[key] = len(self._entries) - 1
+            self._adopted_keys.append(key)
         return entry
+
+    def forget(self) -> None:
+        """Start afresh for the next document: forget the names seen and adopted so far.
+
+        The pipeline resolves each document on its own, so that a document's analysis
+        does not depend on which documents shared its run (or its Ray worker) and a
+        stored analysis can be reused in any later run; aliases are united across
+        documents when entities are merged (``pipeline.merge_entities``)."""
+        self._seen = {}
+        self._surnames = {}
+        for key in self._adopted_keys:
+            self._index.pop(key, None)
+        self._adopted_keys = []
+        del self._entries[self._n_dictionary:]
 
     def entities(self) -> list[Entity]:
         """Entities seen in this run, each with every alias seen for it."""

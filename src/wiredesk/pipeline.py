@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from wiredesk import __version__
+from wiredesk.identity import Identity
 from wiredesk.ingest import IngestError
 from wiredesk.models import (
     Document,
@@ -30,6 +31,10 @@ from wiredesk.models import (
     Result,
 )
 from wiredesk.nlp import model_name as nlp_model_name
+
+if TYPE_CHECKING:
+    from wiredesk.review import Review
+    from wiredesk.store import Store
 
 
 @lru_cache(maxsize=8)
@@ -86,12 +91,19 @@ class Options:
     max_bytes: int = 10_000_000
     reprocess: bool = False  # ignore stored analyses and redo every document
     actors_file: Path | None = None
+    chunk_size: int = 1000  # documents read and analysed before the next are read
     engine: str = "local"  # "local" (this process, or n_process workers) or "ray"
     address: str | None = None  # Ray cluster address; None starts a local Ray instance
 
 
 class DocumentAnalyzer(Protocol):
     """What runs the per-document stages: ``Analyzer`` here, or one on a Ray cluster."""
+
+    def prepare(
+        self, raws: Sequence[RawArticle], on_error: Callable[[RawArticle, Exception], None]
+    ) -> list[Document]: ...
+
+    def close(self) -> None: ...
 
     def analyze(
         self,
@@ -123,6 +135,18 @@ def document_id(text: str) -> str:
     """Content hash of an article: whitespace-insensitive, so re-saved copies match."""
     norm = re.sub(r"\s+", " ", text).strip()
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def _prepare_all(
+    raws: Sequence[RawArticle], on_error: Callable[[RawArticle, Exception], None]
+) -> list[Document]:
+    out: list[Document] = []
+    for raw in raws:
+        try:
+            out.append(prepare(raw))
+        except Exception as exc:  # one article that cannot be cleaned must not stop the rest
+            on_error(raw, exc)
+    return out
 
 
 def prepare(raw: RawArticle) -> Document:
@@ -171,6 +195,15 @@ class Analyzer:
         self.nlp = nlp.load(self.options.model)
         self.resolver = actors.ActorResolver(self.options.actors_file)
 
+    def prepare(
+        self, raws: Sequence[RawArticle], on_error: Callable[[RawArticle, Exception], None]
+    ) -> list[Document]:
+        """Clean and date each article here; one that cannot be is reported and skipped."""
+        return _prepare_all(raws, on_error)
+
+    def close(self) -> None:
+        """Nothing to release: the model lives as long as this object."""
+
     def analyze(
         self,
         docs: Sequence[Document],
@@ -186,6 +219,7 @@ class Analyzer:
             n_process=self.options.n_process,
         )
         for doc, sdoc in zip(docs, parsed, strict=True):
+            self.resolver.forget()
             try:
                 times = timex.normalize(doc.text, doc.published, sdoc) if doc.published else []
                 found = places.find(doc.text, sdoc)
@@ -235,11 +269,30 @@ def merge_entities(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
 
 def assemble(analyses: Sequence[_Analysis]) -> Result:
     """Merge mentions across documents into events, reconcile, link, group into stories."""
-    from wiredesk import link, merge, stories
+    return assemble_stable(analyses, {}, {})[0]
+
+
+def assemble_stable(
+    analyses: Sequence[_Analysis],
+    members: dict[str, str],
+    aliases: dict[str, str],
+    reviews: Sequence[Review] = (),
+) -> tuple[Result, Identity]:
+    """``assemble``, with each event keeping the id its mentions had before (``members``:
+    mention key -> event id of an earlier run; ``aliases``: ids absorbed earlier), and
+    with reviewers' corrections replayed on top of the machine's events.
+
+    The returned identity is the machine's clustering (before reviews), which is what the
+    next run's clustering is compared with; reviews are replayed on it every time."""
+    from wiredesk import identity, link, merge, review, stories
 
     documents = {a.doc.id: a.doc for a in analyses}
     mentions = [m for a in analyses for m in a.mentions]
-    built = merge.build_events(mentions, documents)
+    ident = identity.stabilize(merge.build_events(mentions, documents), members, aliases)
+    # A review names the event as it was then; follow ids absorbed since.
+    follow = {r.id: identity.follow(r.event_id, ident.aliases) for r in reviews}
+    current = [r.model_copy(update={"event_id": follow[r.id]}) for r in reviews]
+    built = review.apply_reviews(ident.built, documents, current) if current else ident.built
     events: list[Event] = [e for e, _ in built]
     relations = link.link(built, documents)
     story_list = stories.group(
@@ -250,15 +303,16 @@ def assemble(analyses: Sequence[_Analysis]) -> Result:
             id=d.id, path=d.path, title=d.title, source=d.source, url=d.url,
             published=d.published, published_basis=d.published_basis,
         )
-        for d in documents.values()
+        for d in sorted(documents.values(), key=lambda d: (d.published or dt.date.max, d.id))
     ]
-    return Result(
+    result = Result(
         documents=docs_out,
         entities=merge_entities(a.entities for a in analyses),
         events=events,
         relations=relations,
         stories=story_list,
     )
+    return result, ident
 
 
 def run(
@@ -318,68 +372,121 @@ def run_articles(
 
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise outputs.OutputError(f"cannot create {out_dir}: {exc.strerror or exc}") from exc
+        outputs.check_writable(out_dir)
     url = db or (default_url(out_dir) if out_dir is not None else "sqlite://")
     store = Store(url)
+    analyzer: DocumentAnalyzer | None = None
     try:
-        # 1. ingest, clean, date (cheap; needs the whole run for date inference)
-        progress.stage("reading", None)
-        docs: dict[str, Document] = {}
-        for item in items:
-            progress.advance()
-            if not isinstance(item, RawArticle):
-                fail(str(item))
-                continue
-            try:
-                doc = prepare(item)
-            except Exception as exc:
-                fail(f"{item.path}: cannot clean or date: {type(exc).__name__}: {exc}")
-                continue
-            docs.setdefault(doc.id, doc)  # the same article twice in one run is one document
-        ordered = infer_missing_dates(list(docs.values()))
-
-        # 2. per-document analysis, re-using what the store already holds
-        analyses: list[_Analysis] = []
-        todo: list[Document] = []
         version = analysis_version(nlp_model_name(options.model))
-        for doc in ordered:
-            stored = None if options.reprocess else store.load_analysis(doc.id, version)
-            # A stored analysis whose anchor date differs (a new inference) is redone.
-            if stored is not None and stored[0].published == doc.published:
-                analyses.append(_Analysis(doc, stored[1], stored[2]))  # paths as read now
-            else:
-                todo.append(doc)
-        if todo:
-            progress.stage("analysing", len(todo))
-            analyzer = make_analyzer(options)
-            batch: list[_Analysis] = []
+
+        def analyse(docs: list[Document]) -> None:
+            """Analyse documents and commit them with their analyses, batch by batch."""
+            nonlocal analyzer
+            if not docs:
+                return
+            if analyzer is None:
+                analyzer = make_analyzer(options)
 
             def doc_failed(d: Document, exc: Exception) -> None:
                 fail(f"{d.path}: analysis failed: {type(exc).__name__}: {exc}")
 
-            for an in analyzer.analyze(todo, doc_failed, progress):
-                analyses.append(an)
+            batch: list[_Analysis] = []
+            for an in analyzer.analyze(docs, doc_failed, progress):
                 batch.append(an)
                 if len(batch) >= options.batch_size:
-                    store.save_analyses([(b.doc, b.mentions, b.entities) for b in batch],
+                    store.save_analyses([(x.doc, x.mentions, x.entities) for x in batch],
                                         version)
                     batch = []
-            store.save_analyses([(b.doc, b.mentions, b.entities) for b in batch],
-                                version)
+            store.save_analyses([(x.doc, x.mentions, x.entities) for x in batch], version)
 
-        # 3. across documents
+        # 1. stream the input in chunks: read, clean, date, analyse, commit. Memory holds
+        # one chunk; what a chunk produced is in the store before the next is read.
+        progress.stage("analysing", None)
+        for chunk in _chunks(items, options.chunk_size):
+            raws: list[RawArticle] = []
+            for item in chunk:
+                if isinstance(item, RawArticle):
+                    raws.append(item)
+                else:
+                    fail(str(item))
+                    progress.advance()
+
+            def unprepared(raw: RawArticle, exc: Exception) -> None:
+                fail(f"{raw.path}: cannot clean or date: {type(exc).__name__}: {exc}")
+                progress.advance()
+
+            if options.engine == "ray" and raws:  # cleaning and dating on the cluster too
+                if analyzer is None:
+                    analyzer = make_analyzer(options)
+                prepared = analyzer.prepare(raws, unprepared)
+            else:
+                prepared = _prepare_all(raws, unprepared)
+            docs: dict[str, Document] = {}
+            for doc in prepared:
+                if doc.id in docs:  # the same article twice in one run is one document
+                    progress.advance()
+                docs.setdefault(doc.id, doc)
+            todo: list[Document] = []
+            reused: list[Document] = []
+            for doc in infer_missing_dates(list(docs.values())):
+                stored = None if options.reprocess else store.load_analysis(doc.id, version)
+                # A stored analysis whose anchor date differs (a new inference) is redone.
+                if stored is not None and stored[0].published == doc.published:
+                    reused.append(doc)
+                else:
+                    todo.append(doc)
+            store.save_documents(reused)  # paths and metadata as read now
+            progress.advance(len(reused))
+            analyse(todo)
+
+        # 2. documents stored by older code or another model are analysed again
+        stale = store.stale_documents(version)
+        if stale:
+            progress.stage("re-analysing stored documents", len(stale))
+            for i in range(0, len(stale), options.chunk_size):
+                loaded = [store.load_document(d) for d in stale[i : i + options.chunk_size]]
+                analyse([d for d in loaded if d is not None])
+
+        # 3. across documents: the whole store, so that a run adds to what came before
         progress.stage("merging", None)
-        result = assemble(analyses)
+        result = merge_store(store, version)
         result.errors = errors
-        store.save_merged(result.events, result.relations, result.stories, result.entities)
         if out_dir is not None:
             outputs.write_all(result, out_dir)
         return result
     finally:
+        if analyzer is not None:
+            analyzer.close()
         store.close()
+
+
+def merge_store(store: Store, version: str) -> Result:
+    """Merge every stored analysis of ``version`` into events, keeping the event ids of
+    earlier runs (``identity``) and replaying reviewers' corrections (``review``), and
+    make that the store's merged view. Processes sharing a store take turns here, so two
+    concurrent runs never write two views of the same events."""
+    from wiredesk import review
+
+    with store.exclusive():
+        analyses = [_Analysis(d, ms, es) for d, ms, es in store.iter_analyses(version)]
+        members, aliases = store.load_identity()
+        reviews = review.load_reviews(store)
+        result, ident = assemble_stable(analyses, members, aliases, reviews)
+        store.replace_merged(result.events, result.relations, result.stories,
+                             result.entities, ident.members, ident.aliases)
+    return result
+
+
+def _chunks(items: Iterable[RawArticle | IngestError], n: int
+            ) -> Iterable[list[RawArticle | IngestError]]:
+    chunk: list[RawArticle | IngestError] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def analyze(

@@ -10,9 +10,15 @@ upsert on their stable ids.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import fcntl
+import os
+import threading
+import time
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import (
     JSON,
@@ -22,12 +28,14 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from wiredesk.models import (
@@ -89,7 +97,9 @@ class EventRow(Base):
     country_code: Mapped[str | None] = mapped_column(String(2), nullable=True, index=True)
     sub_event_type: Mapped[str] = mapped_column(String(64), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # indexed: the web app polls max(updated_at) to notice that a run changed the events
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now,
+                                                    index=True)
 
 
 class EventMemberRow(Base):
@@ -132,6 +142,16 @@ class EntityRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class SeenUrlRow(Base):
+    """A web address ``wiredesk watch`` has fetched, with the document its page gave
+    (none when the page was a copy of a stored one), so it is not fetched again."""
+
+    __tablename__ = "seen_urls"
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    doc_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 def default_url(out_dir: Path) -> str:
     """The embedded store that sits beside a run's outputs."""
     return f"sqlite:///{(out_dir / 'wiredesk.sqlite').resolve()}"
@@ -146,26 +166,193 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+# The advisory lock that serialises ``Store.exclusive`` sections of every process using
+# one PostgreSQL database (a fixed 32-bit key, so it cannot clash with other wiredesk locks).
+_PG_LOCK_KEY = zlib.crc32(b"wiredesk.store.exclusive")
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of a database error, without SQLAlchemy's SQL and links."""
+    inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    lines = [ln.strip() for ln in str(inner).splitlines() if ln.strip()]
+    return lines[0] if lines else type(inner).__name__
+
+
 class Store:
-    """The documents, analyses and merged events of every run against one database."""
+    """The documents, analyses and merged events of every run against one database.
+
+    Opening a store brings its schema up to date (``wiredesk.migrations``). A database
+    that fails while in use (server gone, connection refused, disk full, read-only
+    file) raises ``StoreError`` with one line naming the store; whatever was committed
+    before stays, so a run can simply be started again.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
+        # exclusive(): threads of this process queue on the RLock (re-entrant), other
+        # processes on a lock file (SQLite) or an advisory lock (PostgreSQL).
+        self._thread_lock = threading.RLock()
+        self._lock_depth = 0
         try:
-            self.engine: Engine = create_engine(url, future=True)
-            if self.engine.dialect.name == "sqlite":
-                event.listen(self.engine, "connect", _sqlite_pragmas)
-            Base.metadata.create_all(self.engine)
+            self.engine: Engine = create_engine(url)
+        except (SQLAlchemyError, ValueError) as exc:  # malformed URL, unknown driver
+            raise StoreError(f"cannot open store {self._safe_url()}: {_first_line(exc)}") from exc
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine, "handle_error", self._translate_error)
+        try:
+            self._check_folder()
+            from wiredesk import migrations
+
+            # Two runs opening a new store at once must not both create its tables; a
+            # store already current is opened without waiting for another run's merge.
+            if not migrations.is_current(self.engine):
+                with self.exclusive():
+                    migrations.upgrade(self.engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open store {self._safe_url()}: {exc.__class__.__name__}: "
-                             f"{str(exc).splitlines()[0]}") from exc
+            self.engine.dispose()
+            raise StoreError(f"cannot open store {self._safe_url()}: {_first_line(exc)}") from exc
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def _safe_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True) if hasattr(
             self, "engine") else self.url.split("@")[-1]
 
+    def _sqlite_path(self) -> Path | None:
+        """The database file of a SQLite store (None: in memory, or not SQLite)."""
+        db = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not db or db == ":memory:" or \
+                db.startswith("file:"):
+            return None
+        return Path(db)
+
+    def _check_folder(self) -> None:
+        # SQLite writes its journal beside the file: a folder that cannot take new files
+        # would otherwise surface as "unable to open database file" with no path.
+        path = self._sqlite_path()
+        if path is None:
+            return
+        folder = path.parent
+        if not folder.is_dir():
+            raise StoreError(f"cannot open store {path}: folder {folder} does not exist")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreError(f"cannot open store {path}: folder {folder} is not writable")
+
+    def _translate_error(self, ctx: ExceptionContext) -> StoreError | None:
+        """Turn an operational failure of the database into a one-line ``StoreError``
+        (SQLAlchemy raises what this returns); programming errors pass unchanged."""
+        if ctx.is_pre_ping:
+            return None
+        if not (ctx.is_disconnect or isinstance(ctx.sqlalchemy_exception, OperationalError)):
+            return None
+        reason = _first_line(ctx.original_exception)
+        where = self._safe_url()
+        if ctx.connection is None:
+            return StoreError(f"cannot reach store {where}: {reason}")
+        if ctx.is_disconnect:
+            return StoreError(f"lost the connection to store {where}: {reason} (what was "
+                              f"committed is kept; run again once the database is back)")
+        return StoreError(f"cannot use store {where}: {reason}")
+
     def close(self) -> None:
+        """Release the store's connections."""
         self.engine.dispose()
+
+    # --- cross-process lock --------------------------------------------------------
+
+    @contextmanager
+    def exclusive(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the store's lock for a read-merge-write section (the merge phase of a
+        run), so that processes sharing one store take turns: a PostgreSQL advisory lock,
+        or a lock file beside a SQLite store. Re-entrant within a process; waits up to
+        ``timeout`` seconds (forever if None), then raises ``StoreError``. A process that
+        dies holding the lock releases it (the session or the file closes)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._thread_lock.acquire(timeout=-1 if timeout is None else timeout):
+            raise StoreError(f"store {self._safe_url()} is locked by another thread")
+        try:
+            if self._lock_depth:
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                return
+            release = self._acquire(deadline)
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+                release()
+        finally:
+            self._thread_lock.release()
+
+    def _acquire(self, deadline: float | None) -> Any:
+        """Take the cross-process lock; returns the function that releases it."""
+
+        def timed_out() -> bool:
+            if deadline is not None and time.monotonic() > deadline:
+                return True
+            time.sleep(0.05)
+            return False
+
+        busy = f"store {self._safe_url()} is locked by another process"
+        if self.engine.dialect.name == "postgresql":
+            conn: Connection = self.engine.connect()
+            try:
+                if deadline is None:
+                    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+                else:
+                    while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                                           {"k": _PG_LOCK_KEY}).scalar():
+                        if timed_out():
+                            raise StoreError(busy)
+                conn.commit()  # a session-level lock: it outlives this transaction
+            except BaseException:
+                conn.close()
+                raise
+
+            def release_pg() -> None:
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                    conn.commit()
+                except (StoreError, SQLAlchemyError):
+                    conn.invalidate()  # the server is gone, and the lock with its session
+                finally:
+                    conn.close()
+
+            return release_pg
+        path = self._sqlite_path()
+        if path is None:  # in memory: private to this process, the RLock is enough
+            return lambda: None
+        lock_path = path.with_name(path.name + ".lock")
+        try:
+            fh: IO[bytes] = open(lock_path, "ab")  # noqa: SIM115 (held until release)
+        except OSError as exc:
+            raise StoreError(f"cannot lock store {lock_path}: {exc.strerror or exc}") from exc
+        try:
+            if deadline is None:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            else:
+                while True:
+                    try:
+                        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if timed_out():
+                            raise StoreError(busy) from None
+        except BaseException:
+            fh.close()
+            raise
+
+        def release_file() -> None:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+            fh.close()
+
+        return release_file
 
     # --- generic upsert -----------------------------------------------------
 
@@ -200,6 +387,29 @@ class Store:
                 chunk = wanted[i : i + 500]
                 found.update(s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(chunk))))
         return found
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]:
+        """Which of these web addresses were fetched before (``seen_urls``) or are the
+        address of a stored document."""
+        wanted = list(dict.fromkeys(urls))
+        found: set[str] = set()
+        with Session(self.engine) as s:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                found.update(s.scalars(select(SeenUrlRow.url).where(SeenUrlRow.url.in_(chunk))))
+                found.update(u for u in s.scalars(
+                    select(DocumentRow.url).where(DocumentRow.url.in_(chunk))) if u)
+        return found
+
+    def mark_urls_seen(self, seen: Sequence[tuple[str, str | None]]) -> None:
+        """Record fetched addresses (url, document id or None) so they are not fetched again."""
+        rows = [{"url": u, "doc_id": d, "seen_at": _now()} for u, d in dict(seen).items()]
+        try:
+            with Session(self.engine) as s, s.begin():
+                self._upsert(s, SeenUrlRow, rows, ["url"], update=True)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {self._safe_url()}: "
+                             f"{str(exc).splitlines()[0]}") from exc
 
     def load_analysis(
         self, doc_id: str, version: str
@@ -255,6 +465,22 @@ class Store:
             raise StoreError(f"cannot write to store {self._safe_url()}: "
                              f"{str(exc).splitlines()[0]}") from exc
 
+    def save_documents(self, docs: Sequence[Document]) -> None:
+        """Update stored documents' metadata (path, title, url, source) as read now,
+        leaving their analyses alone."""
+        rows = [
+            {"id": d.id, "path": d.path, "title": d.title, "url": d.url, "source": d.source,
+             "published_basis": d.published_basis, "published": d.published,
+             "text": d.text, "removed": d.removed}
+            for d in docs
+        ]
+        try:
+            with Session(self.engine) as s, s.begin():
+                self._upsert(s, DocumentRow, rows, ["id"], update=True)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {self._safe_url()}: "
+                             f"{str(exc).splitlines()[0]}") from exc
+
     def count(self, model: type[Base]) -> int:
         from sqlalchemy import func
 
@@ -270,7 +496,22 @@ class Store:
         stories: Sequence[Story],
         entities: Sequence[Entity],
     ) -> None:
-        """Upsert the merged events, relations, stories and entities of a run."""
+        """Upsert merged events, relations, stories and entities (nothing is removed)."""
+        try:
+            with Session(self.engine) as s, s.begin():
+                self._write_merged(s, events, relations, stories, entities)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {self._safe_url()}: "
+                             f"{str(exc).splitlines()[0]}") from exc
+
+    def _write_merged(
+        self,
+        s: Session,
+        events: Sequence[Event],
+        relations: Sequence[Relation],
+        stories: Sequence[Story],
+        entities: Sequence[Entity],
+    ) -> None:
         ev_rows = [
             {
                 "id": e.id,
@@ -287,18 +528,82 @@ class Store:
              "data": r.model_dump(mode="json")}
             for r in relations
         ]
-        st_rows = [{"id": s.id, "data": s.model_dump(mode="json")} for s in stories]
+        st_rows = [{"id": x.id, "data": x.model_dump(mode="json")} for x in stories]
         en_rows = [{"id": e.id, "data": e.model_dump(mode="json")} for e in entities]
+        self._upsert(s, EventRow, ev_rows, ["id"], update=True)
+        self._upsert(s, RelationRow, rel_rows, ["source", "target", "type"], update=True)
+        self._upsert(s, StoryRow, st_rows, ["id"], update=True)
+        self._upsert(s, EntityRow, en_rows, ["id"], update=True)
+
+    def stale_documents(self, version: str) -> list[str]:
+        """Ids of stored documents with no analysis by this pipeline version (stored by
+        older code, or by a run that stopped between saving and analysing)."""
+        with Session(self.engine) as s:
+            done = select(AnalysisRow.doc_id).where(AnalysisRow.version == version)
+            return list(s.scalars(select(DocumentRow.id).where(DocumentRow.id.not_in(done))
+                                  .order_by(DocumentRow.id)))
+
+    def iter_analyses(
+        self, version: str, chunk: int = 500
+    ) -> Iterable[tuple[Document, list[EventMention], list[Entity]]]:
+        """Every stored document with its analysis by this version, streamed in chunks;
+        the document carries the date its analysis was anchored to."""
+        with Session(self.engine) as s:
+            ids = list(s.scalars(select(AnalysisRow.doc_id)
+                                 .where(AnalysisRow.version == version)
+                                 .order_by(AnalysisRow.doc_id)))
+        for i in range(0, len(ids), chunk):
+            with Session(self.engine) as s:
+                rows = s.execute(
+                    select(DocumentRow, AnalysisRow)
+                    .join(AnalysisRow, AnalysisRow.doc_id == DocumentRow.id)
+                    .where(AnalysisRow.version == version,
+                           DocumentRow.id.in_(ids[i : i + chunk]))
+                    .order_by(DocumentRow.id)
+                ).all()
+                for doc, an in rows:
+                    yield (
+                        _doc_from_row(doc).model_copy(update={"published": an.published}),
+                        [EventMention.model_validate(m) for m in an.mentions],
+                        [Entity.model_validate(e) for e in an.entities],
+                    )
+
+    def load_identity(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The event each mention was last assigned to, and absorbed event ids."""
+        with Session(self.engine) as s:
+            members = {r.mention_key: r.event_id for r in s.scalars(select(EventMemberRow))}
+            aliases = {r.old_id: r.new_id for r in s.scalars(select(EventAliasRow))}
+        return members, aliases
+
+    def replace_merged(
+        self,
+        events: Sequence[Event],
+        relations: Sequence[Relation],
+        stories: Sequence[Story],
+        entities: Sequence[Entity],
+        members: dict[str, str],
+        aliases: dict[str, str],
+    ) -> None:
+        """Make the merged view exactly this one, in one transaction: events, relations
+        and stories that no longer exist are removed (an absorbed event's id lives on as
+        an alias), and the mention assignments and aliases are recorded."""
         try:
             with Session(self.engine) as s, s.begin():
-                self._upsert(s, EventRow, ev_rows, ["id"], update=True)
-                self._upsert(s, RelationRow, rel_rows, ["source", "target", "type"], update=True)
-                self._upsert(s, StoryRow, st_rows, ["id"], update=True)
-                self._upsert(s, EntityRow, en_rows, ["id"], update=True)
+                _delete_missing(s, EventRow.id, {e.id for e in events})
+                _delete_missing(s, StoryRow.id, {x.id for x in stories})
+                _delete_missing(s, EventMemberRow.mention_key, set(members))
+                s.execute(delete(RelationRow))
+                self._upsert(s, EventMemberRow, [
+                    {"mention_key": k, "event_id": v, "assigned_at": _now()}
+                    for k, v in members.items()
+                ], ["mention_key"], update=True)
+                self._upsert(s, EventAliasRow, [
+                    {"old_id": k, "new_id": v, "merged_at": _now()} for k, v in aliases.items()
+                ], ["old_id"], update=True)
+                self._write_merged(s, events, relations, stories, entities)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {self._safe_url()}: "
                              f"{str(exc).splitlines()[0]}") from exc
-
 
     def load_merged(self) -> Result:
         """The store's merged view (documents without their text, entities, events,
@@ -321,6 +626,13 @@ class Store:
                 select(EntityRow).order_by(EntityRow.id))]
         return Result(documents=docs, entities=entities, events=events,
                       relations=relations, stories=stories)
+
+
+def _delete_missing(s: Session, column: Any, keep: set[str]) -> None:
+    """Delete the rows whose key is not in ``keep`` (in chunks: SQLite caps parameters)."""
+    gone = [k for k in s.scalars(select(column)) if k not in keep]
+    for i in range(0, len(gone), 500):
+        s.execute(delete(column.class_).where(column.in_(gone[i : i + 500])))
 
 
 def _doc_from_row(row: DocumentRow) -> Document:

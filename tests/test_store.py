@@ -1,0 +1,192 @@
+"""The store on SQLite and on a real PostgreSQL server (``store_url``): documents and
+analyses, the merged view, errors, and the cross-process lock ``Store.exclusive``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from wiredesk.models import Document, Entity, EventMention
+from wiredesk.store import AnalysisRow, DocumentRow, EntityRow, Store, StoreError
+
+# Two short reports written for these tests (not taken from any corpus).
+TEXTS = [
+    "Mortar rounds struck a police post outside Kirkuk on Tuesday, wounding three "
+    "officers, a provincial spokesman said.",
+    "Protesters blocked the main bridge in Nasiriyah on Friday to demand jobs and "
+    "electricity; police fired tear gas and arrested twelve people.",
+]
+
+
+def _doc(i: int, path: str = "") -> Document:
+    return Document(id=f"doc{i:04d}", path=path or f"reports/{i}.txt", text=TEXTS[i % 2],
+                    title=f"Report {i}", published_basis="metadata")
+
+
+def _mention(doc: Document) -> EventMention:
+    end = doc.text.index(" ", 10)
+    return EventMention(id=f"{doc.id}:m0", doc_id=doc.id, start=0, end=end,
+                        quote=doc.text[:end], trigger=doc.text.split()[1],
+                        event_type="Violence against civilians", sub_event_type="Attack")
+
+
+def test_documents_and_analyses_round_trip_without_duplicates(store_url: str) -> None:
+    store = Store(store_url)
+    try:
+        docs = [_doc(i) for i in range(3)]
+        items = [(d, [_mention(d)], [Entity(id="police", name="police",
+                                            kind="state_forces")]) for d in docs]
+        store.save_analyses(items, "v1")
+        store.save_analyses(items, "v1")  # a re-run writes the same batch again
+        assert store.count(DocumentRow) == 3
+        assert store.count(AnalysisRow) == 3
+        assert store.known_ids(["doc0000", "doc0002", "nope"]) == {"doc0000", "doc0002"}
+        loaded = store.load_analysis("doc0001", "v1")
+        assert loaded is not None
+        doc, mentions, entities = loaded
+        assert doc.text == TEXTS[1] and mentions[0].quote.startswith("Protesters")
+        assert entities[0].kind == "state_forces"
+        assert store.load_analysis("doc0001", "v2") is None
+        assert store.stale_documents("v2") == ["doc0000", "doc0001", "doc0002"]
+        assert [d.id for d, _, _ in store.iter_analyses("v1", chunk=2)] == [
+            "doc0000", "doc0001", "doc0002"]
+        store.save_documents([_doc(1, path="moved/1.txt")])  # metadata as read now
+        assert store.load_document("doc0001").path == "moved/1.txt"  # type: ignore[union-attr]
+        assert store.load_analysis("doc0001", "v1") is not None  # the analysis stays
+    finally:
+        store.close()
+
+
+def test_merged_view_upserts_entities(store_url: str) -> None:
+    store = Store(store_url)
+    try:
+        store.save_merged([], [], [], [Entity(id="pmf", name="PMF", kind="armed_group")])
+        store.save_merged([], [], [], [Entity(id="pmf", name="Popular Mobilization Forces",
+                                              kind="armed_group", aliases=["PMF"])])
+        assert store.count(EntityRow) == 1
+        assert store.load_merged().entities[0].aliases == ["PMF"]
+        # A second Store on the same database (another process's view) sees the same.
+        other = Store(store_url)
+        assert other.load_merged().entities[0].name == "Popular Mobilization Forces"
+        other.close()
+    finally:
+        store.close()
+
+
+def test_unreachable_server_is_one_clear_line() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StoreError) as err:
+        Store(f"postgresql+psycopg://nobody@127.0.0.1:{port}/none")
+    msg = str(err.value)
+    assert "\n" not in msg
+    assert msg.startswith(f"cannot reach store postgresql+psycopg://nobody@127.0.0.1:{port}/none")
+    assert "refused" in msg
+
+
+def test_sqlite_store_in_a_missing_folder_names_it(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="folder .*nowhere does not exist"):
+        Store(f"sqlite:///{tmp_path / 'nowhere' / 'x.sqlite'}")
+    with pytest.raises(StoreError, match="cannot open store"):
+        Store("nosuchdialect://x")
+
+
+# --- Store.exclusive across processes -----------------------------------------------
+
+# Each child takes the lock N times and, inside it, does a read-modify-write that two
+# unlocked processes would race on: read how many entities there are, then add one with
+# that number as its id. Without mutual exclusion two processes read the same count and
+# one overwrites the other's row.
+_CHILD = textwrap.dedent("""
+    import sys, time
+    from wiredesk.models import Entity
+    from wiredesk.store import EntityRow, Store
+
+    url, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    store = Store(url)
+    print("ready", flush=True)
+    sys.stdin.readline()  # start together
+    for i in range(n):
+        with store.exclusive():
+            k = store.count(EntityRow)
+            time.sleep(0.02)  # widen the window a race needs
+            store.save_merged([], [], [], [Entity(id=f"e{k:03d}", name=f"{tag}{i}",
+                                                  kind="other")])
+    store.close()
+""")
+
+_HOLDER = textwrap.dedent("""
+    import sys, time
+    from wiredesk.store import Store
+
+    store = Store(sys.argv[1])
+    with store.exclusive():
+        print("locked", flush=True)
+        time.sleep(600)
+""")
+
+
+def _python(script: str, *args: str, **kw: object) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", script, *args], text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, **kw)  # type: ignore[call-overload]
+
+
+def test_exclusive_serialises_two_processes(store_url: str) -> None:
+    Store(store_url).close()  # schema first, so the children only race on the data
+    n = 15
+    procs = [_python(_CHILD, store_url, tag, str(n)) for tag in ("a", "b")]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    store = Store(store_url)
+    try:
+        names = sorted(e.name for e in store.load_merged().entities)
+        # every write of both processes survived, each under its own number
+        assert store.count(EntityRow) == 2 * n
+        assert names == sorted([f"a{i}" for i in range(n)] + [f"b{i}" for i in range(n)])
+    finally:
+        store.close()
+
+
+def test_exclusive_times_out_and_a_killed_holder_releases(store_url: str) -> None:
+    store = Store(store_url)
+    holder = _python(_HOLDER, store_url)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreError, match="locked by another process"), \
+                store.exclusive(timeout=0.5):
+            pass
+        # Opening a store that needs no migration does not wait for the lock.
+        import threading
+
+        opener = threading.Thread(target=lambda: Store(store_url).close())
+        opener.start()
+        opener.join(timeout=60)
+        assert not opener.is_alive()
+        os.kill(holder.pid, signal.SIGKILL)  # dies holding the lock
+        holder.wait(timeout=30)
+        t0 = time.monotonic()
+        with store.exclusive(timeout=30), store.exclusive():  # re-entrant
+            assert time.monotonic() - t0 < 30
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+        store.close()
