@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -54,12 +55,37 @@ def geojson(result: Result) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()  # read once: os.umask is process-wide and not thread-safe
+
+
+def check_writable(out_dir: Path) -> None:
+    """Raise ``OutputError`` now if results cannot be written into ``out_dir`` (missing
+    and not creatable, read-only, full), rather than after a long run."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir) as fh:
+            fh.write(b"x")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise OutputError(f"cannot write results to {out_dir}: {exc.strerror or exc}") from exc
+
+
 def _atomic_write(path: Path, text: str) -> None:
     # Written beside the target then renamed, so a crash never leaves half a file.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        # mkstemp makes the file private (0600); results are for sharing, as any file the
+        # user's umask would give.
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -84,3 +110,52 @@ def write_all(result: Result, out_dir: Path) -> list[Path]:
         return written
     except OSError as exc:
         raise OutputError(f"cannot write results to {out_dir}: {exc.strerror or exc}") from exc
+
+
+# --- exports: `wiredesk export` and the web app's downloads -------------------------
+
+# format -> (media type, default file name)
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "acled": ("text/csv", "events_acled.csv"),
+    "ucdp": ("text/csv", "events_ucdp.csv"),
+    "geojson": ("application/geo+json", "events.geojson"),
+    "jsonl": ("application/x-ndjson", "events.jsonl"),
+}
+
+
+def iter_export(result: Result, fmt: str, timestamp: int | None = None) -> Iterator[str]:
+    """The export of ``result`` in ``fmt`` (see ``EXPORT_FORMATS``) as text chunks, so a
+    web response can stream it (e.g. Starlette's ``StreamingResponse``)."""
+    from wiredesk.outputs import acled, jsonl, ucdp
+
+    if fmt == "acled":
+        entities = {e.id: e for e in result.entities}
+        sources = {d.id: d.source or Path(d.path).name for d in result.documents}
+        return ucdp.iter_csv(acled_rows(result.events, entities, sources, timestamp),
+                             acled.COLUMNS)
+    if fmt == "ucdp":
+        return ucdp.iter_ucdp_csv(result.events, {e.id: e for e in result.entities},
+                                  {d.id: d for d in result.documents})
+    if fmt == "geojson":
+        return _iter_geojson(result)
+    if fmt == "jsonl":
+        return jsonl.iter_jsonl(result)
+    raise ValueError(f"unknown export format {fmt!r}: one of {', '.join(EXPORT_FORMATS)}")
+
+
+def _iter_geojson(result: Result) -> Iterator[str]:
+    yield '{"type": "FeatureCollection", "features": [\n'
+    for i, feature in enumerate(geojson(result)["features"]):
+        yield ("," if i else "") + json.dumps(feature, ensure_ascii=False) + "\n"
+    yield "]}\n"
+
+
+def write_export(result: Result, fmt: str, path: Path) -> Path:
+    """Write one export file (atomically)."""
+    text = "".join(iter_export(result, fmt))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return path
