@@ -1,0 +1,304 @@
+"""Scale: throughput on one process and on 2 Ray workers, memory against corpus size,
+and the cost of adding 1% new articles to a full store.
+
+    python benchmarks/scale.py [--n 20000] [--data DIR] [--workers 2] [--small N]
+                               [--ray-n N] [--keep DIR] [--no-ray]
+    python benchmarks/scale.py --engine-only K     # the analysis stage alone, K articles
+
+DIR (default ../shared/data) holds the development articles the corpus is generated
+from: ``fakes_syria/FA-KES-Dataset.csv`` and ``news_cluster/*.json`` (whichever exist).
+Each real article is copied into variants that differ in their publication date (in the
+metadata and in a dateline) and in their place names (towns of one pool swapped
+for others), so that every generated document is distinct; the corpus is written as
+JSONL files of 500 articles, the input format ``wiredesk run`` reads.
+
+Every run is ``wiredesk run ... --quiet`` in a subprocess of its own, measured from a
+small wrapper process (wall time, and peak RSS through getrusage(RUSAGE_CHILDREN)):
+
+1. local engine, ``--small`` articles (default n/4), fresh store: peak RSS
+2. local engine, n articles, fresh store: articles/s on one process, peak RSS
+3. local engine, n/100 new articles into the store of run 2: cost against run 2
+4. Ray engine, ``--workers`` CPUs of a local Ray instance, ``--ray-n`` articles (default
+   n), fresh store: articles/s, and the ratio to run 2's rate
+
+The runs use a snapshot of the package taken at the start (PYTHONPATH), so that edits
+to the working tree meanwhile cannot make the stored analyses stale between runs 2 and 3.
+
+Targets: ratio >= 1.7x; peak RSS at n/4 and n the same within 10%; 1% more <= 5% of the
+full run. Times include start-up (model loading, Ray start), merging and writing outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PART = 500  # articles per generated JSONL file
+
+#: Towns the generator swaps for one another; real places of the corpora's wars, so the
+#: gazetteer still finds a place after the swap.
+PLACE_POOL = (
+    "Aleppo", "Homs", "Hama", "Idlib", "Raqqa", "Daraa", "Latakia", "Douma", "Tartus",
+    "Palmyra", "Manbij", "Kobani", "Afrin", "Mosul", "Kirkuk", "Tikrit", "Fallujah",
+    "Ramadi", "Samarra", "Baqubah",
+)
+_PLACE_RX = re.compile(r"\b(" + "|".join(PLACE_POOL) + r")\b")
+
+
+@dataclass
+class Base:
+    """One real development article the variants are made from."""
+
+    title: str
+    text: str
+    published: dt.date
+    source: str
+
+
+def load_bases(data: Path) -> list[Base]:
+    """The development articles under ``data`` (FA-KES and the news cluster corpus)."""
+    bases: list[Base] = []
+    fakes = data / "fakes_syria" / "FA-KES-Dataset.csv"
+    if fakes.is_file():
+        with fakes.open(encoding="latin-1", newline="") as fh:
+            for row in csv.DictReader(fh):
+                text = (row.get("article_content") or "").strip()
+                try:
+                    published = dt.datetime.strptime(row.get("date") or "", "%m/%d/%Y").date()
+                except ValueError:
+                    continue
+                if len(text) > 200:
+                    bases.append(Base(row.get("article_title") or "", text, published,
+                                      row.get("source") or "unknown"))
+    for path in sorted((data / "news_cluster").glob("*.json")):
+        obj = json.loads(path.read_text(encoding="utf-8"))
+        text = (obj.get("text") or "").strip()
+        raw_date = (obj.get("date_publish") or "")[:10]
+        if len(text) > 200 and raw_date:
+            bases.append(Base(obj.get("title") or "", text, dt.date.fromisoformat(raw_date),
+                              obj.get("source_domain") or "unknown"))
+    if not bases:
+        sys.exit(f"no development articles under {data} (fakes_syria/, news_cluster/)")
+    return bases
+
+
+def variant(base: Base, b: int, v: int) -> dict[str, str]:
+    """Variant ``v`` of base article ``b``: shifted date, rotated towns, its own dateline."""
+    shift = len(PLACE_POOL)
+    mapping = {p: PLACE_POOL[(k + v) % shift] for k, p in enumerate(PLACE_POOL)}
+
+    def swap(s: str) -> str:
+        return _PLACE_RX.sub(lambda m: mapping[m.group(1)], s)
+
+    published = base.published + dt.timedelta(days=11 * v + (b % 5))
+    town = PLACE_POOL[(b + v) % shift]
+    dateline = f"{town.upper()}, {published:%B} {published.day}, {published.year} --"
+    return {
+        "title": swap(base.title),
+        "text": f"{dateline} {swap(base.text)}",
+        "date_publish": published.isoformat(),
+        "source_domain": base.source,
+        "url": f"https://bench.invalid/{b}/{v}",
+    }
+
+
+def generate(bases: list[Base], start: int, count: int, folder: Path) -> list[Path]:
+    """Articles ``start`` .. ``start+count`` of the endless variant sequence (every base
+    article, then every base article again as the next variant, ...) as JSONL parts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    parts: list[Path] = []
+    for lo in range(start, start + count, PART):
+        hi = min(lo + PART, start + count)
+        path = folder / f"part-{lo:07d}.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for k in range(lo, hi):
+                b, v = k % len(bases), k // len(bases)
+                fh.write(json.dumps(variant(bases[b], b, v)) + "\n")
+        parts.append(path)
+    return parts
+
+
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+secs = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"rc": rc, "seconds": secs, "maxrss_kb": peak}))
+"""
+
+
+#: Environment of the measured runs: PYTHONPATH points at a snapshot of the package
+#: (``snapshot``), so that edits to the working tree during a long benchmark neither
+#: change the code measured nor make the stored analyses stale between runs.
+_ENV: dict[str, str] = dict(os.environ)
+
+
+def snapshot(work: Path) -> Path:
+    """Copy the installed ``wiredesk`` package under ``work`` and run every step on it."""
+    spec = importlib.util.find_spec("wiredesk")
+    if spec is None or spec.origin is None:
+        sys.exit("wiredesk is not installed in this Python")
+    src = Path(spec.origin).parent
+    dest = work / "src"
+    shutil.copytree(src, dest / "wiredesk", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    _ENV["PYTHONPATH"] = os.pathsep.join(p for p in (str(dest), _ENV.get("PYTHONPATH")) if p)
+    return src
+
+
+def measured_run(paths: list[Path], out: Path, extra: list[str]) -> dict[str, float]:
+    """``wiredesk run`` in a fresh wrapper process: its wall time and peak RSS."""
+    exe = Path(sys.executable).with_name("wiredesk")
+    cmd = [str(exe), "run", *map(str, paths), "--out", str(out), "--quiet", *extra]
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True,
+                          text=True, check=True, env=_ENV)
+    got: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    if got["rc"] not in (0, 1):
+        sys.exit(f"run failed ({got['rc']}): {' '.join(cmd)}\n{done.stderr}")
+    return got
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--n", type=int, default=20_000, help="articles of the full run")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--workers", type=int, default=2, help="Ray workers (CPUs)")
+    ap.add_argument("--small", type=int, default=None, help="smaller run for RSS (n/4)")
+    ap.add_argument("--ray-n", type=int, default=None, help="articles of the Ray run (n)")
+    ap.add_argument("--no-ray", action="store_true", help="skip the Ray run")
+    ap.add_argument("--keep", type=Path, default=None, help="work folder to keep")
+    ap.add_argument("--engine-only", type=int, default=0, metavar="K",
+                    help="instead: time only the analysis of K articles, local vs Ray, "
+                         "models loaded beforehand (no start-up, reading or merging)")
+    args = ap.parse_args()
+    if args.engine_only:
+        engine_only(load_bases(args.data), args.engine_only, args.workers)
+        return
+    n = args.n
+    small = args.small or max(1, n // 4)
+    ray_n = args.ray_n or n
+    extra_n = max(1, n // 100)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="wiredesk-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        src = snapshot(work)
+        bases = load_bases(args.data)
+        corpus = generate(bases, 0, max(n, ray_n), work / "corpus")
+        new = generate(bases, max(n, ray_n), extra_n, work / "new")
+
+        def first(k: int) -> list[Path]:
+            return corpus[: -(-k // PART)] if k % PART == 0 else _cut(corpus, k, work)
+
+        print(f"corpus: {max(n, ray_n)} articles from {len(bases)} development articles "
+              f"({args.data}); code: a snapshot of {src}; load: {_load()}", flush=True)
+        r_small = measured_run(first(small), work / "out_small", [])
+        print(f"local, {small} articles: {r_small['seconds']:.1f}s, "
+              f"peak RSS {r_small['maxrss_kb'] / 1024:.0f} MB", flush=True)
+        version = _analysis_version()
+        r_full = measured_run(first(n), work / "out_full", [])
+        rate_local = n / r_full["seconds"]
+        print(f"local, {n} articles: {r_full['seconds']:.1f}s = {rate_local:.2f} articles/s, "
+              f"peak RSS {r_full['maxrss_kb'] / 1024:.0f} MB", flush=True)
+        r_inc = measured_run(new, work / "out_full", [])
+        print(f"local, +{extra_n} new articles into the {n}-article store: "
+              f"{r_inc['seconds']:.1f}s", flush=True)
+        if _analysis_version() != version:
+            # The stored analyses went stale (the code changed during the benchmark): the
+            # "incremental" run re-analysed the whole store and its cost means nothing.
+            print("WARNING: the analysis code changed between the full and the incremental"
+                  " run; the 1% figure below is not valid", flush=True)
+        rss_growth = r_full["maxrss_kb"] / r_small["maxrss_kb"] - 1
+        inc_cost = r_inc["seconds"] / r_full["seconds"]
+        print(f"peak RSS {small} -> {n} articles: {rss_growth:+.1%} (target within 10%)")
+        print(f"adding 1% new articles: {inc_cost:.1%} of the full run (target <= 5%)",
+              flush=True)
+        if not args.no_ray:
+            r_ray = measured_run(first(ray_n), work / "out_ray",
+                                 ["--engine", "ray", "--workers", str(args.workers)])
+            rate_ray = ray_n / r_ray["seconds"]
+            print(f"ray, {args.workers} workers, {ray_n} articles: {r_ray['seconds']:.1f}s "
+                  f"= {rate_ray:.2f} articles/s")
+            print(f"speed-up, {args.workers} Ray workers over one process: "
+                  f"{rate_ray / rate_local:.2f}x (target >= 1.7x)")
+        print(f"load after: {_load()}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def engine_only(bases: list[Base], k: int, workers: int) -> None:
+    """Articles/s of the per-document analysis alone: the local ``Analyzer`` in this
+    process against ``RayAnalyzer`` with ``workers`` CPUs, both warmed up first."""
+    import time
+
+    from wiredesk import pipeline
+    from wiredesk.models import RawArticle
+    from wiredesk.ray_engine import RayAnalyzer
+
+    raws = []
+    for j in range(k + 2 * workers):
+        b, v = j % len(bases), j // len(bases)
+        art = variant(bases[b], b, v)
+        raws.append(RawArticle(path=f"bench#{j}", text=art["text"], title=art["title"],
+                               published_raw=art["date_publish"]))
+    docs = [pipeline.prepare(r) for r in raws]
+    warm, timed = docs[: 2 * workers], docs[2 * workers :]
+    print(f"analysis only, {len(timed)} articles; load: {_load()}", flush=True)
+
+    def rate(analyzer: pipeline.DocumentAnalyzer) -> float:
+        list(analyzer.analyze(warm, lambda d, e: None))  # models loaded, caches warm
+        t = time.perf_counter()
+        list(analyzer.analyze(timed, lambda d, e: None))
+        return len(timed) / (time.perf_counter() - t)
+
+    local = rate(pipeline.Analyzer(pipeline.Options()))
+    print(f"local Analyzer, one process: {local:.2f} articles/s", flush=True)
+    ray_an = RayAnalyzer(pipeline.Options(engine="ray", n_process=workers))
+    try:
+        remote = rate(ray_an)
+    finally:
+        ray_an.close()
+    print(f"RayAnalyzer, {workers} workers: {remote:.2f} articles/s = {remote / local:.2f}x")
+    print(f"load after: {_load()}")
+
+
+def _cut(corpus: list[Path], k: int, work: Path) -> list[Path]:
+    """The first ``k`` articles when ``k`` is not a whole number of parts."""
+    whole, rest = divmod(k, PART)
+    tail = work / f"tail-{k}"
+    tail.mkdir(exist_ok=True)
+    lines = corpus[whole].read_text(encoding="utf-8").splitlines(keepends=True)[:rest]
+    (tail / "part.jsonl").write_text("".join(lines), encoding="utf-8")
+    return [*corpus[:whole], tail / "part.jsonl"]
+
+
+def _analysis_version() -> str:
+    """The key of stored analyses (code, data and model), as the runs compute it."""
+    code = ("from wiredesk.pipeline import analysis_version as v; "
+            "from wiredesk.nlp import model_name as m; print(v(m(None)))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env=_ENV).stdout.strip()
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+if __name__ == "__main__":
+    main()
