@@ -292,3 +292,33 @@ def test_what_the_strikes_hit_is_kept_with_each_source(
     assert len(storage) == 1 and len(bases) == 1
     assert storage[0].attributed_to and "Farah" in storage[0].attributed_to
     assert bases[0].attributed_to and "media cell" in bases[0].attributed_to
+
+
+def test_an_arrest_led_local_story_is_placed_in_its_dateline_town() -> None:
+    # Headline and lead tell the arrest; the dateline names the town. The arrest, like
+    # the shooting, happened there (precision 2: the sentence itself names no town).
+    import csv
+
+    import wiredesk
+
+    path = SHARED / "data" / "gvdb" / "dev.tsv"
+    if not path.exists():
+        pytest.skip(f"GVDB not found at {path}")
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t")
+                if re.match(r"Man arrested after shooting in ([A-Z]\w+(?: [A-Z]\w+)*)",
+                            r["Article title"])]
+    if not rows:
+        pytest.skip("no arrest-led story in this split of GVDB")
+    row = rows[0]
+    town = re.match(r"Man arrested after shooting in ([A-Z]\w+(?: [A-Z]\w+)*)",
+                    row["Article title"]).group(1)  # type: ignore[union-attr]
+    text, title = row["Full text"], row["Article title"]
+    if text.startswith(title):  # the corpus glues the title to the first line
+        text = title + "\n" + text[len(title):]
+    assert re.search(rf"\n{town.upper()}\b", text)  # an upper-case dateline
+    result = wiredesk.analyze(text, title=title)
+    arrests = [e for e in result.events if e.sub_event_type == "Arrests"]
+    assert arrests and all(e.location is not None and e.location.name == town
+                           for e in arrests), [(e.sub_event_type, e.location) for e in arrests]

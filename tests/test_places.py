@@ -230,3 +230,29 @@ def test_mount_and_fort_abbreviations_meet_the_full_words() -> None:
     for short, full in (("Mt. Pleasant", "Mount Pleasant"), ("Ft. Worth", "Fort Worth")):
         ids = {m.entry.id for m in lookup(full)}
         assert ids and ids == {m.entry.id for m in lookup(short)}, short
+
+
+def _gvdb_rows() -> list[dict[str, str]]:
+    import csv
+
+    path = SHARED / "data" / "gvdb" / "dev.tsv"
+    if not path.exists():
+        pytest.skip(f"GVDB not found at {path}")
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def test_a_compass_word_alone_is_a_direction_not_a_place() -> None:
+    # "on Detroit's west side": the NER model may tag "west" as a place, which then
+    # resolves to some town called West and makes the story look far-flung.
+    sents = []
+    for row in _gvdb_rows():
+        for s in re.split(r"(?<=[.!?])\s+", row["Full text"]):
+            if re.search(r"\b[A-Z]\w+'s (?:north|south|east|west)(?:west|east)? side\b", s):
+                sents.append(s)
+    assert len(sents) >= 3
+    for s in sents[:10]:
+        names = [s[a:b] for (a, b), _p in find(s)]
+        assert not any(re.fullmatch(r"(?i)(?:north|south|east|west)\w*", n) for n in names), \
+            (s, names)

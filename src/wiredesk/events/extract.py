@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -1592,11 +1593,15 @@ def _dateline_town(text: str, units: list[Span],
 def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span],
                       found: list[tuple[tuple[int, int], Place]],
                       locative: list[tuple[tuple[int, int], Place]]) -> None:
-    """The town of each act the document reports as news, when its sentence names none
-    or only a neighbourhood: the dateline's town, else the town the document places
-    things in most often (a neighbourhood gives way to a town within 30 km of it).
+    """The town of each act on the ground the document reports as news, when its
+    sentence names none or only a neighbourhood: the dateline's town, else the town the
+    document places things in most often (a neighbourhood gives way to a town within 30 km of it).
     The inferred town gets precision 2: the sentence itself does not name it."""
-    violent = [m for m in mentions if not m.background and m.event_type in _VIOLENT]
+    # Acts on the ground: violence, crowds and arrests happen in a town; statements,
+    # agreements and deployments need not happen where the reporter files from.
+    violent = [m for m in mentions if not m.background and (
+        m.event_type in _VIOLENT or m.event_type in ("Protests", "Riots")
+        or m.sub_event_type == "Arrests")]
     if not violent:
         return
     town = _dateline_town(text, units, found)
@@ -1614,8 +1619,12 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
     # only a local story: towns abroad or far away mean the dateline is the reporter's,
     # not the incident's (a stray misread name is tolerated)
     named = [p for _, p in found if p.feature != "demonym"]
-    away = [p for p in named if p.country_code != town.country_code
-            or (_is_town(p) and _km(p, town) > 150)]
+    # A lone name from another country that nothing else in the text supports ("Tosa",
+    # Japan, for Wauwatosa's nickname) is a misreading, not a sign of a foreign story.
+    support = Counter(p.country_code for p in named)
+    away = [p for p in named if (p.country_code != town.country_code
+                                 and support[p.country_code] >= 2)
+            or (p.country_code == town.country_code and _is_town(p) and _km(p, town) > 150)]
     if len(away) > max(1, len(named) // 5):
         return
     for m in violent:

@@ -680,11 +680,22 @@ def _nlp() -> Any:
         return None
 
 
+# A compass word alone is a direction ("on Detroit's west side", "went north"), which the
+# NER model sometimes tags as a place; as a name it comes with its kind ("East Region").
+_COMPASS = re.compile(r"(?:north|south|east|west|(?:north|south)-?(?:east|west))(?:ern)?",
+                      re.I)
+_REGION_AFTER = re.compile(r"\s+(?:region|province|governorate|state)\b", re.I)
+
+
 def _ner_spans(doc: Doc) -> tuple[list[Span], list[Span], list[Span]]:
     geo, norp, person = [], [], []
+    text = doc.text
     for ent in doc.ents:
         sp = (ent.start_char, ent.end_char)
         if ent.label_ in ("GPE", "LOC", "FAC"):
+            if _COMPASS.fullmatch(ent.text.strip()) and not _REGION_AFTER.match(
+                    text, ent.end_char):
+                continue
             geo.append(sp)
         elif ent.label_ == "NORP":
             norp.append(sp)
