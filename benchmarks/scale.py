@@ -24,6 +24,9 @@ small wrapper process (wall time, and peak RSS through getrusage(RUSAGE_CHILDREN
 The runs use a snapshot of the package taken at the start (PYTHONPATH), so that edits
 to the working tree meanwhile cannot make the stored analyses stale between runs 2 and 3.
 
+Every process (the local runs, the Ray workers) uses ``--blas-threads`` (1) math-library
+threads, so "one process" is one core and the ratio compares cores, not thread pools.
+
 Targets: ratio >= 1.7x; peak RSS at n/4 and n the same within 10%; 1% more <= 5% of the
 full run. Times include start-up (model loading, Ray start), merging and writing outputs.
 """
@@ -184,7 +187,14 @@ def main() -> None:
     ap.add_argument("--engine-only", type=int, default=0, metavar="K",
                     help="instead: time only the analysis of K articles, local vs Ray, "
                          "models loaded beforehand (no start-up, reading or merging)")
+    ap.add_argument("--blas-threads", type=int, default=1, metavar="T",
+                    help="math-library threads per process (default 1, as Ray gives each "
+                         "worker): 'one process' then means one core")
     args = ap.parse_args()
+    # Ray runs each task with OMP_NUM_THREADS=1; a local process would otherwise let
+    # numpy's BLAS use every core, and the ratio would compare one core with several.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = _ENV[var] = str(args.blas_threads)
     if args.engine_only:
         engine_only(load_bases(args.data), args.engine_only, args.workers)
         return
