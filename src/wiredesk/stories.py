@@ -31,19 +31,36 @@ def main_event(
     doc: Document, events: Sequence[Event], mentions_by_event: dict[str, list[EventMention]]
 ) -> str | None:
     """Id of the event the document tells most, and earliest; None if it tells none."""
-    best, score = None, 0.0
-    n = max(len(doc.text), 1)
-    for ev in events:
-        s = 0.0
+    return main_events([doc], events, mentions_by_event)[0]
+
+
+def main_events(
+    documents: Sequence[Document], events: Sequence[Event],
+    mentions_by_event: dict[str, list[EventMention]],
+) -> list[str | None]:
+    """``main_event`` of each document, in one pass over the mentions (per document over
+    every event would be quadratic in a large store)."""
+    pos = {d.id: k for k, d in enumerate(documents)}
+    length = [max(len(d.text), 1) for d in documents]
+    scores: list[dict[int, float]] = [{} for _ in documents]
+    for e_idx, ev in enumerate(events):
         for m in mentions_by_event.get(ev.id, []):
-            if m.doc_id != doc.id:
+            k = pos.get(m.doc_id)
+            if k is None:
                 continue
             w = 0.2 if m.background else 1.0
             # The lead tells the news: a mention in the first third counts up to 3 times.
-            s += w * (1.0 + 2.0 * max(0.0, 1.0 - 3.0 * m.start / n))
-        if s > score:
-            best, score = ev.id, s
-    return best
+            got = scores[k]
+            got[e_idx] = got.get(e_idx, 0.0) + w * (
+                1.0 + 2.0 * max(0.0, 1.0 - 3.0 * m.start / length[k]))
+    out: list[str | None] = []
+    for got in scores:
+        best, score = None, 0.0
+        for e_idx in sorted(got):  # ties go to the earlier event
+            if got[e_idx] > score:
+                best, score = events[e_idx].id, got[e_idx]
+        out.append(best)
+    return out
 
 
 def _profile(doc: Document) -> str:
@@ -94,7 +111,7 @@ def group(
     """Every document in exactly one story; stories titled from their main event."""
     if not documents:
         return []
-    mains = [main_event(d, events, mentions_by_event) for d in documents]
+    mains = main_events(documents, events, mentions_by_event)
     scores = relative(text_similarities(documents), len(documents))
     # Same main event: one story, whatever the wording.
     by_event: dict[str, list[int]] = defaultdict(list)
@@ -114,15 +131,17 @@ def group(
 
     clusters = agglomerate(len(documents), scores, STORY_THRESHOLD, can_merge)
     ev_by_id = {e.id: e for e in events}
+    events_of_doc: dict[str, set[str]] = defaultdict(set)
+    for ev in events:
+        for m in mentions_by_event.get(ev.id, []):
+            events_of_doc[m.doc_id].add(ev.id)
     stories = []
     for members in clusters:
         docs = [documents[i] for i in members]
         main_ids = [e for e in (mains[i] for i in members) if e is not None]
         main = ev_by_id.get(main_ids[0]) if main_ids else None
         doc_ids = [d.id for d in docs]
-        event_ids = sorted(
-            {e.id for e in events for m in mentions_by_event.get(e.id, []) if m.doc_id in doc_ids}
-        )
+        event_ids = sorted(set().union(*(events_of_doc.get(d, set()) for d in doc_ids)))
         if main is not None:
             if main.id in event_ids:
                 event_ids.remove(main.id)
@@ -136,7 +155,10 @@ def group(
                 event_ids=event_ids,
             )
         )
-    stories.sort(key=lambda s: documents.index(next(d for d in documents if d.id == s.doc_ids[0])))
+    first: dict[str, int] = {}
+    for k, d in enumerate(documents):
+        first.setdefault(d.id, k)
+    stories.sort(key=lambda s: first[s.doc_ids[0]])
     return stories
 
 
