@@ -1,6 +1,6 @@
 """Gun Violence Database: per article, killed and injured counts and the incident city.
 
-Usage: python benchmarks/gvdb_eval.py [TSV] [--limit N] [--errors N]
+Usage: python benchmarks/gvdb_eval.py [TSV] [--limit N] [--errors N] [--half a|b]
 TSV columns: Article id, Article url, Article title, Full text, Json, Worker
 (default ../shared/data/gvdb/dev.tsv). Gold: the number of victims coded "killed" /
 "injured" in the crowd-made JSON, and its city. Prediction: the document's lead event
@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("tsv", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
     ap.add_argument("--errors", type=int, default=0, help="print N articles with misses")
+    ap.add_argument("--half", choices=("a", "b"),
+                    help="only even (a) or odd (b) rows in file order, to tune on one half "
+                         "and check on the other")
     ap.add_argument("--product", action="store_true",
                     help="score the counts on the main event's reconciled figures too")
     args = ap.parse_args(argv)
@@ -100,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     csv.field_size_limit(1 << 30)
     with args.tsv.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
+    if args.half:
+        rows = rows[args.half == "b"::2]
     if args.limit:
         rows = rows[: args.limit]
     model = nlp.load()

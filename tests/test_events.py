@@ -300,3 +300,54 @@ def test_gvdb_headline_shot_then_dies_is_a_death() -> None:
     for s in sents:
         got = {(f.kind, f.value) for f in find_figures(s, "g")}
         assert ("fatalities", 1) in got and ("injured", 1) not in got, s
+
+
+def test_gvdb_another_victim_extends_the_list() -> None:
+    # "left one person wounded and another injured": "another" is one more victim
+    sents = _gvdb_sentences(r"\bleft (?:one|a) (?:man|person) (?:wounded|injured|dead) and "
+                            r"another (?:wounded|injured|with\b)")
+    assert sents
+    for s in sents:
+        got = {(f.kind, f.value) for f in find_figures(s, "g")}
+        dead = re.search(r"\b(?:one|a) (?:man|person) dead", s) is not None
+        assert ("injured", 1 if dead else 2) in got, s
+
+
+def test_gvdb_double_shooting_counts_two_shot() -> None:
+    sents = _gvdb_sentences(r"\bdouble shooting\b")
+    sents = [s for s in sents if not re.search(r"\b(?:dead|died|killed|fatal\w*|deadly|"
+                                               r"injur\w*|wound\w*|shot)\b", s, re.I)]
+    assert sents
+    for s in sents:
+        assert ("injured", 2) in {(f.kind, f.value) for f in find_figures(s, "g")}, s
+
+
+def test_gvdb_murder_suicide_is_two_deaths() -> None:
+    sents = _gvdb_sentences(r"\b(?:apparent|a) murder-suicide\b")
+    sents = [s for s in sents if not re.search(
+        r"\b(?:dead|died|killed|double|triple|bodies|two|three|\d+)\b", s, re.I)]
+    assert sents
+    for s in sents:
+        assert ("fatalities", 2) in {(f.kind, f.value) for f in find_figures(s, "g")}, s
+
+
+def test_gvdb_shot_and_later_died_is_a_death() -> None:
+    sents = _gvdb_sentences(r"\b(?:[Oo]ne|[Aa]) \w+ was (?:\w+ly )?shot and later died\b")
+    assert sents
+    for s in sents:
+        got = {(f.kind, f.value) for f in find_figures(s, "g")}
+        assert ("fatalities", 1) in got and ("injured", 1) not in got, s
+
+
+def test_gvdb_so_many_deaths_is_no_count() -> None:
+    sents = _gvdb_sentences(r"\bso many (?:deaths|shootings)\b")
+    assert sents
+    for s in sents:
+        assert not any(f.kind == "fatalities" for f in find_figures(s, "g")), s
+
+
+def test_gvdb_headline_fatally_shoots_bare_noun() -> None:
+    sents = _gvdb_sentences(r"\bfatally shoots (?:man|woman|teen|boy|girl)\b")
+    assert sents
+    for s in sents:
+        assert ("fatalities", 1) in {(f.kind, f.value) for f in find_figures(s, "g")}, s

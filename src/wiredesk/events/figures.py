@@ -126,7 +126,9 @@ _INTERCEPT_AFTER = re.compile(
     r"the air)\b"
 )
 
-_SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+)?shot\b[,\s]+(?:(?:and|&)\s+)?killed")
+# "was shot and killed", "was accidentally shot and later died": one victim, dead
+_SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+)?(?:[a-z]+ly\s+)?shot\b[,\s]+(?:(?:and|&)\s+)?"
+                          r"(?:killed|(?:later\s+)?died)\b")
 # a headline's "Girl shot at party dies": the one shot is the one who died
 _HEADLINE_DIES = re.compile(r"^(?:shot|with\b[^;,|.:]{0,30}?\bwounds?)\b[^;,|.:]{0,40}?"
                             r"\b(?:dies|died|dead)\b")
@@ -568,6 +570,8 @@ def _not_a_count(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """A number at token i that counts no one: a day of a date ("Dec. 17 incident"), the
     children of "a mother of three"."""
     prev = _low(tokens, i - 1)
+    if prev in {"so", "too", "how"} and _low(tokens, i) == "many":
+        return True  # "so many deaths": a lament, not a count
     if prev == "." and _low(tokens, i - 2) in _MONTHS or prev in _MONTHS - {"may", "mar"}:
         return True
     return prev == "of" and _low(tokens, i - 2) in {
@@ -735,6 +739,8 @@ def find_figures(
                 elif kind is not None:
                     rx = {"fatalities": _KILL_AFTER, "injured": _INJ_AFTER,
                           "arrested": _ARR_AFTER, "displaced": _DISP_AFTER}.get(kind)
+                    if kind == "injured" and _SHOT_KILLED.match(after):
+                        kind, rx = "fatalities", _SHOT_KILLED
                     mm = rx.match(after) if rx else None
                     if mm and np.end < len(tokens):
                         end_char = _word_end(text, tokens[np.end][1] + mm.end())
@@ -751,6 +757,8 @@ def find_figures(
     claims.extend(_named_victims(text, tokens, claims, doc_id, offset, persons, attributed_to))
     claims.extend(_pronoun_deaths(text, claims, doc_id, offset, attributed_to))
     claims.extend(_pronoun_shot(text, claims, doc_id, offset, attributed_to))
+    claims = _another_victim(text, claims, offset)
+    claims.extend(_toll_phrases(text, claims, doc_id, offset, attributed_to))
     if any(c.kind == "fatalities" and c.value > 0 for c in claims) and re.search(
         r"\b(?:dies|died|dead|killed|fatal\w*)\b", text, re.I
     ):
@@ -807,6 +815,8 @@ def _single_victims(
                     p = _person_at(tokens, end_tok, persons)
                     if p is not None and _low(tokens, end_tok) in {",", ""}:
                         end_tok = p
+            if count == 0 and lethal and w in PERSON_NOUNS and not _plural(w):
+                count, end_tok = 1, j + 1  # a headline's "motorist fatally shoots man"
             if count == 0:
                 p = _person_at(tokens, j, persons)
                 if p is not None and p - j <= 8:
@@ -862,7 +872,9 @@ def _single_victims(
                                    attributed_to=attributed_to))
             taken.append((s, e))
         elif (low in {"a", "an", "one", "the"} or (
-            (i == 0 or _low(tokens, i - 1) in {".", "|", ":", ";", "—", "-"})
+            (i == 0 or _low(tokens, i - 1) in {".", "|", ":", ";", "—", "-"}
+             # a title-case headline's "Memphis Man Fatally Shot"
+             or (i <= 3 and all(tokens[k][0][:1].isupper() for k in range(i))))
             and (tok[:1].isupper() or _age_at(tokens, i)) or _low(tokens, i - 1) == "old"
             # headline style "after man shot inside ...", not "the man shot his wife"
             or (nxt == "shot" and _low(tokens, i + 2) not in _SINGLE | {
@@ -882,7 +894,8 @@ def _single_victims(
             if np.head != "person":
                 continue
             bare = low not in {"a", "an", "one", "the"}
-            headline = bare and (i == 0 or _low(tokens, i - 1) in {"|", ":", ";", "—", "-"})
+            headline = bare and (i == 0 or _low(tokens, i - 1) in {"|", ":", ";", "—", "-"} or (
+                i <= 3 and all(tokens[k][0][:1].isupper() for k in range(i))))
             # "a 22-year-old man and a 16-year-old boy were shot", a headline's "Teen, man
             # shot": every victim of the list is counted
             extra, np_end = 0, np.end
@@ -898,8 +911,9 @@ def _single_victims(
             skip = appos.end() if appos and _kind_after(after[appos.end():]) else 0
             after = after[skip:]
             kind2 = _kind_after(after)
-            if kind2 not in {"fatalities", "injured", "arrested"}:
-                continue
+            if kind2 not in {"fatalities", "injured", "arrested"} or re.match(
+                    r"shot\s+(?:him|her|them|his|himself|herself)\b", after):
+                continue  # "the man shot his wife": the one who shot; "shot at" may be either
             m = None
             if kind2 == "injured" and (_SHOT_KILLED.match(after) or (
                     headline and _HEADLINE_DIES.match(after)) or _WHO_SHOT_DIED.match(after)):
@@ -918,6 +932,83 @@ def _single_victims(
                                    doc_id=doc_id, start=offset + s, end=offset + e,
                                    attributed_to=attributed_to))
             taken.append((s, e))
+    return out
+
+
+# "left one person wounded and another injured", "one man dead and another with
+# life-threatening injuries": "another" adds one victim to the list just counted
+_ANOTHER = re.compile(
+    r"^,?\s*(?:and|while)\s+(?:another|a second)(?:\s+(?:man|woman|person|victim|boy|girl|"
+    r"teen|teenager|child|one))?\s+(?:(?:was|is)\s+)?(?:(?P<dead>dead|killed)|"
+    r"(?:seriously\s+|critically\s+)?(?:wounded|injured|hurt)|(?:in|with)\s+(?:critical|serious|"
+    r"stable|life-threatening|non-life-threatening|minor)\b[^.;,]{0,30}?"
+    r"(?:condition|injur\w*|wounds?)|with\s+(?:a\s+)?(?:gunshot\s+)?(?:injur|wound)\w*)",
+    re.I)
+
+
+def _another_victim(text: str, found: list[FigureClaim], offset: int) -> list[FigureClaim]:
+    out = list(found)
+    for n, c in enumerate(found):
+        if c.kind not in {"fatalities", "injured"} or c.value < 1:
+            continue
+        m = _ANOTHER.match(text[c.end - offset:])
+        if m is None:
+            continue
+        kind = "fatalities" if m.group("dead") else "injured"
+        end = c.end + m.end()
+        if any(o is not c and o.start < end and c.end < o.end for o in found):
+            continue  # the tail is already counted
+        if kind == c.kind:
+            v = c.value + 1
+            out[n] = c.model_copy(update={
+                "value": v, "low": (c.low or c.value) + 1, "high": (c.high or c.value) + 1,
+                "quote": text[c.start - offset:end - offset], "end": end})
+        else:
+            s = c.end + re.search(r"another|a second", m.group(0), re.I).start()  # type: ignore[union-attr]
+            out.append(c.model_copy(update={
+                "kind": kind, "value": 1, "low": 1, "high": 1,
+                "quote": text[s - offset:end - offset].strip(), "start": s, "end": end}))
+    return out
+
+
+# "a double shooting": the number of people shot; "an apparent murder-suicide": one killed
+# and the killer; "a man's body was found": one dead
+_MULTI_SHOOTING = re.compile(r"\b(double|triple|quadruple)\s+(?:fatal\s+)?shooting\b", re.I)
+_MURDER_SUICIDE = re.compile(r"\b(?:(double|triple|quadruple)\s+)?murder[- ]suicide\b", re.I)
+_BODY_FOUND = re.compile(
+    r"\b(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:man|woman|boy|girl|teen|person|child)['’]s\s+"
+    r"body\s+(?:was\s+|is\s+|had been\s+|has been\s+)?(?:found|discovered)|(?:found|discovered)"
+    r"\s+the\s+body\s+of\s+(?:a|an)\s)", re.I)
+_MULTI = {"double": 2, "triple": 3, "quadruple": 4}
+
+
+def _toll_phrases(text: str, found: list[FigureClaim], doc_id: str, offset: int,
+                  attributed_to: str | None) -> list[FigureClaim]:
+    harm = {c.kind for c in found if c.kind in {"fatalities", "injured"}}
+    dead = sum(c.value for c in found if c.kind == "fatalities")
+    out: list[FigureClaim] = []
+
+    def claim(kind: str, n: int, m: re.Match[str]) -> FigureClaim:
+        return FigureClaim(kind=kind, value=n, low=n, high=n, quote=m.group(0).strip(),
+                           doc_id=doc_id, start=offset + m.start(), end=offset + m.end(),
+                           attributed_to=attributed_to)
+
+    m = _MURDER_SUICIDE.search(text)
+    if m is not None and "fatalities" not in harm and not re.search(
+            r"\b(?:attempted|possible)\s+murder[- ]suicide", text, re.I):
+        out.append(claim("fatalities", _MULTI.get((m.group(1) or "").lower(), 1) + 1, m))
+    m = _MULTI_SHOOTING.search(text)
+    if m is not None and "injured" not in harm:
+        shot = _MULTI[m.group(1).lower()]
+        if "fatal" in m.group(0).lower() and not dead:
+            out.append(claim("fatalities", shot, m))
+        elif shot > dead and (dead or not re.search(
+                r"\b(?:dead|died|dies|killed|fatal\w*|deadly|slain)\b", text, re.I)):
+            # those shot and not told dead in the sentence were wounded
+            out.append(claim("injured", shot - dead, m))
+    m = _BODY_FOUND.search(text)
+    if m is not None and "fatalities" not in harm and not out:
+        out.append(claim("fatalities", 1, m))
     return out
 
 
@@ -957,6 +1048,11 @@ def _pronoun_shot(text: str, found: list[FigureClaim], doc_id: str, offset: int,
                         attributed_to=attributed_to)]
 
 
+_ACTIVE_SHOT = re.compile(r"^shot\s+(?:(?:once|twice|\w+ times|multiple times|several times)\s+)?"
+                          r"(?:at\b(?!\s+least)|him\b|her\b|them\b|his\b|himself\b|herself\b|"
+                          r"and (?:killed|wounded|injured)\b)")
+
+
 def _named_victims(
     text: str, tokens: list[tuple[str, int, int]], found: list[FigureClaim], doc_id: str,
     offset: int, persons: list[tuple[int, int]], attributed_to: str | None,
@@ -972,6 +1068,8 @@ def _named_victims(
         kind = _kind_after(rest_low)
         if kind not in {"fatalities", "injured"}:
             continue
+        if _ACTIVE_SHOT.match(rest_low):
+            continue  # "Juan Almaraz shot twice at the trailer": the one who shot
         if kind == "injured" and _SHOT_KILLED.match(rest_low):
             kind = "fatalities"
         rx = _KILL_AFTER if kind == "fatalities" else _INJ_AFTER
