@@ -9,9 +9,9 @@ documents of the chosen topics are pooled (no gold topic given to the system), a
 ``wiredesk.merge.cluster`` groups them. Scores: MUC, B3, CEAF-e and CoNLL F1 (their mean),
 computed as the CoNLL reference scorer does, singletons included.
 
-The weights in ``wiredesk.merge`` that matter here (untyped trigger weights, the document
-group threshold) were set on topics 1-20 only, checked on 1-10 and 11-20 apart; topics
-21-35 are kept for reporting.
+The weights in ``wiredesk.merge`` that matter here (untyped trigger weights, the argument
+window around untyped triggers, the document group threshold) were set on topics 1-20
+only, checked on 1-10 and 11-20 apart; topics 21-35 are kept for reporting.
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ import pytest
 from seedfacts import SHARED
 
 from wiredesk.merge import (
+    ARG_WINDOW,
     TfIdf,
+    _window,
     agglomerate,
     build_events,
     cluster,
@@ -257,6 +259,8 @@ def test_stem_joins_inflections() -> None:
     assert stem("killed") == stem("killing") == stem("kills") == "kill"
     assert stem("shooting") == stem("shot") == "shoot"
     assert stem("hitting") == "hit"
+    # A plural keeps its double consonant: "playoffs" meets "playoff".
+    assert stem("playoffs") == stem("playoff") == "playoff"
 
 
 def test_trigger_key_takes_the_head_of_phrasal_verbs_and_phrases() -> None:
@@ -323,6 +327,17 @@ def test_untyped_mentions_merge_by_synonym_within_a_story_only() -> None:
     assert ["earthquake", "quake"] in groups
     assert ["earthquake", "earthquake"] in groups  # the Sumbawa quake, on its own
     assert ["said"] in groups
+
+
+def test_argument_window_is_the_words_around_an_untyped_trigger() -> None:
+    quote, _, _ = sentence("002", "rockets were fired at Taji")
+    near = _window(_untyped("d", quote, "fired")).split()
+    assert "fired" not in near  # the trigger is compared on its own
+    assert {"rockets", "Taji"} <= set(near)
+    assert len(near) <= 2 * ARG_WINDOW
+    # A trigger the quote does not hold gives no window rather than a wrong one.
+    absent = _untyped("d", quote, "fired").model_copy(update={"trigger": "exploded"})
+    assert _window(absent) == ""
 
 
 def test_agglomerate_respects_threshold_and_constraint() -> None:

@@ -97,8 +97,10 @@ def stem(word: str) -> str:
                 return w
             if suf == "es" and not base.endswith(("sh", "ch", "x", "z", "ss")):
                 base = w[:-1]
-            # undouble a final consonant: "hitting" -> "hit", "planned" -> "plan"
-            if len(base) >= 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+            # undouble a final consonant: "hitting" -> "hit", "planned" -> "plan" (not
+            # before a plural "s": "playoffs" -> "playoff")
+            if (suf not in ("s", "es") and len(base) >= 3 and base[-1] == base[-2]
+                    and base[-1] not in "lsz"):
                 base = base[:-1]
             return base
     return w
@@ -428,12 +430,18 @@ TRIG_SAME = 1.5
 TRIG_SYNONYM = 1.5
 DOC_WEIGHT = 1.5
 SAME_QUOTE = 0.6
+# Untyped mentions carry no actors, place or date: the words next to the trigger (its
+# participants, time and place) stand in for them.
+ARG_WEIGHT = 1.0
+ARG_WINDOW = 3
+ARG_CENTER = 0.1
 
 
-def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float) -> float:
+def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> float:
     """Evidence that two mentions tell one event: > 0 for, < 0 against.
 
-    ``ctx`` is the TF-IDF cosine of the two quotes, ``doc`` that of their documents.
+    ``ctx`` is the TF-IDF cosine of the two quotes, ``doc`` that of their documents,
+    ``arg`` that of the words around two untyped triggers (0 for typed mentions).
     Weights are set by hand (checked on ECB+ topics and the seed articles).
     """
     # Trigger identity and document similarity carry most of the weight when nothing
@@ -459,6 +467,8 @@ def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float) -> float:
     s = -2.6 + trig
     s += 0.8 * ctx
     s += DOC_WEIGHT * doc
+    if a.doc != b.doc and not (a.sub or b.sub):
+        s += ARG_WEIGHT * (arg - ARG_CENTER)
     if a.doc == b.doc:
         s -= 0.4
         if (a.start, a.end) == (b.start, b.end):
@@ -889,6 +899,26 @@ class _Order:
 MERGE_THRESHOLD = 0.0
 
 
+def _window(m: EventMention) -> str:
+    """The words of a mention's quote within ``ARG_WINDOW`` words of its trigger, the
+    trigger left out (it is compared on its own)."""
+    words = list(_WORD.finditer(m.quote))
+    trig = m.trigger.lower()
+    t = m.quote.lower().find(trig) if trig else -1
+    if t < 0 and trig.split():
+        # A discontinuous trigger ("checked ... into"): its first word anchors it.
+        trig = trig.split()[0]
+        t = m.quote.lower().find(trig)
+    if t < 0:
+        return ""
+    t_end = t + len(trig)
+    at = [k for k, w in enumerate(words) if t <= w.start() < t_end]
+    if not at:
+        return ""
+    lo, hi = max(0, at[0] - ARG_WINDOW), at[-1] + ARG_WINDOW + 1
+    return " ".join(w.group(0) for k, w in enumerate(words[lo:hi], lo) if k not in at)
+
+
 def _cluster_indices(
     mentions: Sequence[EventMention], documents: dict[str, Document] | None
 ) -> list[list[int]]:
@@ -905,6 +935,10 @@ def _cluster_indices(
     }
     neighbours = doc_neighbours(texts, doc_tf, needy)
     ctx_tf = TfIdf([f"{m.quote} {m.trigger}" for m in mentions])
+    # Argument windows only for untyped mentions (typed ones have their arguments).
+    untyped = {k: r for r, k in enumerate(k for k, m in enumerate(mentions)
+                                          if not m.sub_event_type)}
+    arg_tf = TfIdf([_window(m) for m in mentions if not m.sub_event_type]) if untyped else None
     doc_cache: dict[tuple[int, int], float] = {}
     scores: dict[tuple[int, int], float] = {}
     for i, j in _candidate_pairs(feats, neighbours):
@@ -917,7 +951,10 @@ def _cluster_indices(
             dsim = doc_cache.get(key, -1.0)
             if dsim < 0:
                 dsim = doc_cache[key] = doc_tf.cos(da, db)
-        scores[(i, j)] = pair_score(a, b, ctx_tf.cos(i, j), dsim)
+        arg = 0.0
+        if arg_tf is not None and da != db and i in untyped and j in untyped:
+            arg = arg_tf.cos(untyped[i], untyped[j])
+        scores[(i, j)] = pair_score(a, b, ctx_tf.cos(i, j), dsim, arg)
     base = _can_merge(feats)
     order = _Order(feats, precedence(mentions))
 
