@@ -75,7 +75,6 @@ def test_news_cluster_b3_holds_across_thresholds(monkeypatch: pytest.MonkeyPatch
 
 def test_pair_cosines_equal_the_pairwise_cosines() -> None:
     from wiredesk.merge import TfIdf
-    from wiredesk.stories import pair_cosines
 
     seeds = SHARED / "seeds"
     if not seeds.exists():
@@ -83,6 +82,6 @@ def test_pair_cosines_equal_the_pairwise_cosines() -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
     tf = TfIdf(texts + [t[: len(t) // 2] for t in texts])
     pairs = [(i, j) for i in range(len(tf.vecs)) for j in range(i + 1, len(tf.vecs))]
-    got = pair_cosines(tf, pairs, chunk=7)  # several chunks
+    got = tf.cos_pairs(pairs, chunk=7)  # several chunks
     assert got == pytest.approx([tf.cos(i, j) for i, j in pairs], abs=1e-12)
-    assert pair_cosines(tf, []) == []
+    assert tf.cos_pairs([]) == []

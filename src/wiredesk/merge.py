@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -216,6 +217,7 @@ class TfIdf:
         self.df = df
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
         self.vecs = [self._weigh(b) for b in self.bags]
+        self._matrix: Any = None  # scipy CSR of ``vecs``, built by the first ``cos_pairs``
 
     def _weigh(self, bag: Counter[str]) -> dict[str, float]:
         vec = {w: (1.0 + math.log(c)) * self.idf.get(w, 1.0) for w, c in bag.items()}
@@ -228,6 +230,33 @@ class TfIdf:
         if len(a) > len(b):
             a, b = b, a
         return sum(v * b.get(w, 0.0) for w, v in a.items())
+
+    def cos_pairs(self, pairs: Sequence[tuple[int, int]],
+                  chunk: int = 200_000) -> list[float]:
+        """``cos`` of many pairs at once, as sparse row products (scipy): documents are
+        long, and pair by pair in Python this was most of a large store's merge time."""
+        import numpy as np
+        from scipy import sparse
+
+        if not pairs:
+            return []
+        if self._matrix is None:
+            vocab: dict[str, int] = {}
+            rows, cols, vals = [], [], []
+            for r, vec in enumerate(self.vecs):
+                for w, v in vec.items():
+                    rows.append(r)
+                    cols.append(vocab.setdefault(w, len(vocab)))
+                    vals.append(v)
+            self._matrix = sparse.csr_matrix(
+                (vals, (rows, cols)), shape=(len(self.vecs), max(len(vocab), 1)))
+        x = self._matrix
+        out: list[float] = []
+        for k in range(0, len(pairs), chunk):
+            part = np.asarray(pairs[k:k + chunk])
+            prod = x[part[:, 0]].multiply(x[part[:, 1]]).sum(axis=1)
+            out.extend(np.asarray(prod).ravel().tolist())
+        return out
 
     def candidate_pairs(self, max_df: int, top: int = 25) -> set[tuple[int, int]]:
         """Pairs of texts sharing one of their ``top`` heaviest terms with df <= max_df."""
@@ -675,19 +704,17 @@ def doc_neighbours(
     """
     ids = list(texts)
     max_df = max(30, int(3 * math.sqrt(len(ids))))
-    scores: dict[tuple[int, int], float] = {}
-    for i, j in tf.candidate_pairs(max_df):
-        if ids[i] in needy or ids[j] in needy:
-            scores[(i, j)] = tf.cos(i, j)
+    wanted = sorted((i, j) for i, j in tf.candidate_pairs(max_df)
+                    if ids[i] in needy or ids[j] in needy)
+    scores: dict[tuple[int, int], float] = dict(
+        zip(wanted, tf.cos_pairs(wanted), strict=True))
     # Pairs the candidate terms missed would count as 0 in the average: within a
     # connected component (cosine above the floor) small enough, every pair is compared.
     comp = _components(len(ids), [p for p, v in scores.items() if v > GROUP_FLOOR])
-    for members in comp:
-        if 2 < len(members) <= _MAX_GROUP:
-            for x, i in enumerate(members):
-                for j in members[x + 1:]:
-                    if (i, j) not in scores:
-                        scores[(i, j)] = tf.cos(i, j)
+    missing = [(i, j) for members in comp if 2 < len(members) <= _MAX_GROUP
+               for x, i in enumerate(members) for j in members[x + 1:]
+               if (i, j) not in scores]
+    scores.update(zip(missing, tf.cos_pairs(missing), strict=True))
     # Relative similarity: a pair's cosine over the geometric mean of each document's
     # best cosine (at least the floor). Cosines scale with length and wording; how a pair
     # compares to each document's nearest neighbour holds across corpora.

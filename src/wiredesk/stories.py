@@ -70,38 +70,13 @@ def _profile(doc: Document) -> str:
     return f"{title} {title} {doc.text} {names}"
 
 
-def pair_cosines(tf: TfIdf, pairs: Sequence[tuple[int, int]],
-                 chunk: int = 200_000) -> list[float]:
-    """``tf.cos`` of many pairs at once, as sparse row products (scipy): documents are
-    long, and pair by pair in Python this was most of a large store's merge time."""
-    import numpy as np
-    from scipy import sparse
-
-    if not pairs:
-        return []
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for r, vec in enumerate(tf.vecs):
-        for w, v in vec.items():
-            rows.append(r)
-            cols.append(vocab.setdefault(w, len(vocab)))
-            vals.append(v)
-    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(tf.vecs), max(len(vocab), 1)))
-    out: list[float] = []
-    for k in range(0, len(pairs), chunk):
-        part = np.asarray(pairs[k:k + chunk])
-        prod = x[part[:, 0]].multiply(x[part[:, 1]]).sum(axis=1)
-        out.extend(np.asarray(prod).ravel().tolist())
-    return out
-
-
 def text_similarities(documents: Sequence[Document]) -> dict[tuple[int, int], float]:
     """Pairwise TF-IDF cosine of documents sharing a rare term, damped by date distance."""
     tf = TfIdf([_profile(d) for d in documents])
     max_df = max(30, int(3 * math.sqrt(len(documents))))
     out = {}
     pairs = sorted(tf.candidate_pairs(max_df, top=40))
-    for (i, j), s in zip(pairs, pair_cosines(tf, pairs), strict=True):
+    for (i, j), s in zip(pairs, tf.cos_pairs(pairs), strict=True):
         a, b = documents[i].published, documents[j].published
         if a is not None and b is not None:
             gap = abs((a - b).days)
