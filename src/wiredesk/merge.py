@@ -232,9 +232,11 @@ class TfIdf:
         return sum(v * b.get(w, 0.0) for w, v in a.items())
 
     def cos_pairs(self, pairs: Sequence[tuple[int, int]],
-                  chunk: int = 200_000) -> list[float]:
+                  chunk: int | None = None) -> list[float]:
         """``cos`` of many pairs at once, as sparse row products (scipy): documents are
-        long, and pair by pair in Python this was most of a large store's merge time."""
+        long, and pair by pair in Python this was most of a large store's merge time.
+        Pairs go ``chunk`` at a time; by default as many as keep the rows gathered for one
+        product near a million entries, so memory does not grow with the pairs."""
         import numpy as np
         from scipy import sparse
 
@@ -251,6 +253,9 @@ class TfIdf:
             self._matrix = sparse.csr_matrix(
                 (vals, (rows, cols)), shape=(len(self.vecs), max(len(vocab), 1)))
         x = self._matrix
+        if chunk is None:
+            per_row = max(1.0, x.nnz / max(x.shape[0], 1))
+            chunk = max(256, int(1_000_000 / per_row))
         out: list[float] = []
         for k in range(0, len(pairs), chunk):
             part = np.asarray(pairs[k:k + chunk])
