@@ -755,8 +755,10 @@ def find_figures(
     claims.extend(_single_victims(text, tokens, claims, doc_id, offset, persons,
                                   attributed_to))
     claims.extend(_named_victims(text, tokens, claims, doc_id, offset, persons, attributed_to))
-    claims.extend(_pronoun_deaths(text, claims, doc_id, offset, attributed_to))
-    claims.extend(_pronoun_shot(text, claims, doc_id, offset, attributed_to))
+    claims.extend(_one_victim(_PRONOUN_DIED, "fatalities", {"fatalities"}, text, claims,
+                              doc_id, offset, attributed_to))
+    claims.extend(_one_victim(_PRONOUN_SHOT, "injured", {"fatalities", "injured"}, text,
+                              claims, doc_id, offset, attributed_to))
     claims = _another_victim(text, claims, offset)
     claims.extend(_toll_phrases(text, claims, doc_id, offset, attributed_to))
     if any(c.kind == "fatalities" and c.value > 0 for c in claims) and re.search(
@@ -1017,33 +1019,21 @@ _PRONOUN_DIED = re.compile(
     r"fatally \w+|shot and killed|shot to death))\b", re.I)
 
 
-def _pronoun_deaths(text: str, found: list[FigureClaim], doc_id: str, offset: int,
-                    attributed_to: str | None) -> list[FigureClaim]:
-    """"... where he died": one death, when no other figure in the sentence counts it."""
-    if any(c.kind == "fatalities" for c in found):
-        return []
-    m = _PRONOUN_DIED.search(text)
-    if m is None:
-        return []
-    return [FigureClaim(kind="fatalities", value=1, low=1, high=1, quote=m.group(0),
-                        doc_id=doc_id, start=offset + m.start(), end=offset + m.end(),
-                        attributed_to=attributed_to)]
-
-
 _PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:was|had been)\s+(?:shot|wounded|injured)\b"
                            r"(?!\s+(?:and killed|dead|to death|at\b))", re.I)
 
 
-def _pronoun_shot(text: str, found: list[FigureClaim], doc_id: str, offset: int,
-                  attributed_to: str | None) -> list[FigureClaim]:
-    """"... he was shot in the foot": one wounded, when nothing else in the sentence
-    counts a victim."""
-    if any(c.kind in {"fatalities", "injured"} for c in found):
+def _one_victim(rx: re.Pattern[str], kind: str, unless: set[str], text: str,
+                found: list[FigureClaim], doc_id: str, offset: int,
+                attributed_to: str | None) -> list[FigureClaim]:
+    """One victim of ``kind`` told by a pronoun ("... where he died", "she was shot in
+    the foot"), when no figure of the ``unless`` kinds in the sentence counts it."""
+    if any(c.kind in unless for c in found):
         return []
-    m = _PRONOUN_SHOT.search(text)
+    m = rx.search(text)
     if m is None:
         return []
-    return [FigureClaim(kind="injured", value=1, low=1, high=1, quote=m.group(0),
+    return [FigureClaim(kind=kind, value=1, low=1, high=1, quote=m.group(0),
                         doc_id=doc_id, start=offset + m.start(), end=offset + m.end(),
                         attributed_to=attributed_to)]
 
