@@ -256,3 +256,38 @@ def test_a_compass_word_alone_is_a_direction_not_a_place() -> None:
         names = [s[a:b] for (a, b), _p in find(s)]
         assert not any(re.fullmatch(r"(?i)(?:north|south|east|west)\w*", n) for n in names), \
             (s, names)
+
+
+def _gvdb_sentence(pattern: str) -> str:
+    """The first sentence of a GVDB article matching ``pattern`` (read at test time)."""
+    path = SHARED / "data" / "gvdb" / "dev.tsv"
+    if not path.exists():
+        pytest.skip(f"GVDB not found at {path}")
+    for line in path.open(encoding="utf-8"):
+        m = re.search(pattern, line)
+        if m:
+            s, e = sentence_of(line, m.group(0))
+            return line[s:e]
+    pytest.skip(f"no sentence like {pattern!r} in this split of GVDB")
+
+
+def test_a_police_force_names_its_town(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "The Akron Police Department says ...": the NER model reads an ORG; the force's
+    # name says where it polices.
+    s = _gvdb_sentence(r"The Akron Police Department says")
+    s = s[s.index("The Akron"):]  # from the sentence's start, without the dateline before it
+    got = [(s[a:b], p) for (a, b), p in find(s, nlp(s))]
+    assert any(n == "Akron" and p.admin1 == "Ohio" for n, p in got), got
+
+
+def test_an_incident_headline_names_its_town(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Chapel Hill drive-by shooting critically injures child": no GPE, no country focus.
+    s = _gvdb_sentence(r"Chapel Hill drive-by shooting critically injures")
+    got = [(s[a:b], p) for (a, b), p in find(s, nlp(s))]
+    assert any(n == "Chapel Hill" and p.admin1 == "North Carolina" for n, p in got), got
+
+
+def test_a_street_corner_is_not_a_town(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "... found four blocks away at Concord and Market streets ...": two street names.
+    s = _gvdb_sentence(r"at Concord and Market streets")
+    assert not [s[a:b] for (a, b), _ in find(s, nlp(s)) if s[a:b] == "Concord"]

@@ -86,7 +86,9 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
              and m.entry.population >= 1000 and m.exact]
     # When some place bears the name as its own, another known by it only as one of its
     # alternates (Aleppo's old name Berea) is the less likely reading.
-    owned = any(m.exact and m.primary for m in matches)
+    # (Among inexact matches too: "Southwest Philadelphia" is Philadelphia, not Amman.)
+    any_exact = any(m.exact for m in matches)
+    owned = any(m.exact == any_exact and m.primary for m in matches)
     out = []
     for m in matches:
         p = _prior(m)
@@ -227,8 +229,9 @@ def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
                 matches, t.adjectival = _fallback(name)
             pri = _priors(matches)
             if _is_dateline(text, s, e):
-                # A dateline names a city: "WASHINGTON —" is not the state.
-                pri = [(m, p - 3.0 if m.entry.feature in ("PCLI", "ADM1") else p)
+                # A dateline names a city: "WASHINGTON —" is not the state, "DENTON —"
+                # not the county.
+                pri = [(m, p - 3.0 if m.entry.feature in ("PCLI", "ADM1", "ADM2") else p)
                        for m, p in pri]
             pri = _cue_words(text, s, e, pri)
             ranked = sorted(pri, key=lambda x: -x[1])
@@ -254,7 +257,8 @@ _GENERIC_TAIL = re.compile(
     r"national park|national lakeshore|peninsula|strait|coast|heights|hill|hills)$", re.I)
 _GENERIC_HEAD = re.compile(
     r"^(?:lake|mount|mt\.?|port of|city of|town of|township of|greater|downtown|"
-    r"(?:north|south|east|west|northern|southern|eastern|western|central|upper|lower)"
+    r"(?:north|south|east|west|northern|southern|eastern|western|central|upper|lower|"
+    r"(?:north|south)-?(?:east|west)(?:ern)?)"
     r"(?:[\s-]+(?:east|west|central))?)\s+", re.I)
 
 
@@ -572,6 +576,18 @@ def resolve(text: str, spans: list[Span]) -> list[Place | None]:
     """
     topos = _make_topos(text, spans)
     _score_all(text, topos)
+    # A name known only through a stripped form ("Sand Creek" -> Sand) in a country no
+    # other name of the text points to is a guess too far: left unresolved.
+    names_in: dict[str | None, set[str]] = {}
+    for t in topos:
+        if t.entry is not None:
+            names_in.setdefault(t.entry.country_code, set()).add(norm(t.text))
+    has_other = len(names_in) > 1 or len(next(iter(names_in.values()), ())) > 1
+    for t in topos:
+        e = t.entry
+        if e is not None and has_other and not t.demonym and not t.adjectival and (
+                not t.cands[t.best][0].exact) and names_in[e.country_code] == {norm(t.text)}:
+            t.best = -1
     return [(_to_place(t.entry, bool(t.demonym) or t.adjectival) if t.entry is not None
              else None) for t in topos]
 
@@ -696,6 +712,9 @@ def _ner_spans(doc: Doc) -> tuple[list[Span], list[Span], list[Span]]:
             if _COMPASS.fullmatch(ent.text.strip()) and not _REGION_AFTER.match(
                     text, ent.end_char):
                 continue
+            if ent.text.islower():
+                # English writes names capitalized: "share", "bang", "near east" are words
+                continue
             geo.append(sp)
         elif ent.label_ == "NORP":
             norp.append(sp)
@@ -725,7 +744,7 @@ def _accept(matches: list[Match], in_blocked: bool, focus: Counter[str], total: 
 
 
 def _scan(text: str, taken: list[Span], blocked: list[Span], focus: Counter[str],
-          strict: bool) -> list[Span]:
+          strict: bool, people: list[Span] | None = None) -> list[Span]:
     """Gazetteer matches over capitalized runs not already taken by NER.
 
     A match must cover its whole run (so "Washington" in "Washington Post" is not a
@@ -743,39 +762,85 @@ def _scan(text: str, taken: list[Span], blocked: list[Span], focus: Counter[str]
     blocked_mask = bytearray(len(text))
     for a, b in blocked:
         blocked_mask[a:b] = b"\x01" * (b - a)
+    # Words the NER model reads as (the end of) a person's or organisation's name
+    # elsewhere ("Officer Price", "Howard Walker") are surnames when alone, not towns.
+    named_words = {norm(text[a:b].split()[-1]) for a, b in people or () if text[a:b].split()}
     for m in _CAP_RUN.finditer(text):
-        s, e = m.span()
-        if text[s:e].startswith(("The ", "the ")):
-            s += 4
-        if s >= e or _TITLES.search(text[max(0, s - 20):s]):
-            continue
-        ends = [e]
-        # Shorter prefixes, for curated names followed by more capitals.
-        ends += [s + w.start() for w in _GAPS.finditer(text[s:e])][::-1]
-        for k, end in enumerate(ends):
-            sp = (s, end)
-            name = text[s:end].rstrip()
-            key = norm(name)
-            if not key or key in _STOP or len(key) < 3:
-                continue
-            matches = [x for x in lookup(name) if x.exact]
-            if not matches:
-                continue
-            if k > 0 or 1 in taken_mask[s:end]:
-                # Only curated places may be part of a run or hold NER places.
-                matches = [x for x in matches if x.entry.source == "extra"]
-                if not matches:
-                    continue
-                inside = [t for t in taken if t[0] < end and s < t[1]]
-                if any(not (s <= t[0] and t[1] <= end) or t == sp for t in inside):
-                    continue
-            if _accept(matches, 1 in blocked_mask[s:end], focus, total, strict):
-                out.append((s, s + len(name)))
+        # "Garfield Drive in Holiday": the part after "in" is tried as a run of its own.
+        runs = [m.span()] + [(m.start() + g.end(), m.end())
+                             for g in _IN_GAP.finditer(m.group())]
+        for s, e in runs:
+            if _scan_run(text, s, e, taken, taken_mask, blocked_mask, people or [],
+                         named_words, focus, total, strict, out):
                 break
     return out
 
 
+def _scan_run(text: str, s: int, e: int, taken: list[Span], taken_mask: bytearray,
+              blocked_mask: bytearray, people: list[Span], named_words: set[str],
+              focus: Counter[str], total: float, strict: bool, out: list[Span]) -> bool:
+    """One capitalized run of :func:`_scan`: appends the place found in it, if any."""
+    if text[s:e].startswith(("The ", "the ")):
+        s += 4
+    if s >= e or _TITLES.search(text[max(0, s - 20):s]):
+        return False
+    ends = [e]
+    # Shorter prefixes, for curated names followed by more capitals.
+    ends += [s + w.start() for w in _GAPS.finditer(text[s:e])][::-1]
+    for k, end in enumerate(ends):
+        sp = (s, end)
+        name = text[s:end].rstrip()
+        key = norm(name)
+        if not key or key in _STOP or len(key) < 3:
+            continue
+        matches = [x for x in lookup(name) if x.exact]
+        if not matches:
+            continue
+        # A police force, an incident or a dateline names its town ("the Akron Police
+        # Department", "Chapel Hill drive-by shooting", "INDIANAPOLIS (Dec 7) -"), also
+        # inside an ORG entity and without a country focus; the joint resolution then
+        # picks which town.
+        local = 1 not in taken_mask[s:end] and (
+            _AGENCY_AFTER.match(text, end) is not None or _INCIDENT_AFTER.match(text, end)
+            is not None or k == 0 and _is_dateline(text, s, end))
+        if local and any(x.primary and (x.entry.feature.startswith("PPL") or x.entry.source
+                                        in ("extra", "city", "import")) for x in matches):
+            out.append((s, s + len(name)))
+            return True
+        if k > 0 or 1 in taken_mask[s:end]:
+            # Only curated places may be part of a run or hold NER places.
+            matches = [x for x in matches if x.entry.source == "extra"]
+            if not matches:
+                continue
+            inside = [t for t in taken if t[0] < end and s < t[1]]
+            if any(not (s <= t[0] and t[1] <= end) or t == sp for t in inside):
+                continue
+        if " " not in name and key in named_words and not any(
+                x.entry.source == "extra" or x.entry.feature in ("PCLI", "ADM1")
+                for x in matches):
+            continue
+        # "shot in Gardena" tagged ORG: after "in" an organisation is seldom meant
+        in_blocked = 1 in blocked_mask[s:end] and not (
+            _IN_BEFORE.search(text, max(0, s - 4), s) and k == 0
+            and not _overlaps((s, end), people))
+        if _accept(matches, in_blocked, focus, total, strict):
+            out.append((s, s + len(name)))
+            return True
+    return False
+
+
 _GAPS = re.compile(r"(?<=\S)[\s-]+(?=\S)")
+_STREET_WORD = re.compile(r"\s+(?:streets?|avenues?|roads?|St\b|Sts\b|Ave\b|Rd\b)", re.I)
+_STREET_AFTER = re.compile(
+    r"\s+(?:and|&)\s+(?:[A-Z0-9][\w.'’-]*\s+){1,2}(?:streets?|avenues?|roads|Sts\b)", re.I)
+_STREET_BEFORE = re.compile(r"\b[A-Z0-9][\w.'’-]*\s+(?:and|&)\s+$")
+_IN_GAP = re.compile(r"\s+in\s+")
+_IN_BEFORE = re.compile(r"\bin\s+$")
+_INCIDENT_AFTER = re.compile(
+    r"\s+(?:(?:double|triple|fatal|deadly|drive-by|officer-involved|police)\s+)*"
+    r"(?:shootings?|stabbings?|homicides?|murders?)\b", re.I)
+_AGENCY_AFTER = re.compile(
+    r"\s+(?:Metro(?:politan)?\s+)?(?:Police|Sheriff'?s?|PD\b|Fire\s+Department)", re.I)
 _DC = re.compile(r",?\s*D\.\s?C\.?")
 
 
@@ -807,7 +872,10 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     _score_all(text, first, rounds=1)
     focus: Counter[str] = Counter(
         t.entry.country_code for t in first if t.entry is not None and t.entry.country_code)
-    extra = _scan(text, geo + norp, blocked, focus, strict=doc is None and not geo)
+    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"] if (
+        doc is not None) else []
+    extra = _scan(text, geo + norp, blocked, focus, strict=doc is None and not geo,
+                  people=people)
     # A curated multi-word place ("U.S. Embassy in Baghdad") replaces the NER pieces in it.
     geo = [g for g in geo if not any(s <= g[0] and g[1] <= e and (s, e) != g for s, e in extra)]
     # "Washington, D.C." is one name.
@@ -819,6 +887,10 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     sb = _boundaries(text, _SENT_END)
     credit_sents = {_index(sb, m.start()) for m in _CREDIT.finditer(text)}
     spans = [sp for sp in spans if _index(sb, sp[0]) not in credit_sents]
+    # "at Concord and Market streets", "near Fillmore and Turk street": street names.
+    spans = [sp for sp in spans if not _STREET_AFTER.match(text, sp[1])
+             and not (_STREET_BEFORE.search(text, max(0, sp[0] - 40), sp[0])
+                      and _STREET_WORD.match(text, sp[1]))]
     places = resolve(text, spans)
     out: list[tuple[Span, Place]] = []
     for sp, p in zip(spans, places, strict=True):
