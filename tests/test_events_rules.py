@@ -322,3 +322,54 @@ def test_an_arrest_led_local_story_is_placed_in_its_dateline_town() -> None:
     arrests = [e for e in result.events if e.sub_event_type == "Arrests"]
     assert arrests and all(e.location is not None and e.location.name == town
                            for e in arrests), [(e.sub_event_type, e.location) for e in arrests]
+
+
+def _gvdb_titled(title_pattern: str) -> tuple[str, str]:
+    """(text, title) of the first GVDB article whose title matches, title on its own line."""
+    path = SHARED / "data" / "gvdb" / "dev.tsv"
+    if not path.exists():
+        pytest.skip(f"GVDB not found at {path}")
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as fh:
+        row = next((r for r in csv.DictReader(fh, delimiter="\t")
+                    if re.search(title_pattern, r["Article title"])), None)
+    if row is None:
+        pytest.skip(f"no article titled like {title_pattern!r} in this split of GVDB")
+    text, title = row["Full text"], row["Article title"]
+    if text.startswith(title):  # the corpus glues the title to the first line
+        text = title + "\n" + text[len(title):]
+    return text, title
+
+
+def _violent_places(text: str, title: str) -> list[str]:
+    import wiredesk
+
+    result = wiredesk.analyze(text, title=title)
+    return [e.location.name for e in result.events if e.location is not None
+            and e.event_type in ("Violence against civilians", "Battles")]
+
+
+def test_a_neighbourhood_the_text_calls_a_section_of_its_city_gives_way_to_the_city() -> None:
+    # "... in Philadelphia's Strawberry Mansion section": GeoNames lists the neighbourhood
+    # as a town; the event's town is Philadelphia.
+    text, title = _gvdb_titled(r"shootout at Strawberry Mansion")
+    assert "Philadelphia's Strawberry Mansion section" in text
+    got = _violent_places(text, title)
+    assert got and all(p == "Philadelphia" for p in got), got
+
+
+def test_a_dateline_town_outweighs_surnames_read_as_towns() -> None:
+    # "LOUISVILLE, Ky. -" opens the story; a surname further down matches a US town
+    # several times. The shooting is placed in the dateline's town all the same.
+    text, title = _gvdb_titled(r"basketball star killed; family hopes for justice")
+    assert re.search(r"\nLOUISVILLE, Ky\.", text)
+    got = _violent_places(text, title)
+    assert got and got[0] == "Louisville", got
+
+
+def test_the_outlets_town_in_a_headline_is_not_the_incidents() -> None:
+    # "... - WBOY.com: Clarksburg, Morgantown: ...": the station's towns; the shooting
+    # was in Elkins, named in the body.
+    text, title = _gvdb_titled(r"Police-Involved Fatal S - WBOY\.com: Clarksburg")
+    got = _violent_places(text, title)
+    assert "Elkins" in got and "Clarksburg" not in got, got

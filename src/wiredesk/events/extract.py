@@ -1590,6 +1590,45 @@ def _dateline_town(text: str, units: list[Span],
     return None
 
 
+# "the Rogers Park neighborhood", "the city's Point Breeze section", "Philadelphia's
+# Strawberry Mansion": a part of a town, which GeoNames often lists as a town itself.
+_HOOD_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|section|community area)\b", re.I)
+_HOOD_BEFORE = re.compile(r"(?:\bcity|\b[A-Z][\w.]+)(?:'s|’s|&#39;s)\s+$")
+
+
+# The outlet's name closing a headline: "| WBOY.com: Clarksburg, Morgantown: News",
+# "- Fox29 WFLX TV, West Palm Beach, FL-news & weather", "| Colorado Springs Gazette, News".
+_OUTLET_SEP = re.compile(r"\s(?:\||-|–|—|::|«)\s")
+_OUTLET_WORDS = re.compile(
+    r"\.com\b|\b(?:News|TV|Gazette|Times|Daily|Weather|Chronicle|Herald|Journal|Tribune|"
+    r"Register|Observer|Press|Post|Radio|FOX\d*|CBS\d*|ABC\d*|NBC\d*|K[A-Z]{2,3}|W[A-Z]{2,3})\b")
+
+
+def _outlet_tail(text: str) -> tuple[int, int] | None:
+    """The span of the outlet's name at the end of the headline (the first line)."""
+    line_end = text.find("\n")
+    if line_end < 0 or line_end > 400:
+        return None
+    seps = list(_OUTLET_SEP.finditer(text, 0, line_end))
+    for sep in seps:
+        # the first segment after a separator that names an outlet, to the line's end
+        if _OUTLET_WORDS.search(text, sep.end(), line_end):
+            seg_end = next((x.start() for x in seps if x.start() > sep.end()), line_end)
+            if _OUTLET_WORDS.search(text, sep.end(), seg_end):
+                return sep.start(), line_end
+    return None
+
+
+def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> set[str]:
+    """Names of the towns of ``found`` that the text presents as parts of a town."""
+    out = set()
+    for (a, b), p in found:
+        if _is_town(p) and (_HOOD_AFTER.match(text, b) or _HOOD_BEFORE.search(
+                text[max(0, a - 30):a])):
+            out.add(p.name)
+    return out
+
+
 def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span],
                       found: list[tuple[tuple[int, int], Place]],
                       locative: list[tuple[tuple[int, int], Place]]) -> None:
@@ -1604,20 +1643,50 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
         or m.sub_event_type == "Arrests")]
     if not violent:
         return
+    # The outlet's town in the headline's tail ("... | WBOY.com: Clarksburg") is where the
+    # story is published, not where it happened.
+    outlet = _outlet_tail(text)
+    fallback: list[tuple[tuple[int, int], Place]] = []
+    if outlet is not None:
+        kept = [(sp, p) for sp, p in found if not outlet[0] <= sp[0] < outlet[1]]
+        # ... though a local outlet's town is where its stories are when they name no other
+        fallback = [(sp, p) for sp, p in found if outlet[0] <= sp[0] < outlet[1]]
+        gone = {p.name for _, p in found} - {p.name for _, p in kept}
+        found = kept
+        for m in violent:
+            if m.place is not None and m.place.name in gone:
+                m.place = None
+    hoods = _neighbourhoods(text, found)
+    counts: dict[str, int] = {}
+    first: dict[str, Place] = {}
+    towns = [p for _, p in found if _is_town(p)] or [p for _, p in fallback if _is_town(p)]
+    # a neighbourhood is the town only when the text names no other
+    for p in [t for t in towns if t.name not in hoods] or towns:
+        counts[p.name] = counts.get(p.name, 0) + 1
+        first.setdefault(p.name, p)
     town = _dateline_town(text, units, found)
-    if town is None:
-        counts: dict[str, int] = {}
-        first: dict[str, Place] = {}
-        for _, p in found:
-            if _is_town(p):
-                counts[p.name] = counts.get(p.name, 0) + 1
-                first.setdefault(p.name, p)
-        if counts:
-            town = first[max(counts, key=lambda n: counts[n])]
+    if town is None and counts:
+        town = first[max(counts, key=lambda n: counts[n])]
+    for m in violent:
+        # A neighbourhood gives way to its town (the main one if near, else the most
+        # named town near it): whatever else the story names, that is where it is.
+        if m.place is not None and ((m.place.feature or "") == "PPLX" or m.place.name in hoods):
+            near = [t for t in first.values() if t.name != m.place.name
+                    and _km(m.place, t) <= 30]
+            if town is not None and town.name != m.place.name and (
+                    _km(m.place, town) <= 30 or not near and m.place.name in hoods
+                    and m.place.country_code == town.country_code):
+                # (a namesake far off is a misreading: the story's town holds it)
+                near = [town]
+            if near:
+                host = max(near, key=lambda t: counts[t.name])
+                m.place = host.model_copy(update={"precision": max(2, m.place.precision)})
     if town is None:
         return
-    # only a local story: towns abroad or far away mean the dateline is the reporter's,
-    # not the incident's (a stray misread name is tolerated)
+    # only a local story: places abroad or far away mean the dateline is the reporter's,
+    # not the incident's. Weighed by mentions against the places around the town, so
+    # that a stray misread name ("Paris", a surname read as a town) does not outweigh
+    # a town named again and again.
     named = [p for _, p in found if p.feature != "demonym"]
     # A lone name from another country that nothing else in the text supports ("Tosa",
     # Japan, for Wauwatosa's nickname) is a misreading, not a sign of a foreign story.
@@ -1625,7 +1694,10 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
     away = [p for p in named if (p.country_code != town.country_code
                                  and support[p.country_code] >= 2)
             or (p.country_code == town.country_code and _is_town(p) and _km(p, town) > 150)]
-    if len(away) > max(1, len(named) // 5):
+    local = [p for p in named if p.country_code == town.country_code and (
+        p.name == town.admin1 or (p.feature or "").startswith(("PPL", "ADM2"))
+        and _km(p, town) <= 150)]
+    if len(away) > max(1, len(local)):
         return
     for m in violent:
         region = (m.place.feature or "") if m.place is not None else ""
@@ -1633,8 +1705,6 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
                 m.place.name in {town.admin1, town.country})):
             # no place, or only the state or country the town is in
             m.place = town.model_copy(update={"precision": max(2, town.precision)})
-        elif (m.place.feature or "") == "PPLX" and _km(m.place, town) <= 30:
-            m.place = town.model_copy(update={"precision": max(2, m.place.precision)})
 
 
 def _fold_undated(mentions: list[EventMention], lead_end: int) -> list[EventMention]:
