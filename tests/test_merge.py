@@ -17,6 +17,8 @@ from seedfacts import SHARED
 from wiredesk.merge import (
     ARG_WINDOW,
     TfIdf,
+    _bound_by_precedence,
+    _features,
     _window,
     agglomerate,
     build_events,
@@ -49,6 +51,7 @@ DOCS = {  # seed file prefix -> publication date (read from each article's text)
 SHELL = ("Explosions/Remote violence", "Shelling/artillery/missile attack")
 AIR = ("Explosions/Remote violence", "Air/drone strike")
 RIOT = ("Riots", "Violent demonstration")
+PROTEST = ("Protests", "Peaceful protest")
 
 TAJI = Place(name="Camp Taji", lat=33.53, lon=44.24, country_code="IQ", country="Iraq",
              admin1="Baghdad", precision=1)
@@ -57,6 +60,8 @@ KIRKUK = Place(name="Kirkuk", lat=35.47, lon=44.39, country_code="IQ", country="
 IRAQ = Place(name="Iraq", lat=33.0, lon=44.0, country_code="IQ", country="Iraq", precision=3)
 BAGHDAD = Place(name="Baghdad", lat=33.31, lon=44.37, country_code="IQ", country="Iraq",
                 admin1="Baghdad", precision=1)
+EMBASSY = Place(name="US Embassy in Baghdad", lat=33.298, lon=44.395, country_code="IQ",
+                country="Iraq", admin1="Baghdad", feature="embassy", precision=1)
 ABU_KAMAL = Place(name="Abu Kamal", lat=34.45, lon=40.92, country_code="SY", country="Syria",
                   precision=1)
 
@@ -397,3 +402,50 @@ def test_summary_only_uses_structured_fields() -> None:
         assert ev.sub_event_type in ev.summary
         for kind, fig in ev.figures.items():
             assert f"{kind.replace('_', ' ')} {fig.value}" in ev.summary
+
+
+def test_protest_and_riot_at_one_site_are_one_gathering_typed_by_its_violence() -> None:
+    # 001 calls the crowd at the embassy "demonstrations", 002 tells it stormed the
+    # entrances: one gathering at one site, coded by the violence one report tells.
+    protest = mention("001", "demonstrations at the United States Embassy", "demonstrations",
+                      PROTEST, month(2019, 12, 21, 31), EMBASSY, background=True)
+    riot = mention("002", "storming entrances", "storming", RIOT, day(2019, 12, 31), EMBASSY,
+                   background=True)
+    events = build_events([protest, riot], documents())
+    assert len(events) == 1
+    ev = events[0][0]
+    assert (ev.event_type, ev.sub_event_type) == RIOT
+    # In a city (no single site) a protest and a riot may be two gatherings: kept apart.
+    in_city = [m.model_copy(update={"place": BAGHDAD}) for m in (protest, riot)]
+    assert len(cluster(in_city, documents())) == 2
+
+
+def _at(prefix: str, key: str, kind: tuple[str, str], date: Interval | None) -> EventMention:
+    """A mention whose quote is exactly ``key`` at its place in seed ``prefix``."""
+    doc = seed_docs()[prefix]
+    k = doc.text.find(key)
+    assert k >= 0, key
+    return EventMention(id=f"m{next(_counter)}", doc_id=doc.id, start=k, end=k + len(key),
+                        quote=key, trigger=key.split()[-1], event_type=kind[0],
+                        sub_event_type=kind[1], date=date)
+
+
+def test_precedence_bounds_the_mention_that_would_take_a_later_event() -> None:
+    # 001: "air strikes against Kataib Hezbollah, which sparked demonstrations at the
+    # ... Embassy". The strikes score best with the 3 January drone strike (0-2), the
+    # demonstrations with the 31 December storming (1-3); both cannot hold. The strikes
+    # have a good second choice (the 29 December strikes, 4), the demonstrations none:
+    # the strikes take the bound "no later than the storming".
+    wide = month(2019, 12, 21, 31).model_copy(update={"end": dt.date(2020, 1, 7)})
+    strikes = _at("001", "America launched air strikes against Kataib Hezbollah, which "
+                  "sparked demonstrations at the United States Embassy in Baghdad", AIR, wide)
+    demos = _at("001", "demonstrations at the United States Embassy in Baghdad", PROTEST, wide)
+    ms = [strikes, demos,
+          _at("002", "drone strike", AIR, day(2020, 1, 3)),
+          _at("002", "storming entrances", RIOT, day(2019, 12, 31)),
+          _at("002", "airstrikes on five sites", AIR, day(2019, 12, 29))]
+    feats = [_features(m) for m in ms]
+    scores = {(0, 2): 2.0, (1, 3): 1.5, (0, 4): 1.2}
+    out = _bound_by_precedence(feats, [(0, 1)], scores)
+    assert out[0].hi == dt.date(2019, 12, 31).toordinal()
+    assert out[1:] == feats[1:]

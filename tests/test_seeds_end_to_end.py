@@ -137,6 +137,40 @@ def test_bombing_after_kirkuk_is_the_29_december_strikes(result: Result) -> None
     assert len({m.doc_id for m in dec.mentions}) >= 2
 
 
+def embassy(res: Result) -> Event:
+    return _one([e for e in res.events if e.event_type in ("Protests", "Riots")
+                 and e.location is not None and "Embassy" in e.location.name],
+                "embassy demonstration of 31 December")
+
+
+def test_air_strikes_that_sparked_the_embassy_protest_are_the_29_december_strikes(
+    result: Result,
+) -> None:
+    # 001: "America launched air strikes against Kataib Hezbollah, which sparked
+    # demonstrations at the ... Embassy": the protest is the 31 December one, so these
+    # strikes came before it and are not the 3 January drone strike told next.
+    dec = strikes_29_dec(result)
+    assert any("air strikes against" in q for q in _quotes(dec))
+    assert not any("air strikes against" in q for q in _quotes(drone_3_jan(result)))
+    assert len({m.doc_id for m in dec.mentions}) == 4
+
+
+def test_embassy_demonstrations_and_storming_are_one_riot(result: Result) -> None:
+    # The "demonstrations" at the embassy (001) are the crowd that stormed its entrances
+    # (002) and besieged it (000): one gathering, coded by the violence reported.
+    ev = embassy(result)
+    assert (ev.event_type, ev.sub_event_type) == ("Riots", "Violent demonstration")
+    assert ev.date is not None and ev.date.start == ev.date.end == dt.date(2019, 12, 31)
+    assert any("demonstrations" in q for q in _quotes(ev))
+    assert any("storming" in q for q in _quotes(ev))
+    assert len({m.doc_id for m in ev.mentions}) == 3
+
+
+def test_embassy_riot_answers_the_29_december_strikes(result: Result) -> None:
+    rels = _rel(result, embassy(result), strikes_29_dec(result))
+    assert any(r.type in CAUSAL for r in rels)
+
+
 # --- reconcile ---------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -951,6 +951,19 @@ def _window(m: EventMention) -> str:
     return " ".join(w.group(0) for k, w in enumerate(words[lo:hi], lo) if k not in at)
 
 
+# Place features of a single site (the places module's facilities), where two reports of
+# a crowd at the same point tell one gathering.
+_SITES = frozenset({"base", "airport", "embassy", "facility", "camp", "crossing"})
+_SITE_KM = 1.0
+
+
+def _one_site(a: EventMention, b: EventMention) -> bool:
+    """True when both mentions are placed at one named site (an embassy, a base)."""
+    pa, pb = a.place, b.place
+    return bool(pa and pb and pa.feature in _SITES and pb.feature in _SITES
+                and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _SITE_KM)
+
+
 def _cluster_indices(
     mentions: Sequence[EventMention], documents: dict[str, Document] | None
 ) -> list[list[int]]:
@@ -986,9 +999,17 @@ def _cluster_indices(
         arg = 0.0
         if arg_tf is not None and da != db and i in untyped and j in untyped:
             arg = arg_tf.cos(untyped[i], untyped[j])
+        if a.family == b.family == "demonstration" and a.sub != b.sub and _one_site(
+                mentions[i], mentions[j]):
+            # One crowd at one site: a report that tells no violence calls it a protest,
+            # another that saw the compound stormed a riot. Neither denies the other.
+            b = replace(b, etype=a.etype, sub=a.sub)
         scores[(i, j)] = pair_score(a, b, ctx_tf.cos(i, j), dsim, arg)
+    before = precedence(mentions)
+    if before:
+        feats = _bound_by_precedence(feats, before, scores)
     base = _can_merge(feats)
-    order = _Order(feats, precedence(mentions))
+    order = _Order(feats, before)
 
     def can_merge(xs: list[int], ys: list[int]) -> bool:
         if not (base(xs, ys) and order.allows(xs, ys)):
@@ -997,6 +1018,63 @@ def _cluster_indices(
         return True
 
     return agglomerate(len(mentions), scores, MERGE_THRESHOLD, can_merge, _cluster_bonus(feats))
+
+
+def _bound_by_precedence(
+    feats: Sequence[_Feat], before: Sequence[tuple[int, int]],
+    scores: dict[tuple[int, int], float],
+) -> list[_Feat]:
+    """Dates that ``precedence`` implies for mentions the greedy order would misplace.
+
+    "A, which sparked B" bounds A by B's event and B by A's; ``_Order`` enforces that as
+    clusters form, but only once the partner has found its event. When A's best-scoring
+    event is dated after B's (the air strikes that sparked the embassy protest scoring
+    highest with the later drone strike), whichever settles first shuts the other out.
+    A trial clustering without the order shows where each would go; for every pair it
+    leaves inverted, the mention with the cheaper alternative (its score with the event
+    it joins against its best event within the bound) takes the bound on its date.
+    """
+    trial = agglomerate(len(feats), scores, MERGE_THRESHOLD, _can_merge(feats),
+                        _cluster_bonus(feats))
+    of = {i: k for k, members in enumerate(trial) for i in members}
+    spans: dict[int, tuple[int, int]] = {}
+    for k, members in enumerate(trial):
+        dated = [(feats[i].lo, feats[i].hi) for i in members if feats[i].lo is not None]
+        if dated:
+            spans[k] = (max(d[0] for d in dated if d[0] is not None),
+                        min(d[1] for d in dated if d[1] is not None))
+    near: dict[int, dict[int, float]] = defaultdict(dict)
+    for (i, j), s in scores.items():
+        near[i][j] = near[j][i] = s
+
+    def avg(x: int, members: list[int]) -> float:
+        others = [y for y in members if y != x]
+        return sum(near[x].get(y, 0.0) for y in others) / len(others) if others else 0.0
+
+    def margin(x: int, lo: int, hi: int) -> float:
+        """What x loses by leaving its trial event for the best one within [lo, hi]."""
+        ks = {of[y] for y in near[x]} - {of[x]}
+        alt = max((avg(x, trial[k]) for k in ks
+                   if k not in spans or (spans[k][0] <= hi and lo <= spans[k][1])),
+                  default=0.0)
+        return avg(x, trial[of[x]]) - max(alt, 0.0)
+
+    out = list(feats)
+    for i, j in before:
+        si, sj = spans.get(of[i]), spans.get(of[j])
+        if si is None or sj is None or of[i] == of[j] or si[0] <= sj[1]:
+            continue
+        inf = 10**9
+        fi, fj = out[i], out[j]
+        ilo, ihi = (fi.lo, fi.hi) if fi.lo is not None and fi.hi is not None else (-inf, inf)
+        jlo, jhi = (fj.lo, fj.hi) if fj.lo is not None and fj.hi is not None else (-inf, inf)
+        # i is no later than j's event; j no earlier than i's.
+        bi, bj = (ilo, min(ihi, sj[1])), (max(jlo, si[0]), jhi)
+        options = [(margin(x, *b), x, b) for x, b in ((i, bi), (j, bj)) if b[0] <= b[1]]
+        if options:
+            _, x, (lo, hi) = min(options)
+            out[x] = replace(out[x], lo=lo, hi=hi)
+    return out
 
 
 def cluster(
@@ -1072,6 +1150,27 @@ def _majority(values: Sequence[str]) -> str:
     return max(counts, key=lambda v: (counts[v], -values.index(v)))
 
 
+# How far a gathering went, in ACLED's terms: a demonstration is coded by the violence any
+# report of it tells (a protest whose crowd stormed a compound is a riot).
+_ESCALATION = {
+    "Peaceful protest": 0, "Protest with intervention": 1,
+    "Excessive force against protesters": 2, "Violent demonstration": 3, "Mob violence": 3,
+}
+
+
+def _gravest_demonstration(
+    members: Sequence[EventMention], etype: str, sub: str
+) -> tuple[str, str]:
+    """The type of a demonstration from the report that tells the most violence: one that
+    mentions none (a "demonstration") is silent about it, not evidence against it."""
+    best = (_ESCALATION.get(sub, -1), etype, sub)
+    for m in members:
+        rank = _ESCALATION.get(m.sub_event_type, -1)
+        if _FAMILY.get(m.event_type) == "demonstration" and rank > best[0]:
+            best = (rank, m.event_type, m.sub_event_type)
+    return best[1], best[2]
+
+
 def summarize(event: Event) -> str:
     """A one-paragraph summary built only from the event's structured fields."""
     parts = [event.sub_event_type or event.event_type or "Event"]
@@ -1109,6 +1208,8 @@ def assemble(members: list[EventMention], documents: dict[str, Document]) -> Eve
     core = [m for m in members if not m.background] or members
     etype = _majority([m.event_type for m in core])
     sub = _majority([m.sub_event_type for m in core if m.event_type == etype])
+    if _FAMILY.get(etype) == "demonstration":
+        etype, sub = _gravest_demonstration(members, etype, sub)
     pol = [m.political for m in members if m.political is not None]
     plover = [m.plover for m in members if m.plover]
     figures: dict[str, FigureOut] = reconcile(members, documents)
