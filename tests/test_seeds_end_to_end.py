@@ -169,6 +169,16 @@ def test_embassy_demonstrations_and_storming_are_one_riot(result: Result) -> Non
 def test_embassy_riot_answers_the_29_december_strikes(result: Result) -> None:
     rels = _rel(result, embassy(result), strikes_29_dec(result))
     assert any(r.type in CAUSAL for r in rels)
+    # "A, which sparked B" (001) and "A, which led to B" (000) are evidence too.
+    quotes = [e.quote for r in rels for e in r.evidence]
+    assert any("sparked" in q for q in quotes) and any("led to" in q for q in quotes)
+
+
+def test_drone_strike_follows_from_the_29_december_strikes(result: Result) -> None:
+    # 003: "U.S. retaliatory strikes after the rocket attack in Kirkuk ... kicked off a
+    # series of back-and-forth attacks ..., leading to a drone strike".
+    rels = _rel(result, drone_3_jan(result), strikes_29_dec(result))
+    assert any(r.type == "caused_by" for r in rels)
 
 
 # --- reconcile ---------------------------------------------------------------------------

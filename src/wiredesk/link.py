@@ -25,7 +25,7 @@ _REACT_TO = re.compile(
 )
 # Cue after the cause, before its effect: "B sparked A".
 _CAUSES = re.compile(
-    r"\b(sparked|triggered|prompted|provoked|led to|spawned|kicked off|set off|"
+    r"\b(sparked|triggered|prompted|provoked|led to|leading to|spawned|kicked off|set off|"
     r"caused|touched off|resulted in)\b",
     re.IGNORECASE,
 )
@@ -151,6 +151,15 @@ def link(
                   and m.start <= o.trig < m.end]
             rel_trig = p.trig - m.start
             near = quote[max(0, rel_trig - 40): rel_trig + len(m.trigger) + 40]
+            for effect in _CAUSES.finditer(quote, rel_trig + len(m.trigger)):
+                # "A, which sparked B": the act told right after the cue, inside this
+                # sentence, reacts to this one.
+                after = [o for o in co if o.trig - m.start >= effect.end()]
+                if after:
+                    src, at = after[0], after[0].trig - m.start
+                    around = quote[max(0, at - 40): at + len(src.mention.trigger) + 40]
+                    add(src.event, ev, _kind(effect.group(0), src.event, ev, around), doc_id,
+                        quote)
             if m.cause_text and _describes(m.cause_text):
                 # The extractor's cause clause names what this act answers ("Following
                 # that rocket attack"); a bare cue ("responded with") is read below.
