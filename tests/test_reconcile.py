@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from test_merge import all_seed_mentions, documents, seed_mentions
+from test_merge import all_seed_mentions, documents, seed_mentions, sentence
 
 from wiredesk.merge import build_events
 from wiredesk.models import Document, FigureClaim
-from wiredesk.reconcile import reconcile_categories, reconcile_figure, weapons_clash
+from wiredesk.reconcile import (
+    _targets,
+    reconcile_categories,
+    reconcile_figure,
+    weapons_clash,
+)
 
 
 def _taji() -> dict:
@@ -110,3 +115,10 @@ def test_partial_counts_bound_the_total_from_below() -> None:
                                           _claim(2, "b", "killed the general and his aide")],
                            {})
     assert fig.status == "agreed" and fig.value == 2 and fig.high is None
+
+
+def test_house_as_a_verb_is_no_residential_target() -> None:
+    # 003: storage facilities "used ... to house weapons" were hit, not homes.
+    quote, _, _ = sentence("003", "The strikes targeted five storage facilities")
+    assert _targets(quote) == ["weapons storage"]
+    assert _targets("The strike hit two houses in the village") == ["residential buildings"]

@@ -220,6 +220,7 @@ def test_iran_missiles_cruise_against_ballistic_conflict(result: Result) -> None
     assert ("cruise missile", "ballistic missile") in weapon.conflicts or (
         "ballistic missile", "cruise missile") in weapon.conflicts
     assert all(c.quote for c in weapon.claims)
+    assert "weapon: reports disagree" in ev.summary
     # 16 satisfies "more than a dozen": the counts agree, the kinds do not.
     fired = ev.figures["munitions_fired"]
     assert {c.value for c in fired.claims} == {16, 13}

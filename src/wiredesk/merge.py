@@ -1198,6 +1198,11 @@ def summarize(event: Event) -> str:
         text += "; " + ", ".join(figs)
     if event.weapons:
         text += f"; weapons: {', '.join(event.weapons)}"
+    for kind, cat in event.categories.items():
+        if cat.status == "conflict" and cat.conflicts:
+            # Disagreement is data: "16 cruise missiles" against "ballistic missiles".
+            told = "; ".join(f"{a} vs {b}" for a, b in cat.conflicts)
+            text += f"; {kind.replace('_', ' ')}: reports disagree ({told})"
     n_docs = len({m.doc_id for m in event.mentions})
     text += f". Reported in {n_docs} document{'s' if n_docs != 1 else ''}."
     return text

@@ -381,8 +381,12 @@ _TARGET_CLASSES = [
         r"\b(army|police|military|security forces?)\b[^.]{0,40}\b(posts?|bases?|positions?|"
         r"barracks|checkpoints?)\b|\bbases? of\b|\bcommandos?\b|\bcheckpoints?\b", re.I)),
     ("training camps", re.compile(r"\b(training )?camps?\b", re.I)),
-    ("residential buildings", re.compile(r"\b(homes?|houses?|residential|apartments?)\b",
-                                         re.I)),
+    # "house" as a verb ("facilities used to house weapons", "a base that houses
+    # troops") names what a site holds, not a home.
+    ("residential buildings", re.compile(
+        r"\b(homes?|residential|apartments?)\b|(?<!\bto )(?<!\bthat )(?<!\bwhich )"
+        r"\bhouses?\b(?!\s+(?:weapons|arms|ammunition|troops|forces|soldiers|personnel|"
+        r"coalition|american|u\.s\.|us|the|a|an)\b)", re.I)),
 ]
 _HIT_VERB = re.compile(r"\b(target\w*|hit|hits|struck|strikes?|bomb\w*|destroy\w*|sites?)\b",
                        re.I)
