@@ -1034,8 +1034,16 @@ def _bound_by_precedence(
     leaves inverted, the mention with the cheaper alternative (its score with the event
     it joins against its best event within the bound) takes the bound on its date.
     """
-    trial = agglomerate(len(feats), scores, MERGE_THRESHOLD, _can_merge(feats),
-                        _cluster_bonus(feats))
+    # Clusters never cross components of positive pairs: the trial needs only those that
+    # hold a bound mention (a fraction of a large store).
+    bound = {k for pair in before for k in pair}
+    comps = _components(len(feats), [p for p, v in scores.items() if v > MERGE_THRESHOLD])
+    keep = sorted(bound.union(*(c for c in comps if bound.intersection(c))))
+    at = {x: k for k, x in enumerate(keep)}
+    sub = {(at[i], at[j]): v for (i, j), v in scores.items() if i in at and j in at}
+    part = [feats[x] for x in keep]
+    trial = [[keep[k] for k in members] for members in agglomerate(
+        len(keep), sub, MERGE_THRESHOLD, _can_merge(part), _cluster_bonus(part))]
     of = {i: k for k, members in enumerate(trial) for i in members}
     spans: dict[int, tuple[int, int]] = {}
     for k, members in enumerate(trial):
@@ -1044,8 +1052,9 @@ def _bound_by_precedence(
             spans[k] = (max(d[0] for d in dated if d[0] is not None),
                         min(d[1] for d in dated if d[1] is not None))
     near: dict[int, dict[int, float]] = defaultdict(dict)
-    for (i, j), s in scores.items():
-        near[i][j] = near[j][i] = s
+    for (i, j), v in scores.items():
+        if i in of and j in of:
+            near[i][j] = near[j][i] = v
 
     def avg(x: int, members: list[int]) -> float:
         others = [y for y in members if y != x]
