@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_merge import all_seed_mentions, documents, seed_mentions
+from test_merge import AIR, RIOT, _at, all_seed_mentions, day, documents, seed_mentions
 
 from wiredesk.link import link
 from wiredesk.merge import build_events
@@ -50,3 +50,20 @@ def test_no_relation_points_backwards_in_time_and_evidence_is_quoted() -> None:
 def test_follows_orders_the_chain() -> None:
     pairs = _pairs()
     assert ("us_strikes_29_december", "follows", "kirkuk_27_december") in pairs
+
+
+def test_a_cause_cue_after_the_trigger_makes_the_next_clause_react() -> None:
+    # 000: "the Americans responded by bombing a Hezbollah headquarters ..., which led to
+    # a siege of the US embassy": the siege answers the bombing, not the other way round.
+    docs = documents()
+    text = next(d.text for d in docs.values() if d.id.startswith("000"))
+    k = text.find("the Americans responded by bombing")
+    end = text.find(". ", k)
+    bombing = _at("000", text[k:end], AIR, day(2019, 12, 29)).model_copy(
+        update={"trigger": "bombing"})
+    siege = _at("000", "a siege of the US embassy", RIOT, day(2019, 12, 31))
+    events = build_events([bombing, siege], docs)
+    assert len(events) == 2
+    by_quote = {ms[0].quote: ev.id for ev, ms in events}
+    rels = [(r.source, r.target) for r in link(events, docs) if r.type != "follows"]
+    assert rels == [(by_quote[siege.quote], by_quote[bombing.quote])]
