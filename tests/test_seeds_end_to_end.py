@@ -155,6 +155,13 @@ def test_air_strikes_that_sparked_the_embassy_protest_are_the_29_december_strike
     assert len({m.doc_id for m in dec.mentions}) == 4
 
 
+def test_a_state_strikes_through_its_forces_not_its_government(result: Result) -> None:
+    # "America launched air strikes" and "U.S. forces launched airstrikes": one actor.
+    for ev in (strikes_29_dec(result), drone_3_jan(result), strikes_13(result)):
+        perps = [a.name for a in ev.actors if a.role == "perpetrator"]
+        assert perps == ["Military Forces of the United States"], (ev.summary, perps)
+
+
 def test_embassy_demonstrations_and_storming_are_one_riot(result: Result) -> None:
     # The "demonstrations" at the embassy (001) are the crowd that stormed its entrances
     # (002) and besieged it (000): one gathering, coded by the violence reported.

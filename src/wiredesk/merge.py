@@ -1142,7 +1142,12 @@ def _location(members: Sequence[EventMention]) -> LocationOut | None:
                        precision=best.precision)
 
 
-def _actors(members: Sequence[EventMention]) -> list[ActorRef]:
+_VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+_ARMED = re.compile(r"^(?:ent-)?(?:military-forces|police-forces|armed-forces|navy|air-force)-of-")
+_GOVERNMENT = re.compile(r"^(?:ent-)?government-of-")
+
+
+def _actors(members: Sequence[EventMention], event_type: str | None = None) -> list[ActorRef]:
     seen: dict[tuple[str, str], ActorRef] = {}
     counts: Counter[tuple[str, str]] = Counter()
     for m in members:
@@ -1151,7 +1156,15 @@ def _actors(members: Sequence[EventMention]) -> list[ActorRef]:
             counts[key] += 1
             seen.setdefault(key, a)
     order = {"perpetrator": 0, "target": 1, "victim": 2, "attributed_by": 3}
-    return sorted(seen.values(), key=lambda a: (order[a.role], -counts[(a.entity_id, a.role)]))
+    out = sorted(seen.values(), key=lambda a: (order[a.role], -counts[(a.entity_id, a.role)]))
+    if event_type in _VIOLENT:
+        # ACLED codes a state's forces, not its government, as the side of an act of
+        # violence: "America launched air strikes" and "U.S. forces launched airstrikes"
+        # name one actor, Military Forces of the United States.
+        armed = {(side(a.entity_id), a.role) for a in out if _ARMED.match(a.entity_id)}
+        out = [a for a in out if not (_GOVERNMENT.match(a.entity_id)
+                                      and (side(a.entity_id), a.role) in armed)]
+    return out
 
 
 def _majority(values: Sequence[str]) -> str:
@@ -1238,7 +1251,7 @@ def assemble(members: list[EventMention], documents: dict[str, Document]) -> Eve
         political=(Counter(pol).most_common(1)[0][0] if pol else None),
         date=_date(members),
         location=_location(members),
-        actors=_actors(members),
+        actors=_actors(members, etype),
         figures=figures,
         summary="",
         confidence=confidence,
