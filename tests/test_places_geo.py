@@ -139,3 +139,47 @@ def test_in_memory_index_is_rebuilt_identically() -> None:
     iq = g.country("IQ")
     assert iq is not None and iq.feature == "PCLI"
     assert any(m.entry.feature == "ADM1" for m in lookup("Ga."))
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
+
+
+def test_a_state_listed_with_states_is_the_state() -> None:
+    """"Georgia, Oklahoma, Pennsylvania, Wisconsin and ...": each name is the state,
+    though Oklahoma, Pennsylvania and Washington, West Virginia are also towns."""
+    checked = 0
+    for text, gold in articles("GeoVirus.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        places = resolve(text, spans)
+        for i in range(1, len(spans) - 1):
+            chain = [spans[i - 1], spans[i], spans[i + 1]]
+            pairs = zip(chain, chain[1:], strict=False)
+            if not all(_LIST_GAP.fullmatch(text[a[1]:b[0]]) for a, b in pairs):
+                continue
+            states = [any(m.exact and m.primary and m.entry.feature == "ADM1"
+                          and m.entry.country_code == "US" for m in lookup(text[s:e]))
+                      for s, e in chain]
+            if all(states):
+                p = places[i]
+                assert p is not None and p.feature == "ADM1", text[spans[i][0]:spans[i][1]]
+                checked += 1
+    assert checked >= 15
+
+
+_TOWN_INSTITUTION = re.compile(
+    r"\s+(?:City Council|Police Department|Elementary|Middle School|High School)\b", re.I)
+
+
+def test_a_town_institution_names_a_town() -> None:
+    """"the Berea Police Department", "Jordan Elementary School": not a country or state."""
+    wide = {"PCLI", "ADM1", "CONT", "region", "sea"}
+    checked = 0
+    for text, gold in articles("lgl.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        if not any(_TOWN_INSTITUTION.match(text, e) for _, e in spans):
+            continue
+        for sp, p in zip(spans, resolve(text, spans), strict=True):
+            if _TOWN_INSTITUTION.match(text, sp[1]):
+                assert p is None or p.feature not in wide, text[sp[0]:sp[1]]
+                checked += 1
+    assert checked >= 20

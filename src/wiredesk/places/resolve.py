@@ -182,6 +182,15 @@ def _is_dateline(text: str, s: int, e: int) -> bool:
 
 
 _STATE_AFTER = re.compile(r"\s+(?:state|border|state's|governor|legislature)\b")
+# Institutions only a town has: "the Berea Police Department", "Athens City Council",
+# "Jordan Elementary School", "City of Oxford". A country or state is not meant.
+_TOWN_AFTER = re.compile(
+    r"\s+(?:city\s+council|town\s+council|city\s+hall|city\s+manager|mayor|"
+    r"police\s+department|fire\s+department|public\s+schools?|"
+    r"high\s+school|middle\s+school|elementary|board\s+of\s+education|"
+    r"school\s+district|township\s+committee|selectm[ae]n|aldermen)\b", re.I)
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|borough|mayor)\s+of\s+$", re.I)
+_W_TOWN = 5.0
 _THE_BEFORE = re.compile(r"(?<![.!?:\n]\s)(?<![.!?:\n])\bthe\s+$")
 
 
@@ -190,15 +199,20 @@ def _cue_words(text: str, s: int, e: int,
     """Words around a name that say what kind of place it is.
 
     "Washington state", "the New York border": a state or country. "in the Red Sea",
-    "the Sinai": a sea or region (a town is seldom written with "the").
+    "the Sinai": a sea or region (a town is seldom written with "the"). "Athens City
+    Council", "City of Oxford": a town.
     """
     wide = _STATE_AFTER.match(text, e) is not None
     the = _THE_BEFORE.search(text[max(0, s - 8):s]) is not None
-    if not (wide or the):
+    town = _TOWN_AFTER.match(text, e) is not None or _TOWN_BEFORE.search(
+        text[max(0, s - 12):s]) is not None
+    if not (wide or the or town):
         return pri
     out = []
     for m, p in pri:
         f = m.entry.feature
+        if town and f in _WIDE:
+            p -= _W_TOWN
         if wide and f in ("ADM1", "PCLI"):
             p += 2.0
         if the and f in ("sea", "region"):
@@ -309,6 +323,50 @@ def _containers(text: str, topos: list[_Topo]) -> dict[int, int]:
     return out
 
 
+_LIST_SEP = re.compile(r"^\s*(?:,|,?\s+(?:and|or|&)|,\s*(?:and|or)?)\s*$", re.I)
+_LIST_KINDS = ("PCLI", "ADM1")
+_W_LIST = 3.0
+
+
+def _lists(text: str, topos: list[_Topo]) -> dict[int, str]:
+    """Members of a list of countries or of states -> the kind the list is of.
+
+    "Georgia, Oklahoma, Pennsylvania, Wisconsin and Texas", "Guinea-Bissau, Niger,
+    Nigeria and Togo": names listed together are of one kind, so a member whose own
+    likeliest reading is a town (Oklahoma, Pennsylvania; Niger, the Nigerian state)
+    takes the kind of the rest. A list has three or more names, or two joined by
+    "and"/"or"; a member follows when at least two thirds of the others are, by
+    their priors, of one kind.
+    """
+    order = sorted(range(len(topos)), key=lambda i: topos[i].span[0])
+    chains: list[list[int]] = []
+    conj: list[bool] = []
+    for a in order:
+        if chains and a != chains[-1][-1]:
+            gap = text[topos[chains[-1][-1]].span[1]:topos[a].span[0]]
+            m = _LIST_SEP.match(gap) if len(gap) <= 7 else None
+            if m is not None:
+                chains[-1].append(a)
+                conj[-1] = conj[-1] or "," not in gap or any(
+                    w in gap.lower() for w in ("and", "or", "&"))
+                continue
+        chains.append([a])
+        conj.append(False)
+    out: dict[int, str] = {}
+    for chain, has_conj in zip(chains, conj, strict=True):
+        if len(chain) < 3 and not (len(chain) == 2 and has_conj):
+            continue
+        tops = {i: topos[i].cands[0][0].entry.feature if topos[i].cands and not
+                topos[i].demonym else None for i in chain}
+        for i in chain:
+            others = [f for j, f in tops.items() if j != i]
+            for kind in _LIST_KINDS:
+                if others and sum(f == kind for f in others) >= max(2, 2 * len(others) / 3) \
+                        or len(others) == 1 and others[0] == kind and tops[i] != "PPLC":
+                    out[i] = kind
+    return out
+
+
 # "Greenwood, W. Va.", "Washington, D.C.", "Toronto (Ontario)": a region or country
 # written right after a name, whether or not it was given as a toponym span itself.
 _QUALIFIER = re.compile(
@@ -396,7 +454,10 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     another name, not only its current best, lets "Athens" and "Henderson County" pull
     each other to Texas though each alone would go elsewhere.
     """
-    cont = _containers(text, topos)
+    listed = _lists(text, topos)
+    # Within a list of states, "Virginia, Washington, West Virginia" is no container.
+    cont = {a: b for a, b in _containers(text, topos).items()
+            if not (a in listed and b in listed)}
     for t in topos:
         t.cands = t.cands[:_MAX_CANDS] if not t.demonym else t.cands
         t.scores = [p for _, p in t.cands]
@@ -478,8 +539,10 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     hk = heard[own]  # per candidate
     hk_cols = hk[:, grp_cols]
     bonus_const = np.zeros(n)
-    quals = _qualifiers(text, topos, cont)
+    quals = {i: q for i, q in _qualifiers(text, topos, cont).items() if i not in listed}
     for k, (i, e) in enumerate(zip(owner, ents, strict=True)):
+        if i in listed and e.feature == listed[i]:
+            bonus_const[k] += _W_LIST
         if i in cont:
             outer = topos[cont[i]].entry
             if outer is not None and outer.id != e.id and _contains(outer, e):
