@@ -183,3 +183,30 @@ def test_a_town_institution_names_a_town() -> None:
                 assert p is None or p.feature not in wide, text[sp[0]:sp[1]]
                 checked += 1
     assert checked >= 20
+
+
+def test_a_large_province_is_placed_at_its_middle(
+        lgl: list[tuple[str, Gold, Place | None]],
+        geovirus: list[tuple[str, Gold, Place | None]]) -> None:
+    """Ontario, British Columbia, Alaska, England: not the settled corner of their towns."""
+    rows = [r for r in lgl + geovirus
+            if r[0] in ("Ontario", "British Columbia", "Alaska", "England")]
+    assert len(rows) >= 50
+    assert accuracy(rows) >= 0.9
+
+
+def test_a_curated_sea_beats_a_province_of_its_name(
+        lgl: list[tuple[str, Gold, Place | None]]) -> None:
+    """"sinks in Red Sea": the sea, not Sudan's Red Sea state."""
+    rows = [r for r in lgl if r[0] == "Red Sea"]
+    assert rows
+    assert all(p is not None and p.feature == "sea" for _, _, p in rows)
+
+
+def test_a_region_is_found_without_the_word_for_its_kind(
+        lgl: list[tuple[str, Gold, Place | None]],
+        geovirus: list[tuple[str, Gold, Place | None]]) -> None:
+    """"Dagestan" (Dagestan, Respublika), "Dagestani", "Pangandaran" (Kabupaten ...)."""
+    rows = [r for r in lgl + geovirus if r[0] in ("Dagestan", "Dagestani", "Pangandaran")]
+    assert len(rows) >= 8
+    assert accuracy(rows) >= 0.9

@@ -53,6 +53,7 @@ def _country_entry(cc: str) -> Entry | None:
 
 _SPECIFIC = {"base": 5.0, "airport": 5.0, "embassy": 5.0, "facility": 5.0, "camp": 5.0,
              "crossing": 5.0, "district": 4.2, "town": 4.0}
+_AREA_PRIOR = 8.5
 _FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "ADM1": 2.0, "PPLC": 1.5, "PPL": 0.0,
                   "ADM2": -0.5, "region": 2.0, "sea": 2.0}
 
@@ -61,6 +62,10 @@ def _prior(m: Match) -> float:
     e = m.entry
     if e.source == "extra":
         s = 6.5  # curated for conflict reporting: as strong as a town of ~1e5
+        if e.feature in ("sea", "region"):
+            # A curated sea or world region is named for itself, not for the province
+            # or town that shares its name (Red Sea state, Luzon in the Philippines).
+            s = _AREA_PRIOR
     else:
         pop = e.population if e.population > 0 else 1000
         s = math.log10(pop) + _FEATURE_PRIOR.get(e.feature, 0.0)
