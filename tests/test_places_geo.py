@@ -210,3 +210,14 @@ def test_a_region_is_found_without_the_word_for_its_kind(
     rows = [r for r in lgl + geovirus if r[0] in ("Dagestan", "Dagestani", "Pangandaran")]
     assert len(rows) >= 8
     assert accuracy(rows) >= 0.9
+
+
+def test_a_former_first_level_region_is_known(
+        geovirus: list[tuple[str, Gold, Place | None]]) -> None:
+    """Kenya's Nyanza Province, DR Congo's Kasai Occidental, Norway's Hedmark, France's
+    Rhône-Alpes: abolished since, but named in the news of their time."""
+    rows = [r for r in geovirus if r[0] in (
+        "Nyanza", "Nyanza Province", "Kasai Occidental", "West Kasai", "Orientale",
+        "Hedmark", "Oppland", "Vest-Agder", "Aust-Agder", "Rhône-Alpes")]
+    assert len(rows) >= 12
+    assert accuracy(rows) >= 0.9
