@@ -234,3 +234,21 @@ def test_a_country_point_is_near_either_convention(
                and r[2].country_code in both]
         assert len(sel) >= 10
         assert accuracy(sel) >= 0.95
+
+
+def test_a_small_towns_alternate_name_yields_to_towns_bearing_it() -> None:
+    """"Maryville" is a town called Maryville, not Beeville, Texas, one of whose alternate
+    names it is (still Beeville in the LGL story that also names Fort Worth, Texas)."""
+    seen = 0
+    right = 0
+    for text, gold in articles("lgl.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        names = [text[s:e] for s, e in spans]
+        if "Maryville" not in names:
+            continue
+        for n, p in zip(names, resolve(text, spans), strict=True):
+            if n == "Maryville":
+                seen += 1
+                right += p is not None and p.name == "Maryville"
+    assert seen >= 6
+    assert right >= 4

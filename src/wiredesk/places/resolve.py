@@ -83,6 +83,8 @@ def _prior(m: Match) -> float:
 
 
 _ALT_PENALTY = 1.0
+_ALT_SMALL_PENALTY = 1.5
+_ALT_BIG = 100_000
 
 
 def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
@@ -100,6 +102,10 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
         e = m.entry
         if owned and not m.primary and e.source in ("city", "import"):
             p -= _ALT_PENALTY
+            if e.population < _ALT_BIG:
+                # A small town's alternate name (Beeville's "Maryville") is seldom
+                # what a writer means when towns bear the name as their own.
+                p -= _ALT_SMALL_PENALTY
         # The town must be a big part of the region: Baghdad of its governorate, New
         # York City of its state, but not Oklahoma City of Oklahoma.
         if e.feature in ("ADM1", "ADM2") and any(
