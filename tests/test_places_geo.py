@@ -252,3 +252,12 @@ def test_a_small_towns_alternate_name_yields_to_towns_bearing_it() -> None:
                 right += p is not None and p.name == "Maryville"
     assert seen >= 6
     assert right >= 4
+
+
+def test_a_peoples_name_without_an_ending_finds_its_region(
+        lgl: list[tuple[str, Gold, Place | None]]) -> None:
+    """"Abkhaz" (officials, forces) is the people of Abkhazia."""
+    rows = [r for r in lgl if r[0] == "Abkhaz"]
+    assert len(rows) >= 5
+    assert all(p is not None and p.feature == "demonym" for _, _, p in rows)
+    assert accuracy(rows) >= 0.9

@@ -266,11 +266,11 @@ def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
 
 
 # Endings of the people of a place, and what the place's name ends with instead:
-# Ohioans, Texan, Minnesotans, South Ossetian(s), Dagestani, Londoner, Ontarians.
+# Ohioans, Texan, Minnesotans, South Ossetian(s), Dagestani, Londoner, Ontarians, Abkhaz.
 _ADJ_ENDINGS = (("ians", "ia"), ("ian", "ia"), ("ians", ""), ("ian", ""), ("ans", "a"),
                 ("an", "a"), ("ans", ""), ("an", ""), ("ns", ""), ("n", ""), ("ians", "io"),
                 ("ian", "io"), ("i", ""), ("ers", ""), ("er", ""), ("ns", "s"), ("n", "s"),
-                ("eans", "e"), ("ean", "e"))
+                ("eans", "e"), ("ean", "e"), ("", "ia"))
 _ADJ_TARGETS = frozenset({"PCLI", "ADM1", "PPLC", "region", "CONT"})
 _WIDE = frozenset({"PCLI", "ADM1", "CONT", "region", "sea"})
 # Generic words around a name: "Readington Township", "Neches River", "Port of Los
