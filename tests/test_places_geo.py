@@ -261,3 +261,23 @@ def test_a_peoples_name_without_an_ending_finds_its_region(
     assert len(rows) >= 5
     assert all(p is not None and p.feature == "demonym" for _, _, p in rows)
     assert accuracy(rows) >= 0.9
+
+
+def test_bare_washington_is_the_capital_and_washington_state_the_state(
+        lgl: list[tuple[str, Gold, Place | None]]) -> None:
+    """News writes the capital "Washington" and the state "Washington state" / "the
+    state of Washington" (GeoVirus: "a cow from a Washington state farm")."""
+    rows = [r for r in lgl if r[0] == "Washington"]
+    assert len(rows) >= 20
+    assert accuracy(rows) >= 0.85
+    state = 0
+    for text, gold in articles("GeoVirus.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        if not any(text[s:e] == "Washington" and re.match(r"\s+state\b", text[e:])
+                   for s, e in spans):
+            continue
+        for (s, e), p in zip(spans, resolve(text, spans), strict=True):
+            if text[s:e] == "Washington" and re.match(r"\s+state\b", text[e:]):
+                assert p is not None and p.feature == "ADM1"
+                state += 1
+    assert state >= 3

@@ -83,6 +83,7 @@ def _prior(m: Match) -> float:
 
 
 _ALT_PENALTY = 1.0
+_CAPITAL_REGION_PENALTY = 2.5
 _ALT_SMALL_PENALTY = 1.5
 _ALT_BIG = 100_000
 
@@ -96,10 +97,16 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
     # (Among inexact matches too: "Southwest Philadelphia" is Philadelphia, not Amman.)
     any_exact = any(m.exact for m in matches)
     owned = any(m.exact == any_exact and m.primary for m in matches)
+    capitals = {m.entry.country_code for m in matches
+                if m.entry.feature == "PPLC" and m.exact and m.primary}
     out = []
     for m in matches:
         p = _prior(m)
         e = m.entry
+        if e.feature == "ADM1" and e.country_code in capitals:
+            # A region named like its country's capital (Washington, Buenos Aires):
+            # the bare name is the capital unless words around it say "state".
+            p -= _CAPITAL_REGION_PENALTY
         if owned and not m.primary and e.source in ("city", "import"):
             p -= _ALT_PENALTY
             if e.population < _ALT_BIG:
@@ -193,6 +200,7 @@ def _is_dateline(text: str, s: int, e: int) -> bool:
 
 
 _STATE_AFTER = re.compile(r"\s+(?:state|border|state's|governor|legislature)\b")
+_STATE_BEFORE = re.compile(r"\b(?:state|province)\s+of\s+$", re.I)
 # Institutions only a town has: "the Berea Police Department", "Athens City Council",
 # "Jordan Elementary School", "City of Oxford". A country or state is not meant.
 _TOWN_AFTER = re.compile(
@@ -209,11 +217,13 @@ def _cue_words(text: str, s: int, e: int,
                pri: list[tuple[Match, float]]) -> list[tuple[Match, float]]:
     """Words around a name that say what kind of place it is.
 
-    "Washington state", "the New York border": a state or country. "in the Red Sea",
+    "Washington state", "the state of Washington", "the New York border": a state or
+    country. "in the Red Sea",
     "the Sinai": a sea or region (a town is seldom written with "the"). "Athens City
     Council", "City of Oxford": a town.
     """
-    wide = _STATE_AFTER.match(text, e) is not None
+    wide = _STATE_AFTER.match(text, e) is not None or _STATE_BEFORE.search(
+        text[max(0, s - 14):s]) is not None
     the = _THE_BEFORE.search(text[max(0, s - 8):s]) is not None
     town = _TOWN_AFTER.match(text, e) is not None or _TOWN_BEFORE.search(
         text[max(0, s - 12):s]) is not None
@@ -226,6 +236,8 @@ def _cue_words(text: str, s: int, e: int,
             p -= _W_TOWN
         if wide and f in ("ADM1", "PCLI"):
             p += 2.0
+        elif wide and f.startswith("PPL"):
+            p -= 2.0  # "a Washington state farm" is not in the capital
         if the and f in ("sea", "region"):
             p += 1.5
         out.append((m, p))
