@@ -281,3 +281,29 @@ def test_bare_washington_is_the_capital_and_washington_state_the_state(
                 assert p is not None and p.feature == "ADM1"
                 state += 1
     assert state >= 3
+
+
+def test_a_list_closed_by_counties_is_of_counties() -> None:
+    """"Butler, Clark, Hamilton, Madison, Montgomery, Preble or Warren counties"."""
+    rows = 0
+    for text, gold in articles("lgl.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        last = [i for i, (_, e) in enumerate(spans) if re.match(r"\s+counties\b", text[e:])]
+        if not last:
+            continue
+        places = resolve(text, spans)
+        for i in last:
+            chain = [i]
+            while chain[0] > 0 and _LIST_GAP.fullmatch(
+                    text[spans[chain[0] - 1][1]:spans[chain[0]][0]]):
+                chain.insert(0, chain[0] - 1)
+            if len(chain) < 2:
+                continue
+            for j in chain:
+                if any(m.exact and m.primary and m.entry.feature == "ADM1"
+                       for m in lookup(text[spans[j][0]:spans[j][1]])):
+                    continue  # "... counties in Georgia and Nassau and Baker counties"
+                p = places[j]
+                assert p is not None and p.feature == "ADM2", text[spans[j][0]:spans[j][1]]
+                rows += 1
+    assert rows >= 10

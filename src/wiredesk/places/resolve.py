@@ -348,6 +348,7 @@ def _containers(text: str, topos: list[_Topo]) -> dict[int, int]:
 
 _LIST_SEP = re.compile(r"^\s*(?:,|,?\s+(?:and|or|&)|,\s*(?:and|or)?)\s*$", re.I)
 _LIST_KINDS = ("PCLI", "ADM1")
+_COUNTIES_AFTER = re.compile(r"\s+(?:counties|parishes)\b", re.I)
 _W_LIST = 3.0
 
 
@@ -359,7 +360,7 @@ def _lists(text: str, topos: list[_Topo]) -> dict[int, str]:
     likeliest reading is a town (Oklahoma, Pennsylvania; Niger, the Nigerian state)
     takes the kind of the rest. A list has three or more names, or two joined by
     "and"/"or"; a member follows when at least two thirds of the others are, by
-    their priors, of one kind.
+    their priors, of one kind; a list closed by "counties" is of counties.
     """
     order = sorted(range(len(topos)), key=lambda i: topos[i].span[0])
     chains: list[list[int]] = []
@@ -378,6 +379,12 @@ def _lists(text: str, topos: list[_Topo]) -> dict[int, str]:
     out: dict[int, str] = {}
     for chain, has_conj in zip(chains, conj, strict=True):
         if len(chain) < 3 and not (len(chain) == 2 and has_conj):
+            continue
+        if _COUNTIES_AFTER.match(text, topos[chain[-1]].span[1]):
+            # "Butler, Clark, Hamilton, Madison ... or Warren counties"
+            out.update(dict.fromkeys(
+                (i for i in chain if any(m.entry.feature == "ADM2" for m, _ in topos[i].cands)),
+                "ADM2"))
             continue
         tops = {i: topos[i].cands[0][0].entry.feature if topos[i].cands and not
                 topos[i].demonym else None for i in chain}
