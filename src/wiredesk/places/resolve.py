@@ -84,7 +84,7 @@ def _prior(m: Match) -> float:
 
 _ALT_PENALTY = 1.0
 _CAPITAL_REGION_PENALTY = 2.5
-_ALT_SMALL_PENALTY = 1.5
+_ALT_SMALL_PENALTY = 2.5
 _ALT_BIG = 100_000
 
 
@@ -144,6 +144,7 @@ class _Topo:
     cands: list[tuple[Match, float]] = field(default_factory=list)
     demonym: str | None = None
     adjectival: bool = False  # "Ohioans", "South Ossetian": a region's people
+    cued: bool = False  # words around it say what kind of place it is
     scores: list[float] = field(default_factory=list)
     best: int = -1
 
@@ -270,7 +271,9 @@ def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
                 # not the county.
                 pri = [(m, p - 3.0 if m.entry.feature in ("PCLI", "ADM1", "ADM2") else p)
                        for m, p in pri]
-            pri = _cue_words(text, s, e, pri)
+            cued = _cue_words(text, s, e, pri)
+            t.cued = cued is not pri
+            pri = cued
             ranked = sorted(pri, key=lambda x: -x[1])
             t.cands = ranked[:_POOL]
         topos.append(t)
@@ -661,6 +664,33 @@ def _country_name(cc: str) -> str | None:
     return str(getattr(c, "common_name", None) or c.name)
 
 
+def _one_sense(topos: list[_Topo]) -> None:
+    """A name written several times in a story names one place: the reading most
+    likely over all its mentions, so that a cue at one mention ("the Berea Police
+    Department") carries to the others."""
+    by_name: dict[str, list[_Topo]] = {}
+    for t in topos:
+        if t.cands and not t.demonym and t.best >= 0:
+            by_name.setdefault(norm(t.text), []).append(t)
+    for group in by_name.values():
+        if len(group) < 2 or len({t.entry.id for t in group if t.entry}) < 2:
+            continue
+        total: dict[int, float] = {}
+        for t in group:
+            top = max(t.scores)
+            # Each mention votes with its readings' odds, so that one mention's large
+            # scores (a sentence full of support) do not outweigh the rest.
+            w = [math.exp(max(sc - top, -30.0)) for sc in t.scores]
+            z = sum(w)
+            for (m, _), x in zip(t.cands, w, strict=True):
+                total[m.entry.id] = total.get(m.entry.id, 0.0) + x / z
+        best = max(total, key=lambda k: total[k])
+        for t in group:
+            ids = [m.entry.id for m, _ in t.cands]
+            if best in ids and not t.cued:  # "Jordan Middle School" keeps its reading
+                t.best = ids.index(best)
+
+
 def resolve(text: str, spans: list[Span]) -> list[Place | None]:
     """Resolve the given toponym spans of ``text`` in their joint context.
 
@@ -669,6 +699,7 @@ def resolve(text: str, spans: list[Span]) -> list[Place | None]:
     """
     topos = _make_topos(text, spans)
     _score_all(text, topos)
+    _one_sense(topos)
     # A name known only through a stripped form ("Sand Creek" -> Sand) in a country no
     # other name of the text points to is a guess too far: left unresolved.
     names_in: dict[str | None, set[str]] = {}
