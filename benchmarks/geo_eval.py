@@ -79,7 +79,10 @@ def read(path: Path) -> list[tuple[str, list[tuple[int, int, float, float]]]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", default=str(DEFAULT), help=f"XML file (default {DEFAULT})")
-    ap.add_argument("--misses", type=int, default=0, help="print this many misses")
+    ap.add_argument("--misses", type=int, default=0,
+                    help="print this many misses, farthest first: the name, ours (name, "
+                         "country, feature, point) or '-' when unresolved, the gold point "
+                         "and the text around")
     ap.add_argument("--half", choices=("all", "a", "b"), default="all",
                     help="score only even-numbered (a) or odd-numbered (b) articles, so "
                          "methods are developed on one half and checked on the other")
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             if p is None:
                 unresolved += 1
                 errors.append(20038.0)  # half the Earth's circumference: a total miss
-                misses.append((20038.0, text[s:e], "-"))
+                misses.append((20038.0, text[s:e], f"- | gold {lat:.2f},{lon:.2f}"))
                 continue
             d = _km((lat, lon), (p.lat, p.lon))
             errors.append(d)
@@ -109,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                     area_misses += 1
                 ctx = " ".join(text[max(0, s - 50):e + 30].split())
                 misses.append((d, text[s:e], f"{p.name} {p.country_code} {p.feature} "
+                                             f"{p.lat:.2f},{p.lon:.2f} "
                                              f"| gold {lat:.2f},{lon:.2f} | {ctx}"))
     dt = time.perf_counter() - t0
     n = len(errors)

@@ -92,11 +92,11 @@ def accuracy(rows: list[tuple[str, Gold, Place | None]]) -> float:
 
 
 def test_lgl_accuracy_floor(lgl: list[tuple[str, Gold, Place | None]]) -> None:
-    assert accuracy(lgl) >= 0.87
+    assert accuracy(lgl) >= 0.88
 
 
 def test_geovirus_accuracy_floor(geovirus: list[tuple[str, Gold, Place | None]]) -> None:
-    assert accuracy(geovirus) >= 0.815
+    assert accuracy(geovirus) >= 0.90
 
 
 def test_state_abbreviations_resolve_to_their_state(
@@ -139,3 +139,194 @@ def test_in_memory_index_is_rebuilt_identically() -> None:
     iq = g.country("IQ")
     assert iq is not None and iq.feature == "PCLI"
     assert any(m.entry.feature == "ADM1" for m in lookup("Ga."))
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
+
+
+def test_a_state_listed_with_states_is_the_state() -> None:
+    """"Georgia, Oklahoma, Pennsylvania, Wisconsin and ...": each name is the state,
+    though Oklahoma, Pennsylvania and Washington, West Virginia are also towns."""
+    checked = 0
+    for text, gold in articles("GeoVirus.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        places = resolve(text, spans)
+        for i in range(1, len(spans) - 1):
+            chain = [spans[i - 1], spans[i], spans[i + 1]]
+            pairs = zip(chain, chain[1:], strict=False)
+            if not all(_LIST_GAP.fullmatch(text[a[1]:b[0]]) for a, b in pairs):
+                continue
+            states = [any(m.exact and m.primary and m.entry.feature == "ADM1"
+                          and m.entry.country_code == "US" for m in lookup(text[s:e]))
+                      for s, e in chain]
+            if all(states):
+                p = places[i]
+                assert p is not None and p.feature == "ADM1", text[spans[i][0]:spans[i][1]]
+                checked += 1
+    assert checked >= 15
+
+
+_TOWN_INSTITUTION = re.compile(
+    r"\s+(?:City Council|Police Department|Elementary|Middle School|High School)\b", re.I)
+
+
+def test_a_town_institution_names_a_town() -> None:
+    """"the Berea Police Department", "Jordan Elementary School": not a country or state."""
+    wide = {"PCLI", "ADM1", "CONT", "region", "sea"}
+    checked = 0
+    for text, gold in articles("lgl.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        if not any(_TOWN_INSTITUTION.match(text, e) for _, e in spans):
+            continue
+        for sp, p in zip(spans, resolve(text, spans), strict=True):
+            if _TOWN_INSTITUTION.match(text, sp[1]):
+                assert p is None or p.feature not in wide, text[sp[0]:sp[1]]
+                checked += 1
+    assert checked >= 20
+
+
+def test_a_large_province_is_placed_at_its_middle(
+        lgl: list[tuple[str, Gold, Place | None]],
+        geovirus: list[tuple[str, Gold, Place | None]]) -> None:
+    """Ontario, British Columbia, Alaska, England: not the settled corner of their towns."""
+    rows = [r for r in lgl + geovirus
+            if r[0] in ("Ontario", "British Columbia", "Alaska", "England")]
+    assert len(rows) >= 50
+    assert accuracy(rows) >= 0.9
+
+
+def test_a_curated_sea_beats_a_province_of_its_name(
+        lgl: list[tuple[str, Gold, Place | None]]) -> None:
+    """"sinks in Red Sea": the sea, not Sudan's Red Sea state."""
+    rows = [r for r in lgl if r[0] == "Red Sea"]
+    assert rows
+    assert all(p is not None and p.feature == "sea" for _, _, p in rows)
+
+
+def test_a_region_is_found_without_the_word_for_its_kind(
+        lgl: list[tuple[str, Gold, Place | None]],
+        geovirus: list[tuple[str, Gold, Place | None]]) -> None:
+    """"Dagestan" (Dagestan, Respublika), "Dagestani", "Pangandaran" (Kabupaten ...)."""
+    rows = [r for r in lgl + geovirus if r[0] in ("Dagestan", "Dagestani", "Pangandaran")]
+    assert len(rows) >= 8
+    assert accuracy(rows) >= 0.9
+
+
+def test_a_former_first_level_region_is_known(
+        geovirus: list[tuple[str, Gold, Place | None]]) -> None:
+    """Kenya's Nyanza Province, DR Congo's Kasai Occidental, Norway's Hedmark, France's
+    Rhône-Alpes: abolished since, but named in the news of their time."""
+    rows = [r for r in geovirus if r[0] in (
+        "Nyanza", "Nyanza Province", "Kasai Occidental", "West Kasai", "Orientale",
+        "Hedmark", "Oppland", "Vest-Agder", "Aust-Agder", "Rhône-Alpes")]
+    assert len(rows) >= 12
+    assert accuracy(rows) >= 0.9
+
+
+def test_a_country_point_is_near_either_convention(
+        lgl: list[tuple[str, Gold, Place | None]],
+        geovirus: list[tuple[str, Gold, Place | None]]) -> None:
+    """LGL marks China, Sudan, Nigeria at GeoNames' point, GeoVirus at Wikipedia's: the
+    point between them is within 161 km of both."""
+    both = ("CN", "SD", "NG", "JP")
+    for rows in (lgl, geovirus):
+        sel = [r for r in rows if r[2] is not None and r[2].feature == "PCLI"
+               and r[2].country_code in both]
+        assert len(sel) >= 10
+        assert accuracy(sel) >= 0.95
+
+
+def test_a_small_towns_alternate_name_yields_to_towns_bearing_it() -> None:
+    """"Maryville" is a town called Maryville, not Beeville, Texas, one of whose alternate
+    names it is (still Beeville in the LGL story that also names Fort Worth, Texas)."""
+    seen = 0
+    right = 0
+    for text, gold in articles("lgl.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        names = [text[s:e] for s, e in spans]
+        if "Maryville" not in names:
+            continue
+        for n, p in zip(names, resolve(text, spans), strict=True):
+            if n == "Maryville":
+                seen += 1
+                right += p is not None and p.name == "Maryville"
+    assert seen >= 6
+    assert right >= 4
+
+
+def test_a_peoples_name_without_an_ending_finds_its_region(
+        lgl: list[tuple[str, Gold, Place | None]]) -> None:
+    """"Abkhaz" (officials, forces) is the people of Abkhazia."""
+    rows = [r for r in lgl if r[0] == "Abkhaz"]
+    assert len(rows) >= 5
+    assert all(p is not None and p.feature == "demonym" for _, _, p in rows)
+    assert accuracy(rows) >= 0.9
+
+
+def test_bare_washington_is_the_capital_and_washington_state_the_state(
+        lgl: list[tuple[str, Gold, Place | None]]) -> None:
+    """News writes the capital "Washington" and the state "Washington state" / "the
+    state of Washington" (GeoVirus: "a cow from a Washington state farm")."""
+    rows = [r for r in lgl if r[0] == "Washington"]
+    assert len(rows) >= 20
+    assert accuracy(rows) >= 0.85
+    state = 0
+    for text, gold in articles("GeoVirus.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        if not any(text[s:e] == "Washington" and re.match(r"\s+state\b", text[e:])
+                   for s, e in spans):
+            continue
+        for (s, e), p in zip(spans, resolve(text, spans), strict=True):
+            if text[s:e] == "Washington" and re.match(r"\s+state\b", text[e:]):
+                assert p is not None and p.feature == "ADM1"
+                state += 1
+    assert state >= 3
+
+
+def test_a_list_closed_by_counties_is_of_counties() -> None:
+    """"Butler, Clark, Hamilton, Madison, Montgomery, Preble or Warren counties"."""
+    rows = 0
+    for text, gold in articles("lgl.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        last = [i for i, (_, e) in enumerate(spans) if re.match(r"\s+counties\b", text[e:])]
+        if not last:
+            continue
+        places = resolve(text, spans)
+        for i in last:
+            chain = [i]
+            while chain[0] > 0 and _LIST_GAP.fullmatch(
+                    text[spans[chain[0] - 1][1]:spans[chain[0]][0]]):
+                chain.insert(0, chain[0] - 1)
+            if len(chain) < 2:
+                continue
+            for j in chain:
+                if any(m.exact and m.primary and m.entry.feature == "ADM1"
+                       for m in lookup(text[spans[j][0]:spans[j][1]])):
+                    continue  # "... counties in Georgia and Nassau and Baker counties"
+                p = places[j]
+                assert p is not None and p.feature == "ADM2", text[spans[j][0]:spans[j][1]]
+                rows += 1
+    assert rows >= 10
+
+
+def test_a_name_repeated_in_a_story_names_one_place() -> None:
+    """One sense per story: the mentions of "Logan", "Lebanon" or "Brandon" in one LGL
+    article resolve alike (a mention with its own cue, "Jordan Middle School", aside)."""
+    from wiredesk.places.normalize import norm
+
+    stories = names = split = 0
+    for text, gold in articles("lgl.xml"):
+        spans = [(s, e) for s, e, _, _ in gold]
+        seen: dict[str, set[tuple[float, float]]] = {}
+        for (s, e), p in zip(spans, resolve(text, spans), strict=True):
+            if p is not None and p.feature != "demonym" and not _TOWN_INSTITUTION.match(
+                    text, e) and not re.match(r"\s+state\b", text[e:]):
+                seen.setdefault(norm(text[s:e]), set()).add((p.lat, p.lon))
+        repeated = {k: v for k, v in seen.items()
+                    if sum(norm(text[s:e]) == k for s, e in spans) > 1}
+        stories += bool(repeated)
+        names += len(repeated)
+        split += sum(len(v) > 1 for v in repeated.values())
+    assert stories >= 100
+    # "Murmansk" and "the Murmansk region" may still part.
+    assert split <= 0.005 * names  # 15 of 808 before one sense per story, 2 after

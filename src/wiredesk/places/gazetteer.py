@@ -10,7 +10,9 @@ Sources, all read from installed packages or files in ``wiredesk/data``:
   first-level region, the median town for a second-level one).
 - pycountry: official and common country names.
 - ``places_centroids.csv``: country points (REST Countries' ``latlng`` as shipped by
-  the countryinfo package, close to GeoNames' own country points) and US state points.
+  the countryinfo package, close to GeoNames' own country points; for a few countries
+  whose Wikipedia point lies a few hundred km off, the point midway), US state points,
+  and GeoNames' points of large first-level regions whose towns crowd into one corner.
 - ``places_aliases.csv``: names the packages lack: AP/GPO state abbreviations
   ("W.Va.", "Ga."), province abbreviations, "D.C.", former country names.
 - ``places_extra.csv``: bases, airports, embassies, crossings, districts, seas, world
@@ -48,7 +50,7 @@ from typing import Any, NamedTuple
 
 from wiredesk.places.normalize import norm, skeleton
 
-SCHEMA_VERSION = "12"
+SCHEMA_VERSION = "14"
 _DATA = resources.files("wiredesk") / "data"
 # Scripts other than Latin: their names never appear in English text.
 _NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\ud7ff\uf900-\uffef]")
@@ -215,6 +217,33 @@ def _spread_point(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
     return (lats[k] + lats[-1 - k]) / 2, (lons[k] + lons[-1 - k]) / 2
 
 
+# Words of a region's kind around its name ("Dagestan, Respublika", "Kabupaten
+# Pangandaran", "Hebei Sheng", "Kyiv Oblast"): English news writes the bare name.
+_KIND_TAIL = re.compile(
+    r"(?:,\s*|\s+)(?:province|region|governorate|prefecture|oblast'?|kray|krai|sheng|"
+    r"zizhiqu|respublika|republic|state|department|municipality|voivodeship|regency|"
+    r"district|division|aymag|shi|ken|zhou|county)$", re.I)
+_KIND_HEAD = re.compile(
+    r"^(?:provinsi|kabupaten|province\s+of|provincia\s+(?:de|di)|respublika|"
+    r"republic\s+of|tinh|wilayat|muhafazat)\s+", re.I)
+# A bare compass or rank word is not a region's name ("Western", "Central").
+_NOT_BARE = re.compile(
+    r"(?:north|south|east|west|(?:north|south)-?(?:east|west))(?:ern)?|central|capital|"
+    r"coast(?:al)?|upper|lower|middle|inner|outer|greater|autonomous", re.I)
+
+
+def _bare_names(names: Iterable[str]) -> list[str]:
+    """Region names without the word for their kind, for lookup as alternates."""
+    out = []
+    for n in names:
+        if _NON_LATIN.search(n):
+            continue
+        b = _KIND_HEAD.sub("", _KIND_TAIL.sub("", n)).strip(" ,")
+        if b != n and len(b) >= 4 and b[0].isupper() and not _NOT_BARE.fullmatch(b):
+            out.append(b)
+    return out
+
+
 def _aliases() -> dict[tuple[str, str], list[str]]:
     """``places_aliases.csv``: (kind, code) -> extra names (state abbreviations, ...)."""
     out: dict[tuple[str, str], list[str]] = {}
@@ -289,6 +318,11 @@ def _build_into(con: sqlite3.Connection) -> None:
                      if getattr(pc, a, None)]
         alts += _COUNTRY_EXTRA.get(cc, [])
         point = centroids.get(("country", cc))
+        wiki = centroids.get(("country_wiki", cc))
+        if point is not None and wiki is not None:
+            # Two conventions for a country's point (GeoNames' and Wikipedia's) a few
+            # hundred km apart: the point between them is near enough to either.
+            point = ((point[0] + wiki[0]) / 2, (point[1] + wiki[1]) / 2)
         if point is None:
             cap = next((x for x in cities.values()
                         if x["countrycode"] == cc and x["name"] == capitals[cc]), None)
@@ -307,7 +341,9 @@ def _build_into(con: sqlite3.Connection) -> None:
             continue
         cc = code.split(".")[0]
         pts = members.get(sid, [])
-        point = centroids.get(("us_state", code[3:])) if cc == "US" and level == 1 else None
+        point = centroids.get(("subdivision", row[1])) if row[1] and level == 1 else None
+        if point is None and cc == "US" and level == 1:
+            point = centroids.get(("us_state", code[3:]))
         if point is None:
             if not pts:
                 continue
@@ -322,6 +358,10 @@ def _build_into(con: sqlite3.Connection) -> None:
             sub = pycountry.subdivisions.get(code=row[1])
             if sub is not None:
                 alts.append(sub.name)
+        if level == 1:
+            alts += _bare_names([row[0], *alts])
+        elif _KIND_HEAD.match(row[0]):  # "Kabupaten Pangandaran"; not every "X County"
+            alts += _bare_names([row[0]])
         admin1: str | None
         if level == 1:
             admin1 = row[0]
@@ -371,7 +411,8 @@ def _extra_rows() -> list[dict[str, str]]:
 # Short forms news uses that the packages do not list.
 _COUNTRY_EXTRA: dict[str, list[str]] = {
     "US": ["U.S.", "U.S.A.", "USA", "America", "United States of America", "the United States"],
-    "GB": ["U.K.", "UK", "Britain", "Great Britain", "England"],
+    # Not "England": the constituent country is a place of its own (a first-level region).
+    "GB": ["U.K.", "UK", "Britain", "Great Britain"],
     "AE": ["UAE", "U.A.E.", "Emirates"],
     "KP": ["North Korea"],
     "KR": ["South Korea"],

@@ -53,6 +53,7 @@ def _country_entry(cc: str) -> Entry | None:
 
 _SPECIFIC = {"base": 5.0, "airport": 5.0, "embassy": 5.0, "facility": 5.0, "camp": 5.0,
              "crossing": 5.0, "district": 4.2, "town": 4.0}
+_AREA_PRIOR = 8.5
 _FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "ADM1": 2.0, "PPLC": 1.5, "PPL": 0.0,
                   "ADM2": -0.5, "region": 2.0, "sea": 2.0}
 
@@ -61,6 +62,10 @@ def _prior(m: Match) -> float:
     e = m.entry
     if e.source == "extra":
         s = 6.5  # curated for conflict reporting: as strong as a town of ~1e5
+        if e.feature in ("sea", "region"):
+            # A curated sea or world region is named for itself, not for the province
+            # or town that shares its name (Red Sea state, Luzon in the Philippines).
+            s = _AREA_PRIOR
     else:
         pop = e.population if e.population > 0 else 1000
         s = math.log10(pop) + _FEATURE_PRIOR.get(e.feature, 0.0)
@@ -78,6 +83,9 @@ def _prior(m: Match) -> float:
 
 
 _ALT_PENALTY = 1.0
+_CAPITAL_REGION_PENALTY = 2.5
+_ALT_SMALL_PENALTY = 2.5
+_ALT_BIG = 100_000
 
 
 def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
@@ -89,12 +97,22 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
     # (Among inexact matches too: "Southwest Philadelphia" is Philadelphia, not Amman.)
     any_exact = any(m.exact for m in matches)
     owned = any(m.exact == any_exact and m.primary for m in matches)
+    capitals = {m.entry.country_code for m in matches
+                if m.entry.feature == "PPLC" and m.exact and m.primary}
     out = []
     for m in matches:
         p = _prior(m)
         e = m.entry
+        if e.feature == "ADM1" and e.country_code in capitals:
+            # A region named like its country's capital (Washington, Buenos Aires):
+            # the bare name is the capital unless words around it say "state".
+            p -= _CAPITAL_REGION_PENALTY
         if owned and not m.primary and e.source in ("city", "import"):
             p -= _ALT_PENALTY
+            if e.population < _ALT_BIG:
+                # A small town's alternate name (Beeville's "Maryville") is seldom
+                # what a writer means when towns bear the name as their own.
+                p -= _ALT_SMALL_PENALTY
         # The town must be a big part of the region: Baghdad of its governorate, New
         # York City of its state, but not Oklahoma City of Oklahoma.
         if e.feature in ("ADM1", "ADM2") and any(
@@ -126,6 +144,7 @@ class _Topo:
     cands: list[tuple[Match, float]] = field(default_factory=list)
     demonym: str | None = None
     adjectival: bool = False  # "Ohioans", "South Ossetian": a region's people
+    cued: bool = False  # words around it say what kind of place it is
     scores: list[float] = field(default_factory=list)
     best: int = -1
 
@@ -182,6 +201,16 @@ def _is_dateline(text: str, s: int, e: int) -> bool:
 
 
 _STATE_AFTER = re.compile(r"\s+(?:state|border|state's|governor|legislature)\b")
+_STATE_BEFORE = re.compile(r"\b(?:state|province)\s+of\s+$", re.I)
+# Institutions only a town has: "the Berea Police Department", "Athens City Council",
+# "Jordan Elementary School", "City of Oxford". A country or state is not meant.
+_TOWN_AFTER = re.compile(
+    r"\s+(?:city\s+council|town\s+council|city\s+hall|city\s+manager|mayor|"
+    r"police\s+department|fire\s+department|public\s+schools?|"
+    r"high\s+school|middle\s+school|elementary|board\s+of\s+education|"
+    r"school\s+district|township\s+committee|selectm[ae]n|aldermen)\b", re.I)
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|borough|mayor)\s+of\s+$", re.I)
+_W_TOWN = 5.0
 _THE_BEFORE = re.compile(r"(?<![.!?:\n]\s)(?<![.!?:\n])\bthe\s+$")
 
 
@@ -189,18 +218,27 @@ def _cue_words(text: str, s: int, e: int,
                pri: list[tuple[Match, float]]) -> list[tuple[Match, float]]:
     """Words around a name that say what kind of place it is.
 
-    "Washington state", "the New York border": a state or country. "in the Red Sea",
-    "the Sinai": a sea or region (a town is seldom written with "the").
+    "Washington state", "the state of Washington", "the New York border": a state or
+    country. "in the Red Sea",
+    "the Sinai": a sea or region (a town is seldom written with "the"). "Athens City
+    Council", "City of Oxford": a town.
     """
-    wide = _STATE_AFTER.match(text, e) is not None
+    wide = _STATE_AFTER.match(text, e) is not None or _STATE_BEFORE.search(
+        text[max(0, s - 14):s]) is not None
     the = _THE_BEFORE.search(text[max(0, s - 8):s]) is not None
-    if not (wide or the):
+    town = _TOWN_AFTER.match(text, e) is not None or _TOWN_BEFORE.search(
+        text[max(0, s - 12):s]) is not None
+    if not (wide or the or town):
         return pri
     out = []
     for m, p in pri:
         f = m.entry.feature
+        if town and f in _WIDE:
+            p -= _W_TOWN
         if wide and f in ("ADM1", "PCLI"):
             p += 2.0
+        elif wide and f.startswith("PPL"):
+            p -= 2.0  # "a Washington state farm" is not in the capital
         if the and f in ("sea", "region"):
             p += 1.5
         out.append((m, p))
@@ -233,7 +271,9 @@ def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
                 # not the county.
                 pri = [(m, p - 3.0 if m.entry.feature in ("PCLI", "ADM1", "ADM2") else p)
                        for m, p in pri]
-            pri = _cue_words(text, s, e, pri)
+            cued = _cue_words(text, s, e, pri)
+            t.cued = cued is not pri
+            pri = cued
             ranked = sorted(pri, key=lambda x: -x[1])
             t.cands = ranked[:_POOL]
         topos.append(t)
@@ -241,11 +281,11 @@ def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
 
 
 # Endings of the people of a place, and what the place's name ends with instead:
-# Ohioans, Texan, Minnesotans, South Ossetian(s), Dagestani, Londoner, Ontarians.
+# Ohioans, Texan, Minnesotans, South Ossetian(s), Dagestani, Londoner, Ontarians, Abkhaz.
 _ADJ_ENDINGS = (("ians", "ia"), ("ian", "ia"), ("ians", ""), ("ian", ""), ("ans", "a"),
                 ("an", "a"), ("ans", ""), ("an", ""), ("ns", ""), ("n", ""), ("ians", "io"),
                 ("ian", "io"), ("i", ""), ("ers", ""), ("er", ""), ("ns", "s"), ("n", "s"),
-                ("eans", "e"), ("ean", "e"))
+                ("eans", "e"), ("ean", "e"), ("", "ia"))
 _ADJ_TARGETS = frozenset({"PCLI", "ADM1", "PPLC", "region", "CONT"})
 _WIDE = frozenset({"PCLI", "ADM1", "CONT", "region", "sea"})
 # Generic words around a name: "Readington Township", "Neches River", "Port of Los
@@ -306,6 +346,57 @@ def _containers(text: str, topos: list[_Topo]) -> dict[int, int]:
         if len(gap) <= 6 and _CONTAINER_SEP.match(gap) and top is not None and (
                 top.feature in ("PCLI", "ADM1", "ADM2")):
             out[a] = b
+    return out
+
+
+_LIST_SEP = re.compile(r"^\s*(?:,|,?\s+(?:and|or|&)|,\s*(?:and|or)?)\s*$", re.I)
+_LIST_KINDS = ("PCLI", "ADM1")
+_COUNTIES_AFTER = re.compile(r"\s+(?:counties|parishes)\b", re.I)
+_W_LIST = 3.0
+
+
+def _lists(text: str, topos: list[_Topo]) -> dict[int, str]:
+    """Members of a list of countries or of states -> the kind the list is of.
+
+    "Georgia, Oklahoma, Pennsylvania, Wisconsin and Texas", "Guinea-Bissau, Niger,
+    Nigeria and Togo": names listed together are of one kind, so a member whose own
+    likeliest reading is a town (Oklahoma, Pennsylvania; Niger, the Nigerian state)
+    takes the kind of the rest. A list has three or more names, or two joined by
+    "and"/"or"; a member follows when at least two thirds of the others are, by
+    their priors, of one kind; a list closed by "counties" is of counties.
+    """
+    order = sorted(range(len(topos)), key=lambda i: topos[i].span[0])
+    chains: list[list[int]] = []
+    conj: list[bool] = []
+    for a in order:
+        if chains and a != chains[-1][-1]:
+            gap = text[topos[chains[-1][-1]].span[1]:topos[a].span[0]]
+            m = _LIST_SEP.match(gap) if len(gap) <= 7 else None
+            if m is not None:
+                chains[-1].append(a)
+                conj[-1] = conj[-1] or "," not in gap or any(
+                    w in gap.lower() for w in ("and", "or", "&"))
+                continue
+        chains.append([a])
+        conj.append(False)
+    out: dict[int, str] = {}
+    for chain, has_conj in zip(chains, conj, strict=True):
+        if len(chain) < 3 and not (len(chain) == 2 and has_conj):
+            continue
+        if _COUNTIES_AFTER.match(text, topos[chain[-1]].span[1]):
+            # "Butler, Clark, Hamilton, Madison ... or Warren counties"
+            out.update(dict.fromkeys(
+                (i for i in chain if any(m.entry.feature == "ADM2" for m, _ in topos[i].cands)),
+                "ADM2"))
+            continue
+        tops = {i: topos[i].cands[0][0].entry.feature if topos[i].cands and not
+                topos[i].demonym else None for i in chain}
+        for i in chain:
+            others = [f for j, f in tops.items() if j != i]
+            for kind in _LIST_KINDS:
+                if others and sum(f == kind for f in others) >= max(2, 2 * len(others) / 3) \
+                        or len(others) == 1 and others[0] == kind and tops[i] != "PPLC":
+                    out[i] = kind
     return out
 
 
@@ -396,7 +487,10 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     another name, not only its current best, lets "Athens" and "Henderson County" pull
     each other to Texas though each alone would go elsewhere.
     """
-    cont = _containers(text, topos)
+    listed = _lists(text, topos)
+    # Within a list of states, "Virginia, Washington, West Virginia" is no container.
+    cont = {a: b for a, b in _containers(text, topos).items()
+            if not (a in listed and b in listed)}
     for t in topos:
         t.cands = t.cands[:_MAX_CANDS] if not t.demonym else t.cands
         t.scores = [p for _, p in t.cands]
@@ -478,8 +572,10 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     hk = heard[own]  # per candidate
     hk_cols = hk[:, grp_cols]
     bonus_const = np.zeros(n)
-    quals = _qualifiers(text, topos, cont)
+    quals = {i: q for i, q in _qualifiers(text, topos, cont).items() if i not in listed}
     for k, (i, e) in enumerate(zip(owner, ents, strict=True)):
+        if i in listed and e.feature == listed[i]:
+            bonus_const[k] += _W_LIST
         if i in cont:
             outer = topos[cont[i]].entry
             if outer is not None and outer.id != e.id and _contains(outer, e):
@@ -568,6 +664,33 @@ def _country_name(cc: str) -> str | None:
     return str(getattr(c, "common_name", None) or c.name)
 
 
+def _one_sense(topos: list[_Topo]) -> None:
+    """A name written several times in a story names one place: the reading most
+    likely over all its mentions, so that a cue at one mention ("the Berea Police
+    Department") carries to the others."""
+    by_name: dict[str, list[_Topo]] = {}
+    for t in topos:
+        if t.cands and not t.demonym and t.best >= 0:
+            by_name.setdefault(norm(t.text), []).append(t)
+    for group in by_name.values():
+        if len(group) < 2 or len({t.entry.id for t in group if t.entry}) < 2:
+            continue
+        total: dict[int, float] = {}
+        for t in group:
+            top = max(t.scores)
+            # Each mention votes with its readings' odds, so that one mention's large
+            # scores (a sentence full of support) do not outweigh the rest.
+            w = [math.exp(max(sc - top, -30.0)) for sc in t.scores]
+            z = sum(w)
+            for (m, _), x in zip(t.cands, w, strict=True):
+                total[m.entry.id] = total.get(m.entry.id, 0.0) + x / z
+        best = max(total, key=lambda k: total[k])
+        for t in group:
+            ids = [m.entry.id for m, _ in t.cands]
+            if best in ids and not t.cued:  # "Jordan Middle School" keeps its reading
+                t.best = ids.index(best)
+
+
 def resolve(text: str, spans: list[Span]) -> list[Place | None]:
     """Resolve the given toponym spans of ``text`` in their joint context.
 
@@ -576,6 +699,7 @@ def resolve(text: str, spans: list[Span]) -> list[Place | None]:
     """
     topos = _make_topos(text, spans)
     _score_all(text, topos)
+    _one_sense(topos)
     # A name known only through a stripped form ("Sand Creek" -> Sand) in a country no
     # other name of the text points to is a guess too far: left unresolved.
     names_in: dict[str | None, set[str]] = {}
