@@ -10,8 +10,7 @@ Sources, all read from installed packages or files in ``wiredesk/data``:
   first-level region, the median town for a second-level one).
 - pycountry: official and common country names.
 - ``places_centroids.csv``: country points (REST Countries' ``latlng`` as shipped by
-  the countryinfo package, close to GeoNames' own country points; for a few countries
-  whose Wikipedia point lies a few hundred km off, the point midway), US state points,
+  the countryinfo package, close to GeoNames' own country points), US state points,
   and GeoNames' points of large first-level regions whose towns crowd into one corner.
 - ``places_aliases.csv``: names the packages lack: AP/GPO state abbreviations
   ("W.Va.", "Ga."), province abbreviations, "D.C.", former country names.
@@ -318,11 +317,6 @@ def _build_into(con: sqlite3.Connection) -> None:
                      if getattr(pc, a, None)]
         alts += _COUNTRY_EXTRA.get(cc, [])
         point = centroids.get(("country", cc))
-        wiki = centroids.get(("country_wiki", cc))
-        if point is not None and wiki is not None:
-            # Two conventions for a country's point (GeoNames' and Wikipedia's) a few
-            # hundred km apart: the point between them is near enough to either.
-            point = ((point[0] + wiki[0]) / 2, (point[1] + wiki[1]) / 2)
         if point is None:
             cap = next((x for x in cities.values()
                         if x["countrycode"] == cc and x["name"] == capitals[cc]), None)
