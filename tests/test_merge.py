@@ -269,6 +269,25 @@ def test_trigger_key_takes_the_head_of_phrasal_verbs_and_phrases() -> None:
     assert trigger_key("escaped") == trigger_key("escape")
     assert trigger_key("rocket attack") == trigger_key("attacks")
     assert trigger_key("shot down") == trigger_key("shooting")
+    # A reflexive is not the head; "going" is "go".
+    assert trigger_key("checked herself") == trigger_key("checks")
+    assert trigger_key("going") == trigger_key("go")
+
+
+@pytest.mark.parametrize(
+    ("noun", "verb"),
+    [("decision", "decided"), ("explosion", "exploded"), ("stoppage", "stopped"),
+     ("negotiations", "negotiate"), ("resignation", "resigned"), ("departure", "departs"),
+     ("arrival", "arrived"), ("acquisition", "acquire"), ("appearance", "appeared"),
+     ("replacement", "replaced"), ("discussion", "discussed"), ("election", "elected")],
+)
+def test_trigger_key_meets_a_noun_and_its_verb(noun: str, verb: str) -> None:
+    assert trigger_key(noun) == trigger_key(verb)
+
+
+def test_trigger_key_keeps_words_that_only_look_derived() -> None:
+    assert trigger_key("hostage") != trigger_key("host")
+    assert trigger_key("protection") != trigger_key("protest")
 
 
 def test_trigger_classes_relate_synonyms_only() -> None:

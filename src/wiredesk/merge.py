@@ -72,7 +72,7 @@ _IRREGULAR = {
     "stabbed": "stab", "swore": "swear", "sworn": "swear", "woke": "wake", "wore": "wear",
     "quit": "quit", "set": "set", "put": "put", "cut": "cut", "beat": "beat",
     "beaten": "beat", "arrests": "arrest", "injuries": "injure", "injury": "injure",
-    "injured": "injure", "injuring": "injure",
+    "injured": "injure", "injuring": "injure", "going": "go", "goes": "go",
 }
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
@@ -101,7 +101,7 @@ def stem(word: str) -> str:
             # undouble a final consonant: "hitting" -> "hit", "planned" -> "plan" (not
             # before a plural "s": "playoffs" -> "playoff")
             if (suf not in ("s", "es") and len(base) >= 3 and base[-1] == base[-2]
-                    and base[-1] not in "lsz"):
+                    and base[-1] not in "lszf"):
                 base = base[:-1]
             return base
     return w
@@ -127,6 +127,35 @@ _PARTICLES = frozenset(
     ]
 )
 _PRONOUNS = frozenset(["it", "this", "that", "which", "what", "these", "those", "one", "so"])
+# Reflexives name the actor, not the act ("checked herself in").
+_REFLEXIVE = frozenset(
+    ["herself", "himself", "themselves", "itself", "myself", "yourself", "ourselves"]
+)
+
+# Nominal suffixes (after ``stem``, final "e" dropped) and what the verb stem ends with
+# instead: "resignation" -> "resign", "explosion" -> "explod", "departure" -> "depart".
+# The shortest root kept is 4 letters ("hostage" stays, it is not "host").
+_NOMINAL = (
+    ("isition", "ir", 4), ("ation", "", 4), ("ition", "", 4), ("sion", "d", 4),
+    ("ion", "", 4), ("ment", "", 4), ("anc", "", 4), ("enc", "", 4), ("ur", "", 4),
+    ("ag", "", 5), ("al", "", 4),
+)
+
+
+def _verb_root(key: str) -> str:
+    """The verb stem under a nominalization, so that an act named by a noun meets the
+    same act named by its verb ("decision"/"decided", "stoppage"/"stopped")."""
+    for suf, rep, least in _NOMINAL:
+        if key.endswith(suf) and len(key) - len(suf) >= least:
+            root = key[: -len(suf)] + rep
+            if suf == "sion" and root.endswith("sd"):
+                root = root[:-2] + "ss"  # "discussion" -> "discuss"
+            if len(root) >= 5 and root[-1] == root[-2] and root[-1] not in "lszf":
+                root = root[:-1]  # "stoppage" -> "stop"
+            return root
+    if key.endswith("at") and len(key) >= 6:
+        return key[:-2]  # "negotiate", "violate": the "-ation" noun loses "at" too
+    return key
 
 
 @lru_cache(maxsize=65536)
@@ -134,7 +163,7 @@ def trigger_key(trigger: str) -> str:
     """The comparable form of a trigger: the stem of its head word. The head of a phrasal
     verb is the verb ("checked into" -> "check"), of a noun phrase its last word ("rocket
     attack" -> "attack"). A final "e" is dropped so that "escaped" and "escape" meet."""
-    words = [w.lower() for w in _WORD.findall(trigger)]
+    words = [w.lower() for w in _WORD.findall(trigger) if w.lower() not in _REFLEXIVE]
     content = [w for w in words if w not in _PARTICLES and w not in _PRONOUNS]
     if not content:
         head = words[-1] if words else trigger.strip().lower()
@@ -144,6 +173,8 @@ def trigger_key(trigger: str) -> str:
     else:
         head = content[-1]
     key = stem(head)
+    key = key[:-1] if len(key) > 3 and key.endswith("e") else key
+    key = _verb_root(key)
     return key[:-1] if len(key) > 3 and key.endswith("e") else key
 
 
