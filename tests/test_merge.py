@@ -294,7 +294,19 @@ def test_trigger_classes_relate_synonyms_only() -> None:
     assert trigger_classes("killed") & trigger_classes("died")
     assert trigger_classes("quake") & trigger_classes("earthquake")
     assert not trigger_classes("killed") & trigger_classes("arrested")
-    assert trigger_classes("announced") == frozenset()
+    assert trigger_classes("said") == frozenset()
+
+
+def test_trigger_classes_read_the_sense_of_fire_from_its_sentence() -> None:
+    dismissed = trigger_classes("fired", "He was fired from the accounting firm last week.")
+    shooting = trigger_classes("opened fire", "A gunman opened fire at an office party.")
+    blaze = trigger_classes("fire", "A large fire broke out at the supermarket.")
+    assert dismissed & trigger_classes("sacked")
+    assert not dismissed & shooting and not dismissed & blaze and not shooting & blaze
+    assert shooting & trigger_classes("shooting")
+    assert blaze & trigger_classes("blaze")
+    # A noun "fire at" a place is a blaze, not shots fired at it.
+    assert trigger_classes("fire", "a fire at the Waitrose store") == blaze
 
 
 # Two stories of one kind (two quakes in different countries), written for this test.

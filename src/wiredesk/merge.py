@@ -137,7 +137,7 @@ _REFLEXIVE = frozenset(
 # The shortest root kept is 4 letters ("hostage" stays, it is not "host").
 _NOMINAL = (
     ("isition", "ir", 4), ("ation", "", 4), ("ition", "", 4), ("sion", "d", 4),
-    ("ion", "", 4), ("ment", "", 4), ("anc", "", 4), ("enc", "", 4), ("ur", "", 4),
+    ("ion", "", 4), ("ment", "", 4), ("anc", "", 4), ("ur", "", 4),
     ("ag", "", 5), ("al", "", 4),
 )
 
@@ -213,6 +213,28 @@ sentence jail imprison convict
 kidnap abduct
 crash collide collision
 sink capsize
+die perish succumb
+leave exit depart
+announce unveil reveal disclose
+win victory triumph
+defeat beat
+meet meeting summit talks
+negotiate talks
+charge indict accuse
+release free
+rescue save
+hijack commandeer
+steal rob theft burglary loot
+storm hurricane cyclone typhoon
+flood deluge inundate
+launch introduce unveil debut
+merge merger
+riot unrest
+election vote ballot
+transfer transport relocate
+burn arson torch
+destroy level raze flatten
+quake jolt shake
 """
 
 
@@ -231,9 +253,45 @@ _REPORTING = frozenset(
 )
 
 
-def trigger_classes(trigger: str) -> frozenset[int]:
-    """The synonym classes of a trigger's head (empty for words in no class)."""
-    return _CLASSES.get(trigger_key(trigger), frozenset())
+def trigger_classes(trigger: str, quote: str = "") -> frozenset[int]:
+    """The synonym classes of a trigger's head (empty for words in no class). With the
+    sentence (``quote``) around it, "fire" keeps only the sense the words next to it
+    tell: dismissed ("was fired from"), shooting ("opened fire", "fired at") or a blaze
+    ("a fire")."""
+    cls = _CLASSES.get(trigger_key(trigger), frozenset())
+    if not quote or trigger_key(trigger) != _FIRE:
+        return cls
+    t = quote.lower().find(trigger.lower())
+    if t < 0:
+        return cls
+    before, after = quote[max(0, t - 30):t], quote[t + len(trigger):t + len(trigger) + 30]
+    words = trigger.lower().split()
+    before = " ".join([before, *words[:-1]])  # "opened" of "opened fire" comes before it
+    noun = words[-1] in ("fire", "fires")  # "a fire at the store" is a blaze
+    if (_SHOT_BEFORE.search(before) or (not noun and _SHOT_AFTER.match(after))
+            or "fire" in words[:-1]):
+        return cls & _FIRE_SENSE["shoot"]
+    if _DISMISSED_BEFORE.search(before) or _DISMISSED_AFTER.match(after):
+        return cls & _FIRE_SENSE["dismiss"]
+    if noun:
+        return cls & _FIRE_SENSE["blaze"]  # the noun, with no shot near it
+    return cls
+
+
+_FIRE = trigger_key("fire")
+_FIRE_SENSE = {w: _CLASSES[trigger_key(w)] & _CLASSES[_FIRE]
+               for w in ("dismiss", "shoot", "blaze")}
+_DISMISSED_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|be|is|are|get|got|gets|getting|recently|just|newly)[\s-]*$",
+    re.IGNORECASE)
+_DISMISSED_AFTER = re.compile(r"\s*(?:from|by)\b", re.IGNORECASE)
+_SHOT_BEFORE = re.compile(
+    r"\b(?:open|opened|opening|opens|return|returned|returning|under|cease|heavy|cross|"
+    r"sniper|gun|machine-gun|rocket)\s*-?\s*$", re.IGNORECASE)
+_SHOT_AFTER = re.compile(
+    r"\s*(?:at|on|upon|into|toward|towards|shots?|rounds?|bullets?|weapons?|guns?|rockets?|"
+    r"missiles?|shells?|mortars?|tear gas|warning|several|two|three|multiple)\b",
+    re.IGNORECASE)
 
 
 class TfIdf:
@@ -483,7 +541,7 @@ def _features(m: EventMention) -> _Feat:
         perps=frozenset(side(a.entity_id) for a in m.actors if a.role == "perpetrator"),
         figs={k: frozenset(v) for k, v in figs.items()},
         arms=frozenset(weapon_class(w.name) for w in m.weapons),
-        cls=trigger_classes(m.trigger),
+        cls=trigger_classes(m.trigger, m.quote),
     )
 
 
@@ -517,8 +575,9 @@ def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> 
         trig = 1.3 * lev + (1.2 if a.trig == b.trig else 0.0)
     else:
         trig = TRIG_BASE + TRIG_LEV * lev
-        if a.trig == b.trig and a.trig not in _PRONOUNS:
-            # One head word names one act (two "it" need not).
+        if (a.trig == b.trig and a.trig not in _PRONOUNS
+                and not (a.cls and b.cls and not a.cls & b.cls)):
+            # One head word names one act (two "it" need not, nor two senses of "fire").
             trig += TRIG_SAME
             if a.trig in _REPORTING:
                 trig -= 1.0
