@@ -249,7 +249,8 @@ def _synonym_classes() -> dict[str, frozenset[int]]:
 _CLASSES = _synonym_classes()
 # Reporting verbs: two "said" in one story are seldom one act of saying.
 _REPORTING = frozenset(
-    trigger_key(w) for w in ["say", "tell", "report", "announce", "confirm", "state"]
+    trigger_key(w) for w in ["say", "tell", "report", "announce", "confirm", "state",
+                             "statement", "according"]
 )
 
 
@@ -588,6 +589,10 @@ def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> 
         elif a.cls & b.cls:
             # Two words of one class: "killed", "died".
             trig += TRIG_SYNONYM
+        elif a.trig in _REPORTING and b.trig in _REPORTING:
+            # "told", "confirmed", "according to": one statement when the words around
+            # them (speaker, listener) agree, as for two "said".
+            trig += TRIG_SAME - 1.0
     if a.sub and a.sub == b.sub:
         # Typed mentions: "fired", "hit", "attack" name one act; the shared type speaks
         # for the trigger words.
