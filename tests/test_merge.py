@@ -16,12 +16,15 @@ from seedfacts import SHARED
 
 from wiredesk.merge import (
     ARG_WINDOW,
+    TRIG_LEV,
     TfIdf,
+    _features,
     _window,
     agglomerate,
     build_events,
     cluster,
     doc_neighbours,
+    pair_score,
     stem,
     trigger_classes,
     trigger_key,
@@ -358,6 +361,29 @@ def test_untyped_mentions_merge_by_synonym_within_a_story_only() -> None:
     assert ["earthquake", "quake"] in groups
     assert ["earthquake", "earthquake"] in groups  # the Sumbawa quake, on its own
     assert ["said"] in groups
+
+
+def _score(x: EventMention, y: EventMention) -> float:
+    """``pair_score`` of two untyped mentions of different documents, all else equal."""
+    return pair_score(_features(x), _features(y), ctx=0.3, doc=0.5, arg=0.3)
+
+
+def test_two_reporting_words_weigh_as_two_said() -> None:
+    a = _untyped("d1", "The minister told reporters the port would reopen.", "told")
+    b = _untyped("d2", "The minister confirmed the port would reopen.", "confirmed")
+    said_a = _untyped("d1", "The minister said the port would reopen.", "said")
+    said_b = _untyped("d2", "The minister said on Monday the port would reopen.", "said")
+    other = _untyped("d2", "The minister visited the port.", "visited")
+    assert _score(a, b) > _score(a, other)
+    # Only the spelling of the two words differs ("told"/"confirmed" against "said"/"said").
+    assert _score(said_a, said_b) - TRIG_LEV <= _score(a, b) < _score(said_a, said_b)
+
+
+def test_two_senses_of_fire_are_not_one_head_word() -> None:
+    dismissed = _untyped("d1", "He was fired from the accounting firm last week.", "fired")
+    shots = _untyped("d1", "He fired at guests of the office party.", "fired")
+    opened = _untyped("d2", "A gunman opened fire at an office party.", "opened fire")
+    assert _score(shots, opened) > _score(dismissed, opened) + 1.0
 
 
 def test_argument_window_is_the_words_around_an_untyped_trigger() -> None:
