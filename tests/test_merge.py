@@ -275,6 +275,15 @@ def test_trigger_key_takes_the_head_of_phrasal_verbs_and_phrases() -> None:
     # A reflexive is not the head; "going" is "go".
     assert trigger_key("checked herself") == trigger_key("checks")
     assert trigger_key("going") == trigger_key("go")
+    # Any particle of a run makes the phrasal verb.
+    assert trigger_key("checking in to") == trigger_key("checked into")
+
+
+def test_a_particle_left_out_of_the_trigger_still_makes_its_phrasal_verb() -> None:
+    m = _untyped("d", "The actress passed away on Sunday at her home.", "passed")
+    assert _features(m).trig == trigger_key("died")
+    n = _untyped("d", "The bill passed on Sunday.", "passed")
+    assert _features(n).trig == trigger_key("passed")
 
 
 @pytest.mark.parametrize(

@@ -169,7 +169,10 @@ def trigger_key(trigger: str) -> str:
         head = words[-1] if words else trigger.strip().lower()
     elif words[-1] in _PARTICLES:
         head = content[0]
-        head = _PHRASAL.get(f"{stem(head)} {words[-1]}", head)
+        # Any particle of the run may make the phrasal verb ("checking in to").
+        after = words[words.index(head) + 1:]
+        head = next((_PHRASAL[f"{stem(head)} {p}"] for p in after
+                     if f"{stem(head)} {p}" in _PHRASAL), head)
     else:
         head = content[-1]
     key = stem(head)
@@ -514,6 +517,21 @@ def side(entity_id: str) -> str:
     return f"state:{m.group(1)}" if m else entity_id
 
 
+def _phrasal_trigger(m: EventMention) -> str:
+    """The trigger with the particle that follows it in the quote when the two make a
+    phrasal verb of one meaning ("passed" then "away"): annotations often leave it out."""
+    t = m.quote.lower().find(m.trigger.lower()) if m.trigger else -1
+    if t < 0:
+        return m.trigger
+    nxt = _WORD.match(m.quote[t + len(m.trigger):].lstrip())
+    if nxt is None or nxt.group(0).lower() not in _PARTICLES:
+        return m.trigger
+    words = _WORD.findall(m.trigger)
+    if len(words) != 1 or f"{stem(words[0])} {nxt.group(0).lower()}" not in _PHRASAL:
+        return m.trigger
+    return f"{m.trigger} {nxt.group(0)}"
+
+
 def _features(m: EventMention) -> _Feat:
     lo = hi = None
     if m.date is not None:
@@ -527,7 +545,7 @@ def _features(m: EventMention) -> _Feat:
         doc=m.doc_id,
         start=m.start,
         end=m.end,
-        trig=trigger_key(m.trigger),
+        trig=trigger_key(_phrasal_trigger(m)),
         trig_raw=m.trigger.lower(),
         etype=m.event_type,
         sub=m.sub_event_type,
@@ -542,7 +560,7 @@ def _features(m: EventMention) -> _Feat:
         perps=frozenset(side(a.entity_id) for a in m.actors if a.role == "perpetrator"),
         figs={k: frozenset(v) for k, v in figs.items()},
         arms=frozenset(weapon_class(w.name) for w in m.weapons),
-        cls=trigger_classes(m.trigger, m.quote),
+        cls=trigger_classes(_phrasal_trigger(m), m.quote),
     )
 
 
