@@ -73,6 +73,9 @@ _IRREGULAR = {
     "quit": "quit", "set": "set", "put": "put", "cut": "cut", "beat": "beat",
     "beaten": "beat", "arrests": "arrest", "injuries": "injure", "injury": "injure",
     "injured": "injure", "injuring": "injure", "going": "go", "goes": "go",
+    "made": "make", "making": "make", "kept": "keep", "felt": "feel", "heard": "hear",
+    "stood": "stand", "withdrew": "withdraw", "withdrawn": "withdraw", "overtook": "overtake",
+    "got": "get", "gotten": "get", "lit": "light", "sat": "sit", "meant": "mean",
 }
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
@@ -238,6 +241,16 @@ transfer transport relocate
 burn arson torch
 destroy level raze flatten
 quake jolt shake
+begin start commence
+end finish conclude
+stop halt
+attempt try bid
+cut reduce slash
+weaken reduce
+threaten warn
+investigate probe inquiry
+confiscate seize
+deploy dispatch
 """
 
 
