@@ -284,6 +284,9 @@ def test_a_particle_left_out_of_the_trigger_still_makes_its_phrasal_verb() -> No
     assert _features(m).trig == trigger_key("died")
     n = _untyped("d", "The bill passed on Sunday.", "passed")
     assert _features(n).trig == trigger_key("passed")
+    # A reflexive in the trigger does not hide the particle after it.
+    r = _untyped("d", "She checked herself into a clinic on Monday.", "checked herself")
+    assert _features(r).trig == trigger_key("checked into")
 
 
 @pytest.mark.parametrize(

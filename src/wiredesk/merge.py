@@ -539,7 +539,8 @@ def _phrasal_trigger(m: EventMention) -> str:
     nxt = _WORD.match(m.quote[t + len(m.trigger):].lstrip())
     if nxt is None or nxt.group(0).lower() not in _PARTICLES:
         return m.trigger
-    words = _WORD.findall(m.trigger)
+    # A reflexive between verb and particle is no word of the act ("checked herself" into).
+    words = [w for w in _WORD.findall(m.trigger) if w.lower() not in _REFLEXIVE]
     if len(words) != 1 or f"{stem(words[0])} {nxt.group(0).lower()}" not in _PHRASAL:
         return m.trigger
     return f"{m.trigger} {nxt.group(0)}"
