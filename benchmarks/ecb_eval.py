@@ -10,8 +10,10 @@ documents of the chosen topics are pooled (no gold topic given to the system), a
 computed as the CoNLL reference scorer does, singletons included.
 
 The weights in ``wiredesk.merge`` that matter here (untyped trigger weights, the argument
-window around untyped triggers, the document group threshold) were set on topics 1-20
-only, checked on 1-10 and 11-20 apart; topics 21-35 are kept for reporting.
+window around untyped triggers, the weight of relative document similarity for untyped
+pairs, the document group threshold) and its word lists (synonym classes, reporting
+words, nominal suffixes) were set on topics 1-20 only, checked on 1-10 and 11-20 apart;
+topics 21-35 are kept for reporting.
 """
 
 from __future__ import annotations

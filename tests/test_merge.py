@@ -16,6 +16,7 @@ from seedfacts import SHARED
 
 from wiredesk.merge import (
     ARG_WINDOW,
+    TRIG_LEV,
     TfIdf,
     _bound_by_precedence,
     _features,
@@ -24,6 +25,7 @@ from wiredesk.merge import (
     build_events,
     cluster,
     doc_neighbours,
+    pair_score,
     stem,
     trigger_classes,
     trigger_key,
@@ -274,13 +276,56 @@ def test_trigger_key_takes_the_head_of_phrasal_verbs_and_phrases() -> None:
     assert trigger_key("escaped") == trigger_key("escape")
     assert trigger_key("rocket attack") == trigger_key("attacks")
     assert trigger_key("shot down") == trigger_key("shooting")
+    # A reflexive is not the head; "going" is "go".
+    assert trigger_key("checked herself") == trigger_key("checks")
+    assert trigger_key("going") == trigger_key("go")
+    # Any particle of a run makes the phrasal verb.
+    assert trigger_key("checking in to") == trigger_key("checked into")
+
+
+def test_a_particle_left_out_of_the_trigger_still_makes_its_phrasal_verb() -> None:
+    m = _untyped("d", "The actress passed away on Sunday at her home.", "passed")
+    assert _features(m).trig == trigger_key("died")
+    n = _untyped("d", "The bill passed on Sunday.", "passed")
+    assert _features(n).trig == trigger_key("passed")
+    # A reflexive in the trigger does not hide the particle after it.
+    r = _untyped("d", "She checked herself into a clinic on Monday.", "checked herself")
+    assert _features(r).trig == trigger_key("checked into")
+
+
+@pytest.mark.parametrize(
+    ("noun", "verb"),
+    [("decision", "decided"), ("explosion", "exploded"), ("stoppage", "stopped"),
+     ("negotiations", "negotiate"), ("resignation", "resigned"), ("departure", "departs"),
+     ("arrival", "arrived"), ("acquisition", "acquire"), ("appearance", "appeared"),
+     ("replacement", "replaced"), ("discussion", "discussed"), ("election", "elected")],
+)
+def test_trigger_key_meets_a_noun_and_its_verb(noun: str, verb: str) -> None:
+    assert trigger_key(noun) == trigger_key(verb)
+
+
+def test_trigger_key_keeps_words_that_only_look_derived() -> None:
+    assert trigger_key("hostage") != trigger_key("host")
+    assert trigger_key("protection") != trigger_key("protest")
 
 
 def test_trigger_classes_relate_synonyms_only() -> None:
     assert trigger_classes("killed") & trigger_classes("died")
     assert trigger_classes("quake") & trigger_classes("earthquake")
     assert not trigger_classes("killed") & trigger_classes("arrested")
-    assert trigger_classes("announced") == frozenset()
+    assert trigger_classes("said") == frozenset()
+
+
+def test_trigger_classes_read_the_sense_of_fire_from_its_sentence() -> None:
+    dismissed = trigger_classes("fired", "He was fired from the accounting firm last week.")
+    shooting = trigger_classes("opened fire", "A gunman opened fire at an office party.")
+    blaze = trigger_classes("fire", "A large fire broke out at the supermarket.")
+    assert dismissed & trigger_classes("sacked")
+    assert not dismissed & shooting and not dismissed & blaze and not shooting & blaze
+    assert shooting & trigger_classes("shooting")
+    assert blaze & trigger_classes("blaze")
+    # A noun "fire at" a place is a blaze, not shots fired at it.
+    assert trigger_classes("fire", "a fire at the Waitrose store") == blaze
 
 
 # Two stories of one kind (two quakes in different countries), written for this test.
@@ -332,6 +377,29 @@ def test_untyped_mentions_merge_by_synonym_within_a_story_only() -> None:
     assert ["earthquake", "quake"] in groups
     assert ["earthquake", "earthquake"] in groups  # the Sumbawa quake, on its own
     assert ["said"] in groups
+
+
+def _score(x: EventMention, y: EventMention) -> float:
+    """``pair_score`` of two untyped mentions of different documents, all else equal."""
+    return pair_score(_features(x), _features(y), ctx=0.3, doc=0.5, arg=0.3)
+
+
+def test_two_reporting_words_weigh_as_two_said() -> None:
+    a = _untyped("d1", "The minister told reporters the port would reopen.", "told")
+    b = _untyped("d2", "The minister confirmed the port would reopen.", "confirmed")
+    said_a = _untyped("d1", "The minister said the port would reopen.", "said")
+    said_b = _untyped("d2", "The minister said on Monday the port would reopen.", "said")
+    other = _untyped("d2", "The minister visited the port.", "visited")
+    assert _score(a, b) > _score(a, other)
+    # Only the spelling of the two words differs ("told"/"confirmed" against "said"/"said").
+    assert _score(said_a, said_b) - TRIG_LEV <= _score(a, b) < _score(said_a, said_b)
+
+
+def test_two_senses_of_fire_are_not_one_head_word() -> None:
+    dismissed = _untyped("d1", "He was fired from the accounting firm last week.", "fired")
+    shots = _untyped("d1", "He fired at guests of the office party.", "fired")
+    opened = _untyped("d2", "A gunman opened fire at an office party.", "opened fire")
+    assert _score(shots, opened) > _score(dismissed, opened) + 1.0
 
 
 def test_argument_window_is_the_words_around_an_untyped_trigger() -> None:
