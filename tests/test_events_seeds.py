@@ -224,3 +224,37 @@ def test_offsets_and_quotes_are_exact(mentions: dict[str, list[EventMention]]) -
             assert text[m.start:m.end] == m.quote
             for f in m.figures:
                 assert text[f.start:f.end] == f.quote
+
+
+def test_toll_over_several_attacks_stays_a_total() -> None:
+    """The rule behind the 8 January fix still holds: a toll summed over several attacks
+    is no single event's own figure, even where the event is placed only at province
+    level (a CASE 2021 snippet: "militants launched multiple attacks in Syria's Idlib
+    province, killing up to 40 Syrian soldiers")."""
+    import csv
+
+    from wiredesk import nlp, places, timex
+    from wiredesk.events.extract import _flag_aggregates
+    from wiredesk.models import Place
+
+    tsv = SHARED / "data/case2021/task2_snippets.tsv"
+    if not tsv.exists():
+        pytest.skip(f"CASE 2021 snippets not found at {tsv}")
+    with tsv.open(encoding="utf-8", newline="") as fh:
+        text = next((r["EventSnippet"] for r in csv.DictReader(fh, delimiter="\t")
+                     if "multiple attacks" in r["EventSnippet"]
+                     and "killing" in r["EventSnippet"]), None)
+    if text is None:
+        pytest.skip("no CASE snippet tells a toll over multiple attacks")
+    published = dt.date(2020, 1, 1)
+    model = nlp.load()
+    sdoc = model(text)
+    doc = Document(id="case", path=str(tsv), text=text, published=published)
+    ms = extract_mentions(doc, sdoc, timex.normalize(text, published, sdoc),
+                          places.find(text, sdoc), ActorResolver())
+    m = next(m for m in ms if any(f.kind == "fatalities" for f in m.figures))
+    province = Place(name="Idlib", lat=35.9, lon=36.6, country_code="SY", precision=3)
+    m = m.model_copy(update={"place": province, "figures": [
+        f.model_copy(update={"aggregate": False}) for f in m.figures]})
+    _flag_aggregates(m, text)
+    assert all(f.aggregate for f in m.figures if f.kind == "fatalities" and f.value > 0)
