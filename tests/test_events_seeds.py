@@ -176,7 +176,7 @@ def test_seed_003(mentions: dict[str, list[EventMention]]) -> None:
     _one(ms, day=D(2019, 12, 15), place=("Kirkuk",), fig=("fatalities", 1))
     qayara = _one(ms, day=D(2019, 11, 15), place=("Qayyarah", "Qayara"))
     # "Both attacks used civilian trucks outfitted with improvised launchers"
-    assert qayara.sub_event_type == SHELLING
+    assert qayara.sub_event_type == SHELLING and qayara.political
     assert any(w.name == "rocket launcher" for w in qayara.weapons)
     # "The U.S. blamed Kataeb Hezbollah for the attack, which bore some similarities to
     # an attack in Qayara": the blame is for the Taji attack only

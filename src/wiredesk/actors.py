@@ -327,8 +327,9 @@ class ActorResolver:
 
     def forces_of(self, entity: Entity) -> Entity | None:
         """The state forces of a government's country ("Government of the United States"
-        -> "Military Forces of the United States"), remembered with ``surface`` unknown;
-        None when the entity is no government or its country has no forces entry."""
+        -> "Military Forces of the United States"), remembered without a new alias (the
+        text named the country, not the forces); None when the entity is no government
+        or its country has no forces entry."""
         i = self._index.get(normalize(entity.name))
         if i is None or self._entries[i].kind != "government":
             return None
@@ -338,7 +339,7 @@ class ActorResolver:
         for entry in self._entries[:self._n_dictionary]:
             if entry.kind == "state_forces" and (entry.country or "").upper() == country \
                     and entry.name.startswith("Military Forces of"):
-                return self._remember(entry, entry.name)
+                return self._remember(entry, "")
         return None
 
     def kind_of(self, name: str) -> str | None:

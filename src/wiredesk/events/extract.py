@@ -1929,6 +1929,7 @@ def _inherit_types(mentions: list[EventMention]) -> None:
             m.sub_event_type = fams[0] if fams else "Shelling/artillery/missile attack"
             m.event_type = event_type(m.sub_event_type)
             m.plover = plover(m.sub_event_type)
+            _political_by_means(m)
             continue
         for o in specific:
             if o is m or not _overlap(m.date, o.date):
@@ -1939,7 +1940,16 @@ def _inherit_types(mentions: list[EventMention]) -> None:
                 m.sub_event_type = o.sub_event_type
                 m.event_type = o.event_type
                 m.plover = o.plover
+                _political_by_means(m)
                 break
+
+
+def _political_by_means(m: EventMention) -> None:
+    """A retyped act is political by its means as one typed so at once would be: shelling
+    and air strikes are acts of armed parties."""
+    if m.political is None and m.sub_event_type in {"Shelling/artillery/missile attack",
+                                                    "Air/drone strike"}:
+        m.political = True
 
 
 _DIE = frozenset({"kill", "die", "murder", "execute", "behead", "slay", "assassinate",
