@@ -141,6 +141,9 @@ def test_seed_002(mentions: dict[str, list[EventMention]]) -> None:
     assert _figure(taji, "munitions_fired")(30)
     landed = next(f for f in taji.figures if f.kind == "munitions_landed")
     assert (landed.low, landed.high) == (12, 18)
+    # "killed one British and two U.S. service members"
+    assert any(_roles(m, "Military Forces of the United Kingdom") == {"victim"}
+               for m in _find(ms, sub=SHELLING, fig=("fatalities", 3)))
     assert _figure(taji, "injured")(14)
     _one(ms, sub=SHELLING, day=D(2019, 12, 27), place=("Kirkuk",), fig=("fatalities", 1))
     dec29 = _one(ms, sub=AIR, day=D(2019, 12, 29))
@@ -171,6 +174,11 @@ def test_seed_003(mentions: dict[str, list[EventMention]]) -> None:
     assert friday.cause_text == "in response to"
     taji = _one(ms, sub=SHELLING, day=D(2020, 3, 11), place=("Taji",))
     assert _figure(taji, "munitions_fired")(33)  # a 36-tube launcher, three not fired
+    # "killing British Lance Cpl. Brodie Gillon, 26, ..., and two unidentified American
+    # service members": the toll's names are victims though the parse splits at "Cpl."
+    for name in ("Military Forces of the United Kingdom",
+                 "Military Forces of the United States"):
+        assert _roles(taji, name) == {"victim"}, name
     assert _figure(taji, "munitions_landed")(18)
     assert _figure(taji, "injured")(14)
     _one(ms, day=D(2019, 12, 15), place=("Kirkuk",), fig=("fatalities", 1))

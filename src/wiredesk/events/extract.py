@@ -638,6 +638,17 @@ _FORCE_AFTER = re.compile(r"\s*(?:(?:and|or)\s+(?:other\s+)?(?:[\w.-]+\s+){0,2}?
                           r"servicemen|military\s+personnel)\b", re.I)
 
 
+# words after a nationality adjective that make it a state's forces ("US airstrikes",
+# "a British soldier", "British Lance Cpl. ...")
+_ARMED_NOUNS = frozenset({
+    "strike", "airstrike", "attack", "drone", "warplane", "force", "troop", "retaliation",
+    "raid", "missile", "jet", "bombing", "military", "army", "soldier", "service",
+    "serviceman", "servicemen", "personnel", "commando", "marine", "lance", "cpl", "cpl.",
+    "corporal", "sgt", "sgt.", "sergeant", "lt", "lt.", "lieutenant", "capt", "capt.",
+    "captain", "col", "col.", "colonel", "gen", "gen.", "general", "brig", "brig.",
+    "brigadier", "adm", "adm.", "admiral", "pvt", "pvt."})
+
+
 def _actor_hits(sent: Span, resolver: ActorResolver, focus: Collection[str] = (),
                 org_person: Sequence[tuple[int, int, str, str, int]] = ()) -> list[_ActorHit]:
     """Dictionary actors and named persons/organizations in a sentence; ``focus`` are the
@@ -673,11 +684,11 @@ def _actor_hits(sent: Span, resolver: ActorResolver, focus: Collection[str] = ()
     for tok in sent:
         low = tok.lower_
         nxt = [t for t in sent.doc[tok.i + 1:min(tok.i + 3, sent.end)]]
-        if low in _NATIONALITY and (any(t.lemma_.lower() in {
-            "strike", "airstrike", "attack", "drone", "warplane", "force", "troop",
-            "retaliation", "raid", "missile", "jet", "bombing", "military", "army",
-            "soldier", "service", "serviceman", "personnel", "commando", "marine"
-        } for t in nxt) or (tok.dep_ == "nsubj" and (
+        if low in _NATIONALITY and (any(t.lemma_.lower() in _ARMED_NOUNS for t in nxt) or (
+            # "one British and two U.S. service members": the adjective's noun is further
+            tok.dep_ in {"amod", "compound"} and tok.head.lemma_.lower() == "member"
+            and any(c.lower_ == "service" for c in tok.head.children)
+        ) or (tok.dep_ == "nsubj" and (
             tok.head.lemma_ in _LIGHT_VERBS or tok.head.lemma_ in _VERB_TRIGGERS
             or tok.head.lemma_ in _WEAPON_VERBS))):
             if any(h.start <= tok.idx < h.end for h in hits):
@@ -718,12 +729,15 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
     harm = {"kill", "wound", "injure", "arrest", "detain", "abduct", "kidnap", "murder",
             "execute", "behead", "assassinate", "die"}
     for h in hits:
-        if h.token not in region or any(a <= h.start < b for a, b in skip):
-            continue
-        if any(a <= h.start < b for a, b in denied_spans):
+        if any(a <= h.start < b for a, b in skip) or any(
+                a <= h.start < b for a, b in denied_spans):
             continue
         if any(a <= h.start < b for a, b in victim_spans):
+            # the act's own toll names them, even where the parse breaks the sentence
+            # ("killing British Lance Cpl. ..., and two ... American service members")
             add(h.entity, "victim")
+            continue
+        if h.token not in region:
             continue
         # the path starts at the name's head word ("Iranian-backed militias": militias)
         span = sdoc.char_span(h.start, h.end, alignment_mode="expand")
