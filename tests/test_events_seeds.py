@@ -190,6 +190,8 @@ def test_seed_003(mentions: dict[str, list[EventMention]]) -> None:
     # an attack in Qayara": the blame is for the Taji attack only
     assert not _roles(qayara, "Kataib Hezbollah")
     jan8 = _one(ms, fig=("munitions_fired", 13))  # "more than a dozen ballistic missiles"
+    # "Iran struck back, launching ...": the participle's doer is the subject of its verb
+    assert _roles(jan8, "Government of Iran") == {"perpetrator"}
     assert any(f.kind == "injured" and f.low == 101 and not f.aggregate for f in jan8.figures)
     # "... one of Tehran's top generals": the state qualifies the victim, it is none
     jan3 = _one(ms, sub=AIR, fig=("fatalities", 1), place=("Baghdad",))

@@ -806,6 +806,20 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
     if antecedent is not None and not any(r.role == "perpetrator" for r in roles.values()) \
             and _militia_subject(cand, hits):
         add(antecedent, "perpetrator")
+    if not any(r.role == "perpetrator" for r in roles.values()):
+        # "Iran struck back, launching more than a dozen ballistic missiles": a participle
+        # clause without a subject of its own shares its head verb's subject
+        for mem in {cand.anchor, cand.trigger}:
+            if mem.dep_ != "advcl" or mem.tag_ != "VBG" or any(
+                    c.dep_ in {"nsubj", "nsubjpass"} for c in mem.children) or \
+                    mem.head.lemma_ in {"say", "report", "tell", "announce", "claim", "state"}:
+                continue
+            subj = {c.i for c in mem.head.children if c.dep_ == "nsubj"}
+            for h in hits:
+                span = sdoc.char_span(h.start, h.end, alignment_mode="expand")
+                if span is not None and span.root.i in subj and h.entity.kind in {
+                        "state_forces", "armed_group", "government"}:
+                    add(h.entity, "perpetrator")
     m = _RESPONSIBLE.search(sent.text)
     if m is not None and not any(r.role == "perpetrator" for r in roles.values()):
         pos = sent.start_char + m.start()
