@@ -126,6 +126,9 @@ def test_seed_001(mentions: dict[str, list[EventMention]]) -> None:
     friday = _one(ms, sub=AIR, day=D(2020, 3, 13))
     assert _figure(friday, "fatalities")(6)
     assert _figure(friday, "injured")(5)
+    # "US airstrikes ... against what US officials said were primarily weapons
+    # facilities belonging to Kataib Hezbollah": far in the parse, but the owner
+    assert _roles(friday, "Kataib Hezbollah") == {"target"}
     six = next(f for f in friday.figures if f.kind == "fatalities" and f.value == 6)
     assert six.attributed_to == "the Iraqi military"
     _no_mention_quoting(ms, "vowed to take revenge")

@@ -744,11 +744,13 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
         tok = span.root if span is not None and len(span) else sdoc[h.token]
         path = [tok]
         t = tok
-        while t.i not in members and t.head.i != t.i and len(path) <= 5:
+        while t.i not in members and t.head.i != t.i and len(path) <= 7:
             t = t.head
             path.append(t)
         if t.i not in members:
             continue
+        if len(path) > 6 and not _owner_of_target(path):
+            continue  # far off, unless it owns what the act hit ("facilities belonging to")
         # "one of Tehran's top generals", "the leader of Iran's elite Quds force": a
         # state that only qualifies another named actor is no party of its own, nor is
         # an actor in a clause describing one ("Soleimani, the general whose Quds Force
