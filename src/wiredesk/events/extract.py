@@ -916,6 +916,30 @@ def _last_armed_group(units: list[Span], ui: int, resolver: ActorResolver,
     return None
 
 
+_COUNT_WORDS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _referred_acts(cand: _Cand, mentions: list[EventMention], prev: Span
+                   ) -> list[EventMention]:
+    """The acts a definite plural ("both attacks", "the two attacks", "the attacks")
+    takes up from the sentence before, when that sentence told that many; else none."""
+    trig = cand.trigger
+    if trig.tag_ != "NNS" or trig.pos_ != "NOUN":
+        return []
+    kids = {c.lower_: c for c in trig.children if c.dep_ in {"det", "nummod", "predet"}}
+    if "both" in kids:
+        n = 2
+    elif "the" in kids:
+        n = next((_COUNT_WORDS[w] for w in kids if w in _COUNT_WORDS), 0)
+    else:
+        return []
+    told = [m for m in mentions if prev.start_char <= m.start < prev.end_char
+            and m.event_type in _VIOLENT]
+    if len(told) < max(n, 2) or (n and len(told) > n + 1):
+        return []
+    return told[-n:] if n else told
+
+
 _MILITARY_SITE = re.compile(r"\b(?:(?:air\s?)?bases?|barracks|checkpoints?|outposts?|"
                             r"garrisons?|convoys?|patrols?|troops|soldiers|military)\b", re.I)
 
@@ -1623,30 +1647,6 @@ def extract_mentions(
         _shot_then_died(m)
     _town_of_incident(mentions, text, units, all_places, places)
     return mentions
-
-
-_COUNT_WORDS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
-
-
-def _referred_acts(cand: _Cand, mentions: list[EventMention], prev: Span
-                   ) -> list[EventMention]:
-    """The acts a definite plural ("both attacks", "the two attacks", "the attacks")
-    takes up from the sentence before, when that sentence told that many; else none."""
-    trig = cand.trigger
-    if trig.tag_ != "NNS" or trig.pos_ != "NOUN":
-        return []
-    kids = {c.lower_: c for c in trig.children if c.dep_ in {"det", "nummod", "predet"}}
-    if "both" in kids:
-        n = 2
-    elif "the" in kids:
-        n = next((_COUNT_WORDS[w] for w in kids if w in _COUNT_WORDS), 0)
-    else:
-        return []
-    told = [m for m in mentions if prev.start_char <= m.start < prev.end_char
-            and m.event_type in _VIOLENT]
-    if len(told) < max(n, 2) or (n and len(told) > n + 1):
-        return []
-    return told[-n:] if n else told
 
 
 _DAYS_BEFORE = re.compile(r"\b(?:just |only )?(?:a few |several |two |three |four |five )?"
