@@ -125,3 +125,19 @@ def test_ruler_patterns_label_armed_groups_and_weapons() -> None:
     # common words never become patterns (the pipeline matches them case-insensitively)
     assert not any(isinstance(p["pattern"], str) and p["pattern"].lower() in {"is", "us"}
                    for p in pats)
+
+
+def test_forces_of_a_government(seed_texts: list[str]) -> None:
+    """A state named with its troops ("a base housing United States and other coalition
+    troops") stands for its forces: the government's country gives them."""
+    resolver = ActorResolver()
+    text = next(t for t in seed_texts if re.search(r"United States and other coalition", t))
+    surface = next(s for _, s in resolver.find(text) if s == "United States")
+    gov = resolver.resolve(surface)
+    assert gov is not None and gov.kind == "government"
+    forces = resolver.forces_of(gov)
+    assert forces is not None and forces.name == "Military Forces of the United States"
+    # no alias the text did not write
+    assert forces.aliases == []
+    armed = resolver.resolve("Kataib Hezbollah")
+    assert armed is not None and resolver.forces_of(armed) is None

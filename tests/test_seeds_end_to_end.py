@@ -304,3 +304,38 @@ def test_every_document_in_exactly_one_story(result: Result) -> None:
 
 def test_taji_retold_as_a_similar_attack_joins_taji(result: Result) -> None:
     assert any("killing three soldiers" in q for q in _quotes(taji_11(result)))
+
+
+def _roles_of(ev: Event, name: str) -> set[str]:
+    return {a.role for a in ev.actors if a.name == name}
+
+
+def test_8_january_injured_are_the_salvos_own_figure(result: Result) -> None:
+    # 002: "launched ballistic missiles at two military bases in Iraq ... more than 100
+    # service members suffered concussive injuries"; 003: "... hit bases housing U.S.
+    # troops ..., causing more than 100 traumatic brain injuries". One salvo placed in
+    # Iraq, so the concussions are its own injured figure, not a total over attacks.
+    ev = missiles_8_jan(result)
+    inj = ev.figures.get("injured")
+    assert inj is not None and inj.low == 101
+    assert len(inj.claims) == 2
+    # "No U.S. or Iraqi troops were killed": no Iraqi victim from a denied toll
+    assert not _roles_of(ev, "Military Forces of Iraq")
+    assert _roles_of(ev, "Military Forces of Iran") == {"perpetrator"}
+
+
+def test_roles_of_the_background_events(result: Result) -> None:
+    # 002: "airstrikes on five sites ... affiliated with the militia Kitaeb Hezbollah"
+    assert "target" in _roles_of(strikes_29_dec(result), "Kataib Hezbollah")
+    # 002: "Militia members and supporters responded by storming entrances ..."
+    assert _roles_of(embassy(result), "Kataib Hezbollah") == {"perpetrator"}
+    # 001: "a base housing United States and other coalition troops"
+    t14 = taji_14(result)
+    assert _roles_of(t14, "Military Forces of the United States") == {"target"}
+    assert not _roles_of(t14, "Government of the United States")
+    # 003: "Qayara in November ... Both attacks used civilian trucks outfitted with
+    # improvised launchers": remote violence, not violence against civilians
+    qayara = _one([e for e in result.events if e.location is not None
+                   and "Qay" in e.location.name], "Qayara attack of November")
+    assert qayara.sub_event_type == "Shelling/artillery/missile attack"
+    assert not _roles_of(qayara, "Kataib Hezbollah")  # blamed for Taji, not Qayara

@@ -325,6 +325,23 @@ class ActorResolver:
         """Entities seen in this run, each with every alias seen for it."""
         return [self._entity(eid) for eid in self._seen]
 
+    def forces_of(self, entity: Entity) -> Entity | None:
+        """The state forces of a government's country ("Government of the United States"
+        -> "Military Forces of the United States"), remembered without a new alias (the
+        text named the country, not the forces); None when the entity is no government
+        or its country has no forces entry."""
+        i = self._index.get(normalize(entity.name))
+        if i is None or self._entries[i].kind != "government":
+            return None
+        country = (self._entries[i].country or "").upper()
+        if not country:
+            return None
+        for entry in self._entries[:self._n_dictionary]:
+            if entry.kind == "state_forces" and (entry.country or "").upper() == country \
+                    and entry.name.startswith("Military Forces of"):
+                return self._remember(entry, "")
+        return None
+
     def kind_of(self, name: str) -> str | None:
         """The dictionary kind of a name without remembering it (None if unknown)."""
         i = self._lookup(name)

@@ -633,6 +633,22 @@ class _ActorHit:
     token: int  # first token index
 
 
+_FORCE_AFTER = re.compile(r"\s*(?:(?:and|or)\s+(?:other\s+)?(?:[\w.-]+\s+){0,2}?)?"
+                          r"(?:troops|forces|soldiers|service\s*(?:members|men|women)|"
+                          r"servicemen|military\s+personnel)\b", re.I)
+
+
+# words after a nationality adjective that make it a state's forces ("US airstrikes",
+# "a British soldier", "British Lance Cpl. ...")
+_ARMED_NOUNS = frozenset({
+    "strike", "airstrike", "attack", "drone", "warplane", "force", "troop", "retaliation",
+    "raid", "missile", "jet", "bombing", "military", "army", "soldier", "service",
+    "serviceman", "servicemen", "personnel", "commando", "marine", "lance", "cpl", "cpl.",
+    "corporal", "sgt", "sgt.", "sergeant", "lt", "lt.", "lieutenant", "capt", "capt.",
+    "captain", "col", "col.", "colonel", "gen", "gen.", "general", "brig", "brig.",
+    "brigadier", "adm", "adm.", "admiral", "pvt", "pvt."})
+
+
 def _actor_hits(sent: Span, resolver: ActorResolver, focus: Collection[str] = (),
                 org_person: Sequence[tuple[int, int, str, str, int]] = ()) -> list[_ActorHit]:
     """Dictionary actors and named persons/organizations in a sentence; ``focus`` are the
@@ -645,6 +661,10 @@ def _actor_hits(sent: Span, resolver: ActorResolver, focus: Collection[str] = ()
         ent = resolver.resolve(surface, focus=focus)
         if ent is None:
             continue
+        if ent.kind == "government" and _FORCE_AFTER.match(sent.text[e:]):
+            # "a base housing United States and other coalition troops": a state named
+            # with the troops it fields is its forces, not its government
+            ent = resolver.forces_of(ent) or ent
         ti = _tok_at(sdoc, base + s)
         if ti is not None:
             hits.append(_ActorHit(base + s, base + e, ent, ti))
@@ -664,10 +684,11 @@ def _actor_hits(sent: Span, resolver: ActorResolver, focus: Collection[str] = ()
     for tok in sent:
         low = tok.lower_
         nxt = [t for t in sent.doc[tok.i + 1:min(tok.i + 3, sent.end)]]
-        if low in _NATIONALITY and (any(t.lemma_.lower() in {
-            "strike", "airstrike", "attack", "drone", "warplane", "force", "troop",
-            "retaliation", "raid", "missile", "jet", "bombing", "military", "army"
-        } for t in nxt) or (tok.dep_ == "nsubj" and (
+        if low in _NATIONALITY and (any(t.lemma_.lower() in _ARMED_NOUNS for t in nxt) or (
+            # "one British and two U.S. service members": the adjective's noun is further
+            tok.dep_ in {"amod", "compound"} and tok.head.lemma_.lower() == "member"
+            and any(c.lower_ == "service" for c in tok.head.children)
+        ) or (tok.dep_ == "nsubj" and (
             tok.head.lemma_ in _LIGHT_VERBS or tok.head.lemma_ in _VERB_TRIGGERS
             or tok.head.lemma_ in _WEAPON_VERBS))):
             if any(h.start <= tok.idx < h.end for h in hits):
@@ -681,7 +702,7 @@ def _actor_hits(sent: Span, resolver: ActorResolver, focus: Collection[str] = ()
 
 def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureClaim],
            attributed: str | None, resolver: ActorResolver,
-           skip: list[tuple[int, int]]) -> list[ActorRef]:
+           skip: list[tuple[int, int]], antecedent: Entity | None = None) -> list[ActorRef]:
     """Perpetrator, target, victim and attributed_by for one candidate.
 
     An actor's role is read from the dependency that joins it to the event's words:
@@ -689,6 +710,8 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
     for killing, wounding, arrest and abduction); modifier of an attack noun ("US
     airstrikes") -> perpetrator. Actors more than four arcs away are left out.
     ``skip`` are character spans (the attribution source) whose actors play no role.
+    ``antecedent`` is the armed group the text named last, for a subject that is only
+    "militia members".
     """
     sdoc = sent.doc
     region = cand.region
@@ -698,28 +721,50 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
         if ent.id not in roles:
             roles[ent.id] = ActorRef(entity_id=ent.id, name=ent.name, role=role)  # type: ignore[arg-type]
 
-    victim_spans = [(f.start, f.end) for f in figures if f.kind in {"fatalities", "injured"}]
+    harmed = [f for f in figures if f.kind in {"fatalities", "injured"}]
+    victim_spans = [(f.start, f.end) for f in harmed if f.value > 0]
+    # "No U.S. or Iraqi troops were killed": names in a denied toll are no victims
+    denied_spans = [(f.start, f.end) for f in harmed if f.value == 0]
     members = {m.i for m in cand.members} | {cand.anchor.i}
     harm = {"kill", "wound", "injure", "arrest", "detain", "abduct", "kidnap", "murder",
             "execute", "behead", "assassinate", "die"}
     for h in hits:
-        if h.token not in region or any(a <= h.start < b for a, b in skip):
+        if any(a <= h.start < b for a, b in skip) or any(
+                a <= h.start < b for a, b in denied_spans):
             continue
         if any(a <= h.start < b for a, b in victim_spans):
+            # the act's own toll names them, even where the parse breaks the sentence
+            # ("killing British Lance Cpl. ..., and two ... American service members")
             add(h.entity, "victim")
             continue
-        tok = sdoc[h.token]
+        if h.token not in region:
+            continue
+        # the path starts at the name's head word ("Iranian-backed militias": militias)
+        span = sdoc.char_span(h.start, h.end, alignment_mode="expand")
+        tok = span.root if span is not None and len(span) else sdoc[h.token]
         path = [tok]
         t = tok
-        while t.i not in members and t.head.i != t.i and len(path) <= 5:
+        while t.i not in members and t.head.i != t.i and len(path) <= 7:
             t = t.head
             path.append(t)
         if t.i not in members:
             continue
+        if len(path) > 6 and not _owner_of_target(path):
+            continue  # far off, unless it owns what the act hit ("facilities belonging to")
+        # "one of Tehran's top generals", "the leader of Iran's elite Quds force": a
+        # state that only qualifies another named actor is no party of its own, nor is
+        # an actor in a clause describing one ("Soleimani, the general whose Quds Force
+        # supplies arms to Kitaeb Hezbollah")
+        if any(o is not h and o.start <= p.idx < o.end for p in path[1:] for o in hits) \
+                and (h.entity.kind == "government" or any(
+                    p.dep_ in {"relcl", "acl", "ccomp", "advcl"} for p in path[1:-1])):
+            continue
         link = path[-2] if len(path) > 1 else tok
         dep = link.dep_
         prep = link.lower_ if dep == "prep" else ""
-        if dep in {"agent"} or prep == "by" or dep == "nsubj":
+        if _owner_of_target(path):
+            add(h.entity, "target")  # "airstrikes on five sites affiliated with the militia"
+        elif dep in {"agent"} or prep == "by" or dep == "nsubj":
             add(h.entity, "perpetrator")
         elif dep == "nsubjpass" or dep in {"dobj", "attr"}:
             add(h.entity, "victim" if t.lemma_ in harm else "target")
@@ -739,7 +784,7 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
             continue
         related = tok.i in region or any(tok.is_ancestor(m) or m.is_ancestor(tok)
                                          for m in cand.members)
-        if not related:
+        if not related or not _blamed_for(tok, members):
             continue
         for h in hits:
             ht = sdoc[h.token]
@@ -760,6 +805,23 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
             ):
                 roles[h.entity.id] = ActorRef(entity_id=h.entity.id, name=h.entity.name,
                                               role="perpetrator")
+    if antecedent is not None and not any(r.role == "perpetrator" for r in roles.values()) \
+            and _militia_subject(cand, hits):
+        add(antecedent, "perpetrator")
+    if not any(r.role == "perpetrator" for r in roles.values()):
+        # "Iran struck back, launching more than a dozen ballistic missiles": a participle
+        # clause without a subject of its own shares its head verb's subject
+        for mem in {cand.anchor, cand.trigger}:
+            if mem.dep_ != "advcl" or mem.tag_ != "VBG" or any(
+                    c.dep_ in {"nsubj", "nsubjpass"} for c in mem.children) or \
+                    mem.head.lemma_ in {"say", "report", "tell", "announce", "claim", "state"}:
+                continue
+            subj = {c.i for c in mem.head.children if c.dep_ == "nsubj"}
+            for h in hits:
+                span = sdoc.char_span(h.start, h.end, alignment_mode="expand")
+                if span is not None and span.root.i in subj and h.entity.kind in {
+                        "state_forces", "armed_group", "government"}:
+                    add(h.entity, "perpetrator")
     m = _RESPONSIBLE.search(sent.text)
     if m is not None and not any(r.role == "perpetrator" for r in roles.values()):
         pos = sent.start_char + m.start()
@@ -773,6 +835,128 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
         if ent is not None and ent.id not in roles:
             roles[ent.id] = ActorRef(entity_id=ent.id, name=ent.name, role="attributed_by")
     return list(roles.values())
+
+
+# an actor that owns, uses or runs what an act hit is its target: "sites affiliated with
+# the militia", "camps used by Iranian-backed militias", "depots belonging to ..."
+_OWNING = frozenset({"affiliate", "belong", "use", "control", "link", "run", "operate", "own",
+                     "hold", "associate", "tie"})
+
+
+def _owner_of_target(path: list[Token]) -> bool:
+    """Whether a path from an actor up to its act passes an owning verb that modifies the
+    act's object, entered by its preposition ("affiliated with", "used by")."""
+    for k in range(1, len(path) - 1):
+        p = path[k]
+        if p.dep_ in {"prep", "agent"} and p.lower_ in {"with", "to", "by"}:
+            verb = path[k + 1]
+            if verb.lemma_ in _OWNING and verb.dep_ in {"acl", "relcl"} and not any(
+                    q.dep_ in {"nsubj", "agent"} or (q.dep_ == "prep" and q.lower_ == "by")
+                    for q in path[k + 2:]):
+                return True  # not "militants linked to Iran attacked": that is the doer
+    return False
+
+
+def _blamed_for(blame: Token, members: set[int]) -> bool:
+    """A blame verb with "for the attack" blames that act (and the acts joined to it by
+    "and"), not the acts a relative clause on it compares it with ("the attack, which
+    bore some similarities to an attack in Qayara"); without "for", any related act."""
+    acts = [c for p in blame.children if p.dep_ == "prep" and p.lower_ == "for"
+            for c in p.children if c.dep_ == "pobj"]
+    if not acts:
+        return True
+    named = {t.i for a in acts for t in [a, *a.conjuncts]}
+    return bool(named & members)
+
+
+_MILITIA_NOUN = re.compile(r"^(?:militia|militias|militiam[ae]n)$", re.I)
+
+
+def _militia_subject(cand: _Cand, hits: list[_ActorHit]) -> bool:
+    """The act's subject is militia people named by no name ("Militia members and
+    supporters responded by storming ...")."""
+    for head in {cand.anchor, cand.trigger}:
+        for c in head.children:
+            if c.dep_ != "nsubj":
+                continue
+            words = [c, *(t for t in c.children if t.dep_ in {"compound", "amod"})]
+            if any(_MILITIA_NOUN.match(w.text) for w in words) and not any(
+                    c.left_edge.idx <= h.start < c.right_edge.idx + len(c.right_edge)
+                    for h in hits):
+                return True
+    return False
+
+
+def _site_owners(sent: Span, resolver: ActorResolver, focus: Collection[str],
+                 actors: list[ActorRef]) -> list[ActorRef]:
+    """The act's actors and, as its targets, the forces and groups whose sites "the sites
+    were" names ("bases of the Popular Mobilization Forces ... and 19th Army commandos")."""
+    out = list(actors)
+    for _, surface in resolver.find(sent.text):  # known actors only, not any "Army"
+        ent = resolver.resolve(surface, focus=focus)
+        if ent is not None and ent.kind in {"armed_group", "state_forces"} and all(
+                a.entity_id != ent.id for a in out):
+            out.append(ActorRef(entity_id=ent.id, name=ent.name, role="target"))
+    return out
+
+
+_MILITIA_WORD = re.compile(r"\bmilitia(?:s|m[ae]n)?\b", re.I)
+
+
+def _last_armed_group(units: list[Span], ui: int, resolver: ActorResolver,
+                      focus: Collection[str],
+                      org_person: Sequence[tuple[int, int, str, str, int]]) -> Entity | None:
+    """The armed group named last in the two sentences before unit ``ui``: whom "militia
+    members" there stand for."""
+    for k in range(ui - 1, max(-1, ui - 3), -1):
+        groups = [h.entity for h in _actor_hits(units[k], resolver, focus, org_person)
+                  if h.entity.kind == "armed_group"]
+        if groups:
+            return groups[-1]
+    return None
+
+
+_COUNT_WORDS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _referred_acts(cand: _Cand, mentions: list[EventMention], prev: Span
+                   ) -> list[EventMention]:
+    """The acts a definite plural ("both attacks", "the two attacks", "the attacks")
+    takes up from the sentence before, when that sentence told that many; else none."""
+    trig = cand.trigger
+    if trig.tag_ != "NNS" or trig.pos_ != "NOUN":
+        return []
+    kids = {c.lower_: c for c in trig.children if c.dep_ in {"det", "nummod", "predet"}}
+    if "both" in kids:
+        n = 2
+    elif "the" in kids:
+        n = next((_COUNT_WORDS[w] for w in kids if w in _COUNT_WORDS), 0)
+    else:
+        return []
+    told = [m for m in mentions if prev.start_char <= m.start < prev.end_char
+            and m.event_type in _VIOLENT]
+    if len(told) < max(n, 2) or (n and len(told) > n + 1):
+        return []
+    return told[-n:] if n else told
+
+
+_MILITARY_SITE = re.compile(r"\b(?:(?:air\s?)?bases?|barracks|checkpoints?|outposts?|"
+                            r"garrisons?|convoys?|patrols?|troops|soldiers|military)\b", re.I)
+
+
+def _armed_on_military(cand: _Cand, roles: list[ActorRef], resolver: ActorResolver,
+                       figures: list[FigureClaim], region_text: str) -> bool:
+    """A bare "attack" that an armed group or state force is named or blamed for, on a
+    military site or force, with no civilian harmed: no violence against civilians
+    (ACLED's "Attack" is on civilians) but a fight between armed sides."""
+    if cand.category != "attack" or _victims_civilian(figures, region_text):
+        return False
+    perps = {resolver.kind_of(a.name) for a in roles if a.role == "perpetrator"}
+    if not perps & {"armed_group", "state_forces"}:
+        return False
+    return _MILITARY_SITE.search(region_text) is not None or any(
+        a.role in {"target", "victim"} and resolver.kind_of(a.name) == "state_forces"
+        for a in roles)
 
 
 def _victims_civilian(figures: list[FigureClaim], text: str) -> bool:
@@ -1200,7 +1384,8 @@ def extract_mentions(
                     "id": _mention_id(doc.id, s0, "sites"), "start": s0, "end": s1,
                     "quote": text[s0:s1], "trigger": sent[0].text, "figures": [],
                     "attributed_to": attributed or last.attributed_to, "cause_text": None,
-                    "actors": list(last.actors), "weapons": list(last.weapons),
+                    "actors": _site_owners(sent, actors, focus, last.actors),
+                    "weapons": list(last.weapons),
                 }))
             continue
         if not cands:
@@ -1287,6 +1472,15 @@ def extract_mentions(
             own_weapons = [w for (a, b), w in weapons_here if owner_fig(s0 + a) is cand]
             own_times = [t for t in sent_dated if owner(t.start, t.end) is cand]
             own_places = [(sp, p) for sp, p in sent_places if owner(sp[0]) is cand]
+            if own_weapons and not own_times and not own_figs and ui > 0:
+                # "Both attacks used civilian trucks outfitted with improvised launchers":
+                # the means of the acts the sentence before told
+                referred = _referred_acts(cand, mentions, units[ui - 1])
+                if referred:
+                    for m in referred:
+                        m.weapons.extend(w.model_copy() for w in own_weapons
+                                         if all(w.raw != x.raw for x in m.weapons))
+                    continue
             r0 = min((sdoc[i].idx for i in cand.region), default=s0)
             r1 = max((sdoc[i].idx + len(sdoc[i].text) for i in cand.region), default=s1)
             if cand.category == "drawdown":
@@ -1345,7 +1539,12 @@ def extract_mentions(
             mod = "asserted" if cand.reference else modality(sent, cand.trigger)
             if mod not in {"asserted", "alleged"}:
                 continue
-            roles = _roles(cand, sent, hits, own_figs, attributed, actors, skip)
+            roles = _roles(cand, sent, hits, own_figs, attributed, actors, skip,
+                           _last_armed_group(units, ui, actors, focus, org_person)
+                           if _MILITIA_WORD.search(sent_text) else None)
+            if sub == "Attack" and _armed_on_military(cand, roles, actors, own_figs,
+                                                      text[r0:r1]):
+                sub = "Armed clash"
             # an undated retelling of an act already told adds to it
             perps = {a.entity_id for a in roles if a.role == "perpetrator"}
             prev = _same_subject(cand, date, place, roles, own_weapons, told, ui) or \
@@ -1760,6 +1959,7 @@ def _inherit_types(mentions: list[EventMention]) -> None:
             m.sub_event_type = fams[0] if fams else "Shelling/artillery/missile attack"
             m.event_type = event_type(m.sub_event_type)
             m.plover = plover(m.sub_event_type)
+            _political_by_means(m)
             continue
         for o in specific:
             if o is m or not _overlap(m.date, o.date):
@@ -1770,7 +1970,16 @@ def _inherit_types(mentions: list[EventMention]) -> None:
                 m.sub_event_type = o.sub_event_type
                 m.event_type = o.event_type
                 m.plover = o.plover
+                _political_by_means(m)
                 break
+
+
+def _political_by_means(m: EventMention) -> None:
+    """A retyped act is political by its means as one typed so at once would be: shelling
+    and air strikes are acts of armed parties."""
+    if m.political is None and m.sub_event_type in {"Shelling/artillery/missile attack",
+                                                    "Air/drone strike"}:
+        m.political = True
 
 
 _DIE = frozenset({"kill", "die", "murder", "execute", "behead", "slay", "assassinate",
@@ -1837,16 +2046,33 @@ def trigger_arguments(tok: Token) -> list[tuple[str, Span]]:
     return out
 
 
+# several acts ("two attacks") or several targets ("two military bases", "hit bases")
+_MULTI_ACTS = re.compile(
+    r"\b(?:two|three|four|five|several|multiple|separate|\d+)\s+(?:\w+\s+)?"
+    r"(?:attacks|strikes|airstrikes|raids|bombings|shootings|incidents)\b", re.I)
 _MULTI = re.compile(
     r"\b(?:(?:two|three|four|five|several|multiple|separate|\d+)\s+(?:\w+\s+)?(?:bases|"
     r"sites|towns|cities|locations|attacks|strikes|provinces)|hit bases|on bases|at bases)\b",
     re.I,
 )
+# plural act nouns that count acts, not one act's several targets ("rocket attacks on
+# bases"); "airstrikes" and "strikes" name one raid as often as several
+_PLURAL_ACTS = frozenset({"attacks", "bombings", "shootings", "assaults", "ambushes",
+                          "incidents", "clashes", "killings", "explosions", "blasts"})
 
 
 def _flag_aggregates(mention: EventMention, text: str) -> None:
-    """Casualty totals over several targets or attacks are not this event's own figure."""
+    """Casualty totals over several targets or attacks are not this event's own figure.
+
+    One act told as hitting several sites ("launched ballistic missiles at two military
+    bases") is the event itself when the event is placed no finer than the country or
+    province (ACLED geo_precision 3): it covers those sites, and their toll is its own.
+    A count of acts ("two attacks", "rocket attacks on bases") stays a total."""
     if not _MULTI.search(mention.quote):
+        return
+    several_acts = _MULTI_ACTS.search(mention.quote) is not None or \
+        mention.trigger.lower() in _PLURAL_ACTS
+    if not several_acts and mention.place is not None and mention.place.precision >= 3:
         return
     for f in mention.figures:
         if f.kind in {"fatalities", "injured"} and f.value > 0:
