@@ -27,6 +27,7 @@ from wiredesk.merge import (
     doc_neighbours,
     pair_score,
     stem,
+    summarize,
     trigger_classes,
     trigger_key,
 )
@@ -470,6 +471,12 @@ def test_summary_only_uses_structured_fields() -> None:
         assert ev.sub_event_type in ev.summary
         for kind, fig in ev.figures.items():
             assert f"{kind.replace('_', ' ')} {fig.value}" in ev.summary
+    # An actor both target and victim (the PMF posts hit on 13 March) is named once.
+    ev = events[0][0]
+    pmf = "Popular Mobilization Forces"
+    both = ev.model_copy(update={"actors": [ActorRef(entity_id="pmf", name=pmf, role=r)
+                                            for r in ("target", "victim")]})
+    assert summarize(both).count(pmf) == 1, summarize(both)
 
 
 def test_protest_and_riot_at_one_site_are_one_gathering_typed_by_its_violence() -> None:

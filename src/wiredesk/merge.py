@@ -1383,8 +1383,9 @@ def summarize(event: Event) -> str:
         parts.append(f"on {d.start.isoformat()}" if d.start == d.end
                      else f"between {d.start.isoformat()} and {d.end.isoformat()}")
     text = " ".join(parts)
-    perps = [a.name for a in event.actors if a.role == "perpetrator"]
-    others = [a.name for a in event.actors if a.role in ("target", "victim")]
+    perps = list(dict.fromkeys(a.name for a in event.actors if a.role == "perpetrator"))
+    # an actor both targeted and hurt is named once
+    others = list(dict.fromkeys(a.name for a in event.actors if a.role in ("target", "victim")))
     if perps:
         text += f"; by {', '.join(perps)}"
     if others:
