@@ -373,3 +373,19 @@ def test_the_outlets_town_in_a_headline_is_not_the_incidents() -> None:
     text, title = _gvdb_titled(r"Police-Involved Fatal S - WBOY\.com: Clarksburg")
     got = _violent_places(text, title)
     assert "Elkins" in got and "Clarksburg" not in got, got
+
+
+@pytest.mark.parametrize(("title_pattern", "town"), [
+    # the headline's place, which the toponym finder does not know as a whole name
+    (r"^Man shot at south Augusta shopping center", "Augusta"),
+    (r"ends with fatal shooting in E\. Houston", "Houston"),
+    # a town's police force is the only place the text names
+    (r"^Whataburger parking lot shooting death: HPD", "Houston"),
+    # nothing in the text but the outlet's own town
+    (r"^Arrest made in weekend shooting \| The Augusta Chronicle", "Augusta"),
+])
+def test_a_story_naming_no_town_takes_its_headlines_police_forces_or_outlets(
+        title_pattern: str, town: str) -> None:
+    text, title = _gvdb_titled(title_pattern)
+    got = _violent_places(text, title)
+    assert got and got[0] == town, got

@@ -1446,7 +1446,7 @@ def extract_mentions(
     for m in mentions:
         _flag_aggregates(m, text)
         _shot_then_died(m)
-    _town_of_incident(mentions, text, units, all_places, places)
+    _town_of_incident(mentions, text, units, all_places, places, doc.title)
     return mentions
 
 
@@ -1619,6 +1619,98 @@ def _outlet_tail(text: str) -> tuple[int, int] | None:
     return None
 
 
+# A local story's town the toponym finder may miss: the headline's "shot in South
+# Philadelphia" / "Augusta man shot", "the Houston Police Department", the outlet's own
+# town ("| The Augusta Chronicle", "« CBS Chicago").
+_CAP_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+_DIR_WORD = (r"(?:(?:[Nn]orth|[Ss]outh)(?:east|west|East|West)?|[Ee]ast|[Ww]est|[NSEW]\.|"
+             r"[Cc]entral|[Dd]owntown|[Ss]uburban|[Nn]ear)")
+_HEAD_IN = re.compile(rf"\b(?i:in|at|near|outside)\s+(?:(?i:the)\s+)?"
+                      rf"(?P<dir>(?:{_DIR_WORD}(?:\s+(?i:side\s+of))?\s+)*)({_CAP_NAME})")
+_HEAD_WHO = re.compile(rf"^(?:{_DIR_WORD}\s+)?({_CAP_NAME})\s+(?i:man|woman|teen|teenager|boy|"
+                       rf"girl|child|toddler|police|officer|cop|deputy|trooper|resident|"
+                       rf"student|homicide|shooting|standoff|family|mother|father)\b")
+_FORCE = re.compile(rf"({_CAP_NAME})\s+(?:Police\s+Department|Police\s+Dept\.?|"
+                    rf"police\s+department|[Pp]olice\s+(?:said|say|were|are|officers?|chief|"
+                    rf"Chief|responded|found))")
+_NOT_TOWN_WORDS = frozenset({
+    "the", "a", "an", "man", "woman", "police", "state", "county", "city", "news",
+    "local", "sheriff", "metropolitan", "metro", "university", "campus", "capitol", "and",
+    "of", "shot", "shooting", "killed", "dead", "teen", "officer", "officers", "suspect",
+    "home", "top", "stories", "newsroom", "breaking", "video", "update", "weather", "sports",
+    "daily", "times", "herald", "chronicle", "gazette", "journal", "tribune", "post",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "june", "july", "august", "september",
+    "october", "november", "december", "christmas", "new", "year's", "street", "avenue",
+    "road", "drive", "boulevard", "highway", "parkway",
+})
+# "Pine Street Shooting": a street's name is not a town's
+_STREET_NEXT = re.compile(r"\s+(?i:street|st\.?|avenue|ave\.?|road|rd\.?|drive|boulevard|"
+                          r"blvd\.?|highway|hwy\.?|parkway|court|place|way|circle|terrace)\b")
+
+
+def _name_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans of the names in text[a:b], longest first: "Homan Square Shooting", then
+    "Homan Square", ... (a title-case headline runs the name into its verb; an outlet's
+    name wraps its town: "CBS Chicago")."""
+    words = [(m.start() + a, m.end() + a) for m in re.finditer(r"[^\s]+", text[a:b])]
+    out = []
+    for k in range(len(words), 0, -1):
+        for i in range(len(words) - k + 1):
+            s, e = words[i][0], words[i + k - 1][1]
+            name = re.sub(r"(?:'s|’s|&#39;s|[.,:;'’-])+$", "", text[s:e])
+            low = name.lower().split()
+            if low and low[0] not in _NOT_TOWN_WORDS and low[-1] not in _NOT_TOWN_WORDS \
+                    and not _STREET_NEXT.match(text, e):
+                out.append((s, s + len(name)))
+    return out
+
+
+def _named_town(text: str, found: list[tuple[tuple[int, int], Place]],
+                title: str | None) -> Place | None:
+    """The town of a story whose text names none the toponym finder knows: the headline's
+    place ("shot in South Philadelphia", "Augusta man shot"), a town's police force ("the
+    Houston Police Department"), else the outlet's own town ("The Augusta Chronicle").
+    A place in another country than every other one the text names is a misreading."""
+    try:
+        from wiredesk.places import resolve
+    except ImportError:  # pragma: no cover - the places stage is optional
+        return None
+    if title and not text.startswith(title.strip()[:60]):
+        text = title.strip() + "\n" + text  # the headline read apart from the body
+    outlet = _outlet_tail(text)
+    line_end = text.find("\n")
+    head_end = line_end if 0 < line_end <= 400 else 0
+    if outlet is not None and head_end:
+        head_end = min(head_end, outlet[0])
+    groups: list[list[tuple[int, int]]] = []
+    n_in = 0
+    for m in _HEAD_IN.finditer(text, 0, head_end):
+        # "in West Oak Lane" is a name, "in south Augusta" a part of one
+        start = m.start("dir") if m.group("dir")[:1].isupper() else m.start(2)
+        groups.append(_name_spans(text, start, m.end(2)))
+        n_in += 1
+    for m in _HEAD_WHO.finditer(text, 0, head_end):
+        groups.append(_name_spans(text, m.start(1), m.end(1)))
+    for m in _FORCE.finditer(text, 0, 3000):
+        groups.append(_name_spans(text, m.start(1), m.end(1))[::-1])
+    if outlet is not None:
+        for m in re.finditer(_CAP_NAME, text[outlet[0]:outlet[1]]):
+            s = outlet[0] + m.start()
+            groups.append(_name_spans(text, s, outlet[0] + m.end()))
+    countries = {p.country_code for _, p in found
+                 if (p.feature or "").startswith(("PPL", "ADM", "PCL"))}
+    for g, spans in enumerate(groups):
+        for sp in spans:
+            got = resolve(text, [sp])[0]
+            if got is None or countries and got.country_code not in countries:
+                continue
+            # a headline's "Shooting In Adams County": the county, not the outlet's town
+            if _is_town(got) or g < n_in and (got.feature or "") == "ADM2":
+                return got
+    return None
+
+
 def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> set[str]:
     """Names of the towns of ``found`` that the text presents as parts of a town."""
     out = set()
@@ -1631,7 +1723,8 @@ def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> se
 
 def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span],
                       found: list[tuple[tuple[int, int], Place]],
-                      locative: list[tuple[tuple[int, int], Place]]) -> None:
+                      locative: list[tuple[tuple[int, int], Place]],
+                      title: str | None = None) -> None:
     """The town of each act on the ground the document reports as news, when its
     sentence names none or only a neighbourhood: the dateline's town, else the town the
     document places things in most often (a neighbourhood gives way to a town within 30 km of it).
@@ -1667,6 +1760,8 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
     town = _dateline_town(text, units, found)
     if town is None and counts:
         town = first[max(counts, key=lambda n: counts[n])]
+    if town is None:
+        town = _named_town(text, found, title)
     for m in violent:
         # A neighbourhood gives way to its town (the main one if near, else the most
         # named town near it): whatever else the story names, that is where it is.
