@@ -389,3 +389,18 @@ def test_a_story_naming_no_town_takes_its_headlines_police_forces_or_outlets(
     text, title = _gvdb_titled(title_pattern)
     got = _violent_places(text, title)
     assert got and got[0] == town, got
+
+
+@pytest.mark.parametrize(("title_pattern", "home", "town"), [
+    # "... the victim ... as 21-year-old Zakareia Husein, of Springfield Township"
+    (r"family offering \$50,000 reward in pizza shop murder", "Springfield", "Akron"),
+    # "Jeremiah Washington, 24, of Memphis, Tennessee, was later pronounced dead"
+    (r"^First homicide in 3 years under investigation in Scott County", "Memphis",
+     "Scott County"),
+])
+def test_a_victims_home_town_is_not_where_he_was_shot(title_pattern: str, home: str,
+                                                      town: str) -> None:
+    text, title = _gvdb_titled(title_pattern)
+    assert re.search(rf", of {home}", text)
+    got = _violent_places(text, title)
+    assert got and got[0] == town and home not in got, got

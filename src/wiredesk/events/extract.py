@@ -885,6 +885,31 @@ def _after_since(text: str, start: int) -> bool:
         before) and not _SINCE_CLAUSE_ACT.search(text[max(0, start - 90):start])
 
 
+# Where a person lives or is taken, not where the act happened: "Jeremiah Washington, 24,
+# of Memphis", "a Columbia resident", "taken to Ingalls Memorial Hospital in Harvey",
+# "the Medical Examiner's Office in Raleigh", "in Adams County District Court".
+_RESIDENCE_BEFORE = re.compile(
+    r"(?:,\s*(?:(?:an?|the)\s+)?(?:resident|native)?\s*(?:of|from)|\b(?:man|woman|boy|girl|teen|"
+    r"teenager|resident|residents|native|student|victim|suspect|father|mother|son|daughter)"
+    r"\s+(?:of|from))\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$")
+_INSTITUTION_BEFORE = re.compile(
+    r"\b(?:taken|transported|rushed|flown|airlifted|brought|driven|died|dead|treated|held|"
+    r"booked|jailed|appear\w*|arraigned|sentenced|autopsy|remains?)\b[^.;]{0,60}?\b(?:"
+    r"hospital|medical center|health center|infirmary|medical examiner['’]?s? office|"
+    r"coroner['’]?s? office|jail|prison|courthouse|court|detention center)\s+"
+    r"(?:in|at|of)\s+(?:the\s+)?$", re.I)
+
+
+def _not_the_scene(text: str, span: tuple[int, int]) -> bool:
+    """A place named as someone's home or as the hospital, morgue or court they were
+    taken to, which is not where the act happened."""
+    before = text[max(0, span[0] - 80):span[0]]
+    return bool(_RESIDENCE_BEFORE.search(before) or _INSTITUTION_BEFORE.search(before)
+                or re.match(r"\s+(?:[A-Z][\w'’-]*\s+){0,3}(?:District\s+|Circuit\s+|"
+                            r"Superior\s+)?(?:Court|Jail|Detention Center)\b",
+                            text[span[1]:span[1] + 60]))
+
+
 # "In the two weeks since the U.S. carried out bombing raids": the act is that long ago
 _SPAN_SINCE = re.compile(r"\b(?:the\s+)?(?:past\s+|last\s+)?(\w+)\s+(days|weeks|months)\s+"
                          r"since\s+[^,;]*$", re.I)
@@ -1137,7 +1162,7 @@ def extract_mentions(
     all_places = places
     places = [(sp, p) for sp, p in places
               if p.feature != "demonym" and _locative(sdoc, sp, p)
-              and not _after_since(text, sp[0])]
+              and not _after_since(text, sp[0]) and not _not_the_scene(text, sp)]
     mentions: list[EventMention] = []
     told: list[tuple[int, EventMention]] = []  # (unit, mention) of the acts told so far
     units = _units(sdoc)
@@ -1752,7 +1777,9 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
     hoods = _neighbourhoods(text, found)
     counts: dict[str, int] = {}
     first: dict[str, Place] = {}
-    towns = [p for _, p in found if _is_town(p)] or [p for _, p in fallback if _is_town(p)]
+    # (a victim's home town and the hospital's are not candidates)
+    towns = [p for sp, p in found if _is_town(p) and not _not_the_scene(text, sp)] or [
+        p for _, p in fallback if _is_town(p)]
     # a neighbourhood is the town only when the text names no other
     for p in [t for t in towns if t.name not in hoods] or towns:
         counts[p.name] = counts.get(p.name, 0) + 1
