@@ -404,3 +404,33 @@ def test_a_victims_home_town_is_not_where_he_was_shot(title_pattern: str, home: 
     assert re.search(rf", of {home}", text)
     got = _violent_places(text, title)
     assert got and got[0] == town and home not in got, got
+
+
+def _gvdb_sentence(title_pattern: str, pattern: str) -> str:
+    """The sentence of a GVDB article (found by its title) that matches ``pattern``."""
+    text, _ = _gvdb_titled(title_pattern)
+    m = re.search(rf"[^.\n|]*{pattern}[^.\n|]*", text)
+    if m is None:
+        pytest.skip(f"no sentence like {pattern!r} in the article")
+    return m.group(0)
+
+
+@pytest.mark.parametrize(("title_pattern", "pattern", "kind"), [
+    # shot, then pronounced dead in the same clause: one dead, not one wounded
+    (r"Charges filed in St\. Louis Place murder", r"had been shot multiple times and was "
+     r"pronounced dead", "fatalities"),
+    # a name the tagger misses, marked as a person by the age in apposition
+    (r"^Calvin Jermaine Santiago, 19", r"a 19-year-old black male, died", "fatalities"),
+    # "the shooting death of" a person told by an age and a name, or a place and a noun
+    (r"^Wister teen charged with first-degree murder", r"shooting death of 38-year-old",
+     "fatalities"),
+    (r"^Florence teen charged with murder in shooting death", r"shooting death of "
+     r"Summerville man", "fatalities"),
+])
+def test_one_victim_is_counted_by_these_phrasings(model: Any, title_pattern: str, pattern: str,
+                                                  kind: str) -> None:
+    sentence = _gvdb_sentence(title_pattern, pattern)
+    persons = [(e.start_char, e.end_char) for e in model(sentence).ents if e.label_ == "PERSON"]
+    got = [(f.kind, f.value) for f in find_figures(sentence, "g", 0, persons)
+           if f.kind in {"fatalities", "injured"}]
+    assert got == [(kind, 1)], (sentence, got)

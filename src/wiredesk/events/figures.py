@@ -127,8 +127,10 @@ _INTERCEPT_AFTER = re.compile(
 )
 
 # "was shot and killed", "was accidentally shot and later died": one victim, dead
-_SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+)?(?:[a-z]+ly\s+)?shot\b[,\s]+(?:(?:and|&)\s+)?"
-                          r"(?:killed|(?:later\s+)?died)\b")
+# ... "had been shot multiple times and was pronounced dead at the scene"
+_SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+|had been\s+)?(?:[a-z]+ly\s+)?shot\b(?:[,\s]+"
+                          r"(?:(?:and|&)\s+)?(?:killed|(?:later\s+)?died)\b|[^.;]{0,60}?\s(?:and|&)\s+"
+                          r"(?:was\s+|later\s+)*(?:died|pronounced dead|killed)\b)")
 # a headline's "Girl shot at party dies": the one shot is the one who died
 _HEADLINE_DIES = re.compile(r"^(?:shot|with\b[^;,|.:]{0,30}?\bwounds?)\b[^;,|.:]{0,40}?"
                             r"\b(?:dies|died|dead)\b")
@@ -578,6 +580,21 @@ def _not_a_count(tokens: list[tuple[str, int, int]], i: int) -> bool:
         "mother", "father", "mom", "dad", "grandmother", "grandfather", "parent"}
 
 
+# "Calvin Jermaine Santiago, a 19-year-old black male, died": a name the tagger may miss,
+# known by the age that follows it
+_AGED_NAME = re.compile(r"\b[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]*\.?){1,3}"
+                        r"(?=,\s+(?:an?\s+)?\d{1,3}(?:-year-old)?\b)")
+
+
+def _with_aged_names(text: str, persons: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``persons`` and the capitalized names an age in apposition marks as persons."""
+    out = list(persons)
+    for m in _AGED_NAME.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in persons):
+            out.append((m.start(), m.end()))
+    return sorted(out)
+
+
 def find_figures(
     text: str,
     doc_id: str,
@@ -591,7 +608,7 @@ def find_figures(
     the claims refer to the document); ``persons`` are named-person spans (sentence-relative
     character offsets) so that "killed Qasem Soleimani" counts one death.
     """
-    persons = persons or []
+    persons = _with_aged_names(text, persons or [])
     tokens = tokenize(text)
     claims: list[FigureClaim] = []
     used_until = -1
@@ -819,6 +836,19 @@ def _single_victims(
                         end_tok = p
             if count == 0 and lethal and w in PERSON_NOUNS and not _plural(w):
                 count, end_tok = 1, j + 1  # a headline's "motorist fatally shoots man"
+            if count == 0 and lethal and not w[:1].isdigit() and w not in _SINGLE:
+                # "the shooting death of Summerville man"
+                np = _noun_after(tokens, j, limit=4)
+                if np.head == "person" and not _plural(tokens[np.end - 1][0]) \
+                        and not _modifier_demonym(tokens, np.end):
+                    count, end_tok = 1, np.end
+            if count == 0 and lethal and _age_at(tokens, j) and \
+                    tokens[min(j + 5, len(tokens) - 1)][0][:1].isupper():
+                # "the shooting death of 38-year-old Goldie Long"
+                end_tok = j + 5
+                while end_tok < len(tokens) and tokens[end_tok][0][:1].isupper():
+                    end_tok += 1
+                count = 1
             if count == 0:
                 p = _person_at(tokens, j, persons)
                 if p is not None and p - j <= 8:
