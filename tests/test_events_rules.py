@@ -426,6 +426,22 @@ def _gvdb_sentence(title_pattern: str, pattern: str) -> str:
      "fatalities"),
     (r"^Florence teen charged with murder in shooting death", r"shooting death of "
      r"Summerville man", "fatalities"),
+    # wounded, and no more: "listed in stable condition", "suffered a ... gunshot wound",
+    # "suffering from a gunshot wound", "is recovering after being shot"
+    (r"^Girl, 6, accidentally shoots self in leg", r"was listed in stable condition",
+     "injured"),
+    (r"^Police: Drug deal ends in gunfire, Michigan man wounded", r"he suffered a "
+     r"non-life threatening gunshot wound", "injured"),
+    (r"^Hayward: Police seek suspect in shooting", r"suffering from a gunshot wound",
+     "injured"),
+    (r"^Bronx man accused of shooting wife", r"victim is recovering after being shot",
+     "injured"),
+    # suffering from a wound, then dead in the same clause
+    (r"^Milwaukee police: One man shot and killed near N\. 48th", r"was suffering from a "
+     r"gunshot wound and died", "fatalities"),
+    # an age in words is no count of victims
+    (r"^Toddler shot and killed in north St\. Louis County", r"The three-year-old boy was "
+     r"shot", "injured"),
 ])
 def test_one_victim_is_counted_by_these_phrasings(model: Any, title_pattern: str, pattern: str,
                                                   kind: str) -> None:

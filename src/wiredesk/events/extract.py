@@ -1525,7 +1525,8 @@ def _shot_then_died(m: EventMention) -> None:
         return
     m.figures = [f for f in m.figures if not (
         f.kind == "injured" and f.value == 1 and _SHOT_STATE.search(f.quote)
-        and not _OTHER_VICTIM.search(re.sub(r"\d+-year-old", "", f.quote)))]
+        # (an age is no count: "a 23-year-old man", "Khushwilder Singh, 24, was ...")
+        and not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", f.quote)))]
 
 
 _AFTER_ACT = re.compile(r"^\s+(?:after|following)\s+(?:the|a|an|that)\s+(?:[\w-]+\s+){0,3}?"

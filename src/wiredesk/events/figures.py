@@ -96,13 +96,15 @@ _INJ_AFTER = re.compile(
     r"reportedly\s+|seriously\s+|critically\s+|slightly\s+|lightly\s+|accidentally\s+|"
     r"also\s+)?"
     r"(?:injured|wounded|hurt|hospitali[sz]ed|grazed|stabbed|pistol-whipped|"
-    r"(?:in\s+)?(?:critical|serious|stable|good|fair)\s+condition|critical\b(?!\s+of)|"
+    r"(?:(?:listed|reported)\s+)?(?:in\s+)?(?:critical|serious|stable|good|fair)\s+condition|"
+    r"critical\b(?!\s+of)|recovering\b|"
     r"(?:found\s+)?with\s+(?:a\s+|an\s+|multiple\s+|several\s+)?(?:apparent\s+)?"
     r"gunshot\s+wounds?|"
     r"struck\s+(?:once|twice|one time|multiple times|several times|in the|by (?:a )?"
     r"(?:bullet|gunfire|stray))|"
     r"shot\b(?!\s+(?:dead|and killed|&\s+killed|to death|into\b))|"
-    r"suffered\b[^.;]{0,40}\b(?:injur|wound)|sustained\b[^.;]{0,40}\b(?:injur|wound))"
+    r"suffer(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound)|"
+    r"sustain(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound))"
 )
 _ARR_AFTER = re.compile(
     r"^(?:(?:were|was|have been|had been|are|is|been)\s+)?(?:also\s+|reportedly\s+)?"
@@ -128,7 +130,8 @@ _INTERCEPT_AFTER = re.compile(
 
 # "was shot and killed", "was accidentally shot and later died": one victim, dead
 # ... "had been shot multiple times and was pronounced dead at the scene"
-_SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+|had been\s+)?(?:[a-z]+ly\s+)?shot\b(?:[,\s]+"
+_SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+|had been\s+)?(?:[a-z]+ly\s+)?(?:shot|suffering|"
+                          r"suffered)\b(?:[,\s]+"
                           r"(?:(?:and|&)\s+)?(?:killed|(?:later\s+)?died)\b|[^.;]{0,60}?\s(?:and|&)\s+"
                           r"(?:was\s+|later\s+)*(?:died|pronounced dead|killed)\b)")
 # a headline's "Girl shot at party dies": the one shot is the one who died
@@ -576,6 +579,9 @@ def _not_a_count(tokens: list[tuple[str, int, int]], i: int) -> bool:
         return True  # "so many deaths": a lament, not a count
     if prev == "." and _low(tokens, i - 2) in _MONTHS or prev in _MONTHS - {"may", "mar"}:
         return True
+    if _low(tokens, i + 1) == "-" and _low(tokens, i + 2) in {"year", "month", "week"} and \
+            _low(tokens, i + 4) == "old":
+        return True  # an age in words: "the three-year-old boy"
     return prev == "of" and _low(tokens, i - 2) in {
         "mother", "father", "mom", "dad", "grandmother", "grandfather", "parent"}
 
@@ -1049,8 +1055,10 @@ _PRONOUN_DIED = re.compile(
     r"fatally \w+|shot and killed|shot to death))\b", re.I)
 
 
-_PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:was|had been)\s+(?:shot|wounded|injured)\b"
-                           r"(?!\s+(?:and killed|dead|to death|at\b))", re.I)
+_PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:(?:was|had been)\s+(?:shot|wounded|injured)\b"
+                           r"(?!\s+(?:and killed|dead|to death|at\b))|(?:suffered|sustained)\s+"
+                           r"(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:gunshot\s+)?(?:wounds?|injur\w+)\b)",
+                           re.I)
 
 
 def _one_victim(rx: re.Pattern[str], kind: str, unless: set[str], text: str,
