@@ -450,3 +450,29 @@ def test_one_victim_is_counted_by_these_phrasings(model: Any, title_pattern: str
     got = [(f.kind, f.value) for f in find_figures(sentence, "g", 0, persons)
            if f.kind in {"fatalities", "injured"}]
     assert got == [(kind, 1)], (sentence, got)
+
+
+def test_a_persons_surname_said_alone_is_not_a_town() -> None:
+    # "... search for 31-year-old Cory Lee Henderson", then "Henderson" alone: the
+    # surname matches a Nevada town, but nothing is placed in it
+    text, title = _gvdb_titled(r"^Utah police officer, suspect dead in gunfire exchange")
+    assert "Cory Lee Henderson" in text
+    got = _violent_places(text, title)
+    assert got and "Henderson" not in got, got
+
+
+def test_a_lone_town_abroad_in_a_local_story_is_a_misreading() -> None:
+    # "due back in court March 1": "March" resolves to an English town; the story names
+    # its own country several times and Britain nowhere else
+    text, title = _gvdb_titled(r"^Jose Guadalupe Ballardo, 30 - The Homicide Report")
+    assert re.search(r"\bMarch \d", text)
+    got = _violent_places(text, title)
+    assert got and "March" not in got, got
+
+
+def test_a_county_dateline_places_a_story_naming_no_town() -> None:
+    # "ADAMS COUNTY, Colo. (CBS4)– ...": the county, not the outlet's town (CBS Denver)
+    text, title = _gvdb_titled(r"^Deadly Shooting Suspect Charged With First-Degree Murder")
+    assert "ADAMS COUNTY, Colo." in text
+    got = _violent_places(text, title)
+    assert got and got[0] == "Adams County", got

@@ -900,6 +900,33 @@ _INSTITUTION_BEFORE = re.compile(
     r"(?:in|at|of)\s+(?:the\s+)?$", re.I)
 
 
+def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
+             person_spans: list[tuple[int, int]]) -> list[tuple[tuple[int, int], Place]]:
+    """``found`` without names that are not places here: a person's surname said alone
+    ("Cory Lee Henderson ... Henderson was"), and a town in a country the text names
+    nowhere else while it names another again and again ("Metro", Indonesia, in a Los
+    Angeles story)."""
+    surnames = set()
+    for a, b in person_spans:
+        words = text[a:b].split()
+        if len(words) >= 2:
+            surnames.add(words[-1].strip(".,'’"))
+    # ... unless the text also places something in it ("in Wylam")
+    surnames -= {text[a:b] for (a, b), _ in found
+                 if re.search(r"\b(?:in|at|near|outside)\s+$", text[max(0, a - 10):a])}
+    support = Counter(p.country_code for _, p in found if p.feature != "demonym")
+    top, n_top = support.most_common(1)[0] if support else (None, 0)
+    out = []
+    for sp, p in found:
+        if text[sp[0]:sp[1]] in surnames and not any(a <= sp[0] < b for a, b in person_spans):
+            continue
+        if _is_town(p) and p.country_code != top and n_top >= 3 and \
+                support[p.country_code] == 1:
+            continue
+        out.append((sp, p))
+    return out
+
+
 def _not_the_scene(text: str, span: tuple[int, int]) -> bool:
     """A place named as someone's home or as the hospital, morgue or court they were
     taken to, which is not where the act happened."""
@@ -1159,6 +1186,9 @@ def extract_mentions(
                              r"fighter jets?|drone strikes?)\b", text, re.I))
     dated = [t for t in timexes if t.interval is not None and t.type in {"DATE", "TIME"}
              and _timex_ok(text, t)]
+    doc_ents = list(sdoc.ents)
+    person_spans = [(e.start_char, e.end_char) for e in doc_ents if e.label_ == "PERSON"]
+    places = _misread(text, places, person_spans)
     all_places = places
     places = [(sp, p) for sp, p in places
               if p.feature != "demonym" and _locative(sdoc, sp, p)
@@ -1166,8 +1196,6 @@ def extract_mentions(
     mentions: list[EventMention] = []
     told: list[tuple[int, EventMention]] = []  # (unit, mention) of the acts told so far
     units = _units(sdoc)
-    doc_ents = list(sdoc.ents)
-    person_spans = [(e.start_char, e.end_char) for e in doc_ents if e.label_ == "PERSON"]
     org_person = [(e.start_char, e.end_char, e.label_, e.text, e.start) for e in doc_ents
                   if e.label_ in {"PERSON", "ORG"}]
     focus = document_focus(places)
@@ -1594,11 +1622,13 @@ _CAPS_DATELINE = re.compile(r"(?:^|\n|(?:Press|AP|Reuters)\s+)([A-Z][A-Z.' ]{2,3
 
 
 def _dateline_town(text: str, units: list[Span],
-                   found: list[tuple[tuple[int, int], Place]]) -> Place | None:
-    """The town of the dateline that opens one of the first lines of the text."""
+                   found: list[tuple[tuple[int, int], Place]],
+                   county: bool = False) -> Place | None:
+    """The town of the dateline that opens one of the first lines of the text (with
+    ``county``, a county's too: "ADAMS COUNTY, Colo. (CBS4) --")."""
     starts = {u.start_char + len(u.text) - len(u.text.lstrip()) for u in units[:4]}
     for (a, b), p in found:
-        if not _is_town(p) or a > 1500:
+        if not (_is_town(p) or county and p.feature == "ADM2") or a > 1500:
             continue
         before = text[max(0, a - 3):a]
         at_start = a in starts or before.endswith(("\n", "/ ", "| ")) or a == 0
@@ -1611,7 +1641,7 @@ def _dateline_town(text: str, units: list[Span],
         except ImportError:  # pragma: no cover - the places stage is optional
             return None
         got = resolve(text, [(m.start(1), m.end(1))])[0]
-        if got is not None and _is_town(got):
+        if got is not None and (_is_town(got) or county and got.feature == "ADM2"):
             return got
     return None
 
@@ -1789,7 +1819,8 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
     if town is None and counts:
         town = first[max(counts, key=lambda n: counts[n])]
     if town is None:
-        town = _named_town(text, found, title)
+        town = _dateline_town(text, units, found, county=True) or \
+            _named_town(text, found, title)
     for m in violent:
         # A neighbourhood gives way to its town (the main one if near, else the most
         # named town near it): whatever else the story names, that is where it is.
