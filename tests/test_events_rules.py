@@ -439,6 +439,12 @@ def _gvdb_sentence(title_pattern: str, pattern: str) -> str:
     # suffering from a wound, then dead in the same clause
     (r"^Milwaukee police: One man shot and killed near N\. 48th", r"was suffering from a "
      r"gunshot wound and died", "fatalities"),
+    # one dead told as a killing's victim, or as one found shot who has died
+    (r"^Trotwood homicide victim identified", r"The Trotwood homicide victim is", "fatalities"),
+    (r"^Victim Of Christmas Day Shooting In Aurora", r"the victim of a deadly Christmas Day "
+     r"shooting", "fatalities"),
+    (r"^Everett Teen Found Shot On Bike Path Dies", r"teen who was found shot along a bike "
+     r"path", "fatalities"),
     # an age in words is no count of victims
     (r"^Toddler shot and killed in north St\. Louis County", r"The three-year-old boy was "
      r"shot", "injured"),
@@ -476,3 +482,11 @@ def test_a_county_dateline_places_a_story_naming_no_town() -> None:
     assert "ADAMS COUNTY, Colo." in text
     got = _violent_places(text, title)
     assert got and got[0] == "Adams County", got
+
+
+def test_the_minutes_of_a_clock_time_count_no_one() -> None:
+    # "[Previous story 11:56 ET] Two suspects died in a gun battle ...": two dead, not 56
+    sentence = _gvdb_sentence(r"^San Bernardino: Suspect ID'd in shooting that killed 14",
+                              r"11:56 ET\] Two suspects died")
+    got = [f.value for f in find_figures(sentence, "g") if f.kind == "fatalities"]
+    assert 2 in got and 56 not in got, (sentence, got)

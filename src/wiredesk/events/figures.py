@@ -582,6 +582,8 @@ def _not_a_count(tokens: list[tuple[str, int, int]], i: int) -> bool:
     if _low(tokens, i + 1) == "-" and _low(tokens, i + 2) in {"year", "month", "week"} and \
             _low(tokens, i + 4) == "old":
         return True  # an age in words: "the three-year-old boy"
+    if prev == ":" and _low(tokens, i - 2)[:1].isdigit():
+        return True  # the minutes of a clock time: "[Update 11:56 p.m. ET] Two suspects died"
     return prev == "of" and _low(tokens, i - 2) in {
         "mother", "father", "mom", "dad", "grandmother", "grandfather", "parent"}
 
@@ -949,6 +951,8 @@ def _single_victims(
             skip = appos.end() if appos and _kind_after(after[appos.end():]) else 0
             after = after[skip:]
             kind2 = _kind_after(after)
+            if kind2 is None and _WHO_SHOT_DIED.match(after):
+                kind2 = "injured"  # "An Everett teen who was found shot ... has died"
             if kind2 not in {"fatalities", "injured", "arrested"} or re.match(
                     r"shot\s+(?:him|her|them|his|himself|herself)\b", after):
                 continue  # "the man shot his wife": the one who shot; "shot at" may be either
@@ -1047,7 +1051,18 @@ def _toll_phrases(text: str, found: list[FigureClaim], doc_id: str, offset: int,
     m = _BODY_FOUND.search(text)
     if m is not None and "fatalities" not in harm and not out:
         out.append(claim("fatalities", 1, m))
+    m = _KILLING_VICTIM.search(text)
+    if m is not None and not harm and not out and not re.search(
+            r"\battempted\s+(?:murder|homicide)", text, re.I):
+        out.append(claim("fatalities", 1, m))
     return out
+
+
+# "the Trotwood homicide victim", "the victim of a deadly Christmas Day shooting": one dead
+_KILLING_VICTIM = re.compile(
+    r"\b(?:the|a)\s+(?:[\w'’-]+\s+){0,2}?(?:homicide|murder)\s+victim\b(?!s)|\bthe\s+victim\s+of"
+    r"\s+(?:a|an|the|last\s+\w+['’]s|\w+['’]s)\s+(?:[\w'’-]+\s+){0,3}?(?:deadly|fatal)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:shooting|stabbing|attack)\b", re.I)
 
 
 _PRONOUN_DIED = re.compile(
