@@ -490,3 +490,23 @@ def test_the_minutes_of_a_clock_time_count_no_one() -> None:
                               r"11:56 ET\] Two suspects died")
     got = [f.value for f in find_figures(sentence, "g") if f.kind == "fatalities"]
     assert 2 in got and 56 not in got, (sentence, got)
+
+
+def test_those_shot_count_the_dead_too() -> None:
+    # the headline "Three shot, one dead ...": two wounded and one dead
+    text, title = _gvdb_titled(r"^Three shot, one dead after memorial")
+    got = sorted((f.kind, f.value) for f in find_figures(title, "g"))
+    assert got == [("fatalities", 1), ("injured", 2)], got
+
+
+@pytest.mark.parametrize(("title_pattern", "pattern"), [
+    # "... and a 19-year-old male, who had been shot once in the shoulder"
+    (r"^Garry Roosevelt Harris, 60", r"a 19-year-old male, who had been shot once"),
+    # "One had a gunshot wound, and was taken to a local hospital"
+    (r"^Irving Giovanni Araujo, 29", r"One had a gunshot wound"),
+])
+def test_a_wounded_victim_told_after_a_comma_or_by_his_wound(title_pattern: str,
+                                                              pattern: str) -> None:
+    sentence = _gvdb_sentence(title_pattern, pattern)
+    got = [(f.kind, f.value) for f in find_figures(sentence, "g") if f.kind == "injured"]
+    assert got == [("injured", 1)], (sentence, got)

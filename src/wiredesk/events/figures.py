@@ -73,7 +73,8 @@ PERSON_NOUNS = _words(
     driver drivers waitress waiter juvenile juveniles neighbor neighbors neighbour
     neighbours boyfriend girlfriend roommate cousin nephew niece uncle aunt grandmother
     grandfather grandson granddaughter stepson stepfather stepdaughter fiance fiancee
-    cop cops bouncer cabbie freshman sophomore motorcyclist cyclist jogger"""
+    cop cops bouncer cabbie freshman sophomore motorcyclist cyclist jogger
+    male males female females"""
 )
 MUNITION_NOUNS = _words(
     """rockets rocket missiles missile mortars mortar shells shell projectiles projectile
@@ -98,8 +99,8 @@ _INJ_AFTER = re.compile(
     r"(?:injured|wounded|hurt|hospitali[sz]ed|grazed|stabbed|pistol-whipped|"
     r"(?:(?:listed|reported)\s+)?(?:in\s+)?(?:critical|serious|stable|good|fair)\s+condition|"
     r"critical\b(?!\s+of)|recovering\b|"
-    r"(?:found\s+)?with\s+(?:a\s+|an\s+|multiple\s+|several\s+)?(?:apparent\s+)?"
-    r"gunshot\s+wounds?|"
+    r"(?:found\s+)?(?:with|had|has|having)\s+(?:a\s+|an\s+|multiple\s+|several\s+)?"
+    r"(?:apparent\s+)?gunshot\s+wounds?|"
     r"struck\s+(?:once|twice|one time|multiple times|several times|in the|by (?:a )?"
     r"(?:bullet|gunfire|stray))|"
     r"shot\b(?!\s+(?:dead|and killed|&\s+killed|to death|into\b))|"
@@ -786,6 +787,13 @@ def find_figures(
                               claims, doc_id, offset, attributed_to))
     claims = _another_victim(text, claims, offset)
     claims.extend(_toll_phrases(text, claims, doc_id, offset, attributed_to))
+    dead = sum(c.value for c in claims if c.kind == "fatalities" and not c.aggregate)
+    hit = [c for c in claims if c.kind == "injured" and re.search(r"\bshot$", c.quote)]
+    if dead and len(hit) == 1 and hit[0].value > dead and hit[0].value > 1:
+        # "Three shot, one dead": those shot count the dead too; the rest were wounded
+        n = hit[0].value - dead
+        claims = [c.model_copy(update={"value": n, "low": n, "high": n}) if c is hit[0]
+                  else c for c in claims]
     if any(c.kind == "fatalities" and c.value > 0 for c in claims) and re.search(
         r"\b(?:dies|died|dead|killed|fatal\w*)\b", text, re.I
     ):
@@ -949,6 +957,10 @@ def _single_victims(
                              r"(?=(?:was|were|is|had been|has been)\s)", after) \
                 if not extra else None
             skip = appos.end() if appos and _kind_after(after[appos.end():]) else 0
+            if not skip and not extra:
+                # "a 19-year-old male, who had been shot once in the shoulder"
+                who = re.match(r"^,\s*(?=who\s)", after)
+                skip = who.end() if who and _kind_after(after[who.end():]) else 0
             after = after[skip:]
             kind2 = _kind_after(after)
             if kind2 is None and _WHO_SHOT_DIED.match(after):
