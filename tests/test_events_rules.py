@@ -510,3 +510,13 @@ def test_a_wounded_victim_told_after_a_comma_or_by_his_wound(title_pattern: str,
     sentence = _gvdb_sentence(title_pattern, pattern)
     got = [(f.kind, f.value) for f in find_figures(sentence, "g") if f.kind == "injured"]
     assert got == [("injured", 1)], (sentence, got)
+
+
+def test_a_headlines_hit_count_holds_the_dead_the_lead_tells(model: Any) -> None:
+    # "Two shot near Pimlico Race Course", then "A 25-year-old man, one of the victims
+    # ..., has died": one dead and one wounded, not two wounded
+    text, title = _gvdb_titled(r"^Two shot near Pimlico Race Course")
+    ms = _extract(model, "pimlico", text, dt.date(2015, 1, 28))
+    lead = next(m for m in ms if not m.background and any(
+        f.kind == "injured" for f in m.figures))
+    assert max(f.value for f in lead.figures if f.kind == "injured") == 1, lead.figures

@@ -1500,7 +1500,33 @@ def extract_mentions(
         _flag_aggregates(m, text)
         _shot_then_died(m)
     _town_of_incident(mentions, text, units, all_places, places, doc.title)
+    _hit_count_holds_the_dead(mentions, lead_end)
     return mentions
+
+
+def _stated_number(quote: str) -> int | None:
+    word = quote.split()[0].lower() if quote.split() else ""
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+
+
+def _hit_count_holds_the_dead(mentions: list[EventMention], lead_end: int) -> None:
+    """A headline's "Two shot" counts everyone hit: when the lead then tells one of them
+    dead ("one of the victims ... has died"), the rest were wounded."""
+    lead = [m for m in mentions if not m.background and m.event_type in _VIOLENT
+            and m.start < lead_end]
+    if not lead:
+        return
+    # (a count its own sentence has not already lessened: "Three shot, one dead")
+    hit = [f for f in lead[0].figures if f.kind == "injured" and f.value > 1
+           and re.search(r"\bshot$", f.quote) and _stated_number(f.quote) == f.value]
+    if len(hit) != 1:
+        return
+    dead = max((f.value for m in lead for f in m.figures
+                if f.kind == "fatalities" and not f.aggregate), default=0)
+    if 0 < dead < hit[0].value:
+        n = hit[0].value - dead
+        lead[0].figures = [f.model_copy(update={"value": n, "low": n, "high": n})
+                           if f is hit[0] else f for f in lead[0].figures]
 
 
 _DAYS_BEFORE = re.compile(r"\b(?:just |only )?(?:a few |several |two |three |four |five )?"
