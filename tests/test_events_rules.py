@@ -445,6 +445,11 @@ def _gvdb_sentence(title_pattern: str, pattern: str) -> str:
      r"shooting", "fatalities"),
     (r"^Everett Teen Found Shot On Bike Path Dies", r"teen who was found shot along a bike "
      r"path", "fatalities"),
+    # "a shooting that left a 17-year-old wounded", "... left one man critically injured"
+    (r"^17-year-old in good condition after Christmas shooting", r"left a 17-year-old "
+     r"wounded", "injured"),
+    (r"^Gunman Wanted For Home Invasion, Shooting In Adams County", r"left one man "
+     r"critically injured", "injured"),
     # an age in words is no count of victims
     (r"^Toddler shot and killed in north St\. Louis County", r"The three-year-old boy was "
      r"shot", "injured"),

@@ -348,7 +348,9 @@ def _noun_after(
             j += 5
             stop = min(stop + 5, len(tokens))
             nxt = _low(tokens, j)
-            if not nxt or nxt in _NP_BREAK or not nxt.isalpha():
+            if not nxt or nxt in _NP_BREAK or not nxt.isalpha() or nxt in {
+                    "wounded", "injured", "hurt", "dead", "killed"}:
+                # ... "left a 17-year-old wounded"
                 return _NounPhrase("person", j)
             continue
         tok = tokens[j][0]
@@ -715,8 +717,8 @@ def find_figures(
                 if re.match(r"^\s*(?:dead|killed)\b", after):
                     pass
                 elif re.match(r"^\s*(?:with\b[^.;]{0,40}\b(?:injur|wound)|(?:in|with)\s+"
-                              r"(?:critical|serious|stable|life-threatening)|wounded|injured|"
-                              r"hurt)", after):
+                              r"(?:critical|serious|stable|life-threatening)|(?:[a-z]+ly\s+)?"
+                              r"(?:wounded|injured|hurt))", after):
                     before = "injured"
                 else:
                     before = None
@@ -903,8 +905,8 @@ def _single_victims(
                 kind3 = "fatalities" if mm else None
                 if mm is None:
                     mm = re.match(r"^(?:(?:with\b[^.;]{0,40}?\b(?:injur|wound)\w*)|(?:in|with)\s+"
-                                  r"(?:critical|serious|stable|life-threatening)\b|wounded\b|"
-                                  r"injured\b|hurt\b)", after)
+                                  r"(?:critical|serious|stable|life-threatening)\b|"
+                                  r"(?:[a-z]+ly\s+)?(?:wounded|injured|hurt)\b)", after)
                     kind3 = "injured" if mm else None
                 if kind3 is None or mm is None:
                     continue
