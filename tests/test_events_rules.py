@@ -525,3 +525,16 @@ def test_a_headlines_hit_count_holds_the_dead_the_lead_tells(model: Any) -> None
     lead = next(m for m in ms if not m.background and any(
         f.kind == "injured" for f in m.figures))
     assert max(f.value for f in lead.figures if f.kind == "injured") == 1, lead.figures
+
+
+@pytest.mark.parametrize(("title_pattern", "county"), [
+    # "ST. LOUIS COUNTY, MO (KTVI) - ...": the county's dateline, not a far namesake town
+    (r"^Toddler shot and killed in north St\. Louis County", "Saint Louis County"),
+    # "Richland County deputies say ...": the only place the story names below its state
+    (r"^Man Accused of Shooting at Deputies$", "Richland County"),
+])
+def test_a_county_places_a_story_naming_no_town_of_its_own(title_pattern: str,
+                                                          county: str) -> None:
+    text, title = _gvdb_titled(title_pattern)
+    got = _violent_places(text, title)
+    assert got and got[0] == county, got

@@ -1842,11 +1842,20 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
         counts[p.name] = counts.get(p.name, 0) + 1
         first.setdefault(p.name, p)
     town = _dateline_town(text, units, found)
+    county = _dateline_town(text, units, found, county=True) if town is None else None
     if town is None and counts:
         town = first[max(counts, key=lambda n: counts[n])]
+        if county is not None and county.feature == "ADM2" and (
+                town.admin1 != county.admin1 or _km(town, county) > 60):
+            town = county  # "JEFFERSON COUNTY, Colo. --" outweighs a street read as a town
     if town is None:
-        town = _dateline_town(text, units, found, county=True) or \
-            _named_town(text, found, title)
+        town = county or _named_town(text, found, title)
+    if town is None:
+        # a story whose only place below its state is one county ("Richland County
+        # deputies say ...") happened there
+        counties = {p.name: p for _, p in found if p.feature == "ADM2"}
+        if len(counties) == 1:
+            town = next(iter(counties.values()))
     for m in violent:
         # A neighbourhood gives way to its town (the main one if near, else the most
         # named town near it): whatever else the story names, that is where it is.
