@@ -1868,7 +1868,7 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
                 # (a namesake far off is a misreading: the story's town holds it)
                 near = [town]
             if near:
-                host = max(near, key=lambda t: counts[t.name])
+                host = max(near, key=lambda t: counts.get(t.name, 0))
                 m.place = host.model_copy(update={"precision": max(2, m.place.precision)})
     if town is None:
         return
