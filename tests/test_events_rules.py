@@ -538,3 +538,12 @@ def test_a_county_places_a_story_naming_no_town_of_its_own(title_pattern: str,
     text, title = _gvdb_titled(title_pattern)
     got = _violent_places(text, title)
     assert got and got[0] == county, got
+
+
+def test_a_town_named_as_a_landmark_is_not_the_scene() -> None:
+    # "... in Catawba County, about an hour northwest of Charlotte": Charlotte only says
+    # where the county is; the story names no town of its own, so the county holds it
+    text, title = _gvdb_titled(r"^N\.C\. motorist fatally shoots man trying to help him")
+    assert "northwest of Charlotte" in text
+    got = _violent_places(text, title)
+    assert got and got[0] == "Catawba County" and "Charlotte" not in got, got

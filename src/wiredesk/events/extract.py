@@ -927,11 +927,20 @@ def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
     return out
 
 
+# a town named as a landmark to find the scene by: "in Catawba County, about an hour
+# northwest of Charlotte", "20 miles from Memphis"
+_LANDMARK_BEFORE = re.compile(
+    r"(?:\b(?:north|south|east|west)(?:east|west)?(?:ern)?\s+of|\b(?:miles?|kilometers?|"
+    r"kilometres?|km|hours?|minutes?)\s+(?:north|south|east|west)?\w*\s*(?:of|from))\s+"
+    r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
+
+
 def _not_the_scene(text: str, span: tuple[int, int]) -> bool:
     """A place named as someone's home or as the hospital, morgue or court they were
     taken to, which is not where the act happened."""
     before = text[max(0, span[0] - 80):span[0]]
     return bool(_RESIDENCE_BEFORE.search(before) or _INSTITUTION_BEFORE.search(before)
+                or _LANDMARK_BEFORE.search(before)
                 or re.match(r"\s+(?:[A-Z][\w'’-]*\s+){0,3}(?:District\s+|Circuit\s+|"
                             r"Superior\s+)?(?:Court|Jail|Detention Center)\b",
                             text[span[1]:span[1] + 60]))
