@@ -547,3 +547,12 @@ def test_a_town_named_as_a_landmark_is_not_the_scene() -> None:
     assert "northwest of Charlotte" in text
     got = _violent_places(text, title)
     assert got and got[0] == "Catawba County" and "Charlotte" not in got, got
+
+
+def test_a_named_persons_town_after_of_is_her_home() -> None:
+    # "... killed his 37-year-old ex-wife at a Schererville business ... Alessandra De
+    # Moraes-Emiliano of Merrillville died from a gunshot wound"
+    text, title = _gvdb_titled(r"^Police: Suspect At Large After Killing Ex-Wife")
+    assert "of Merrillville died" in text
+    got = _violent_places(text, title)
+    assert got and got[0] == "Schererville" and "Merrillville" not in got, got

@@ -916,10 +916,15 @@ def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
                  if re.search(r"\b(?:in|at|near|outside)\s+$", text[max(0, a - 10):a])}
     support = Counter(p.country_code for _, p in found if p.feature != "demonym")
     top, n_top = support.most_common(1)[0] if support else (None, 0)
+    ends = {b for _, b in person_spans}
     out = []
     for sp, p in found:
         if text[sp[0]:sp[1]] in surnames and not any(a <= sp[0] < b for a, b in person_spans):
             continue
+        w0 = max(0, sp[0] - 6)
+        m = re.search(r"\s+of\s+$", text[w0:sp[0]])
+        if m is not None and w0 + m.start() in ends:
+            continue  # "Alessandra De Moraes-Emiliano of Merrillville died": her home
         if _is_town(p) and p.country_code != top and n_top >= 3 and \
                 support[p.country_code] == 1:
             continue
