@@ -556,3 +556,14 @@ def test_a_named_persons_town_after_of_is_her_home() -> None:
     assert "of Merrillville died" in text
     got = _violent_places(text, title)
     assert got and got[0] == "Schererville" and "Merrillville" not in got, got
+
+
+def test_a_county_gives_way_to_the_town_of_it_the_story_names() -> None:
+    # "Prosecutors in Cumberland County will decide ..." of a death the story places in
+    # Crossville ("a Crossville Police Department incident report"), a town of the county
+    import wiredesk
+
+    text, title = _gvdb_titled(r"^DA to decided if charges are filed in shooting death")
+    got = [e.location.name for e in wiredesk.analyze(text, title=title).events
+           if e.location is not None]
+    assert got and got[0] == "Crossville", got

@@ -1905,8 +1905,12 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
     for m in violent:
         region = (m.place.feature or "") if m.place is not None else ""
         if m.place is None or (region.startswith(("ADM", "PCL")) and (
-                m.place.name in {town.admin1, town.country})):
-            # no place, or only the state or country the town is in
+                m.place.name in {town.admin1, town.country})) or (
+                # "Prosecutors in Cumberland County ..." of a story the text places in
+                # Crossville, a town of that county
+                region == "ADM2" and _is_town(town) and town.admin1 == m.place.admin1
+                and _km(town, m.place) <= 40):
+            # no place, or only the state, country or county the town is in
             m.place = town.model_copy(update={"precision": max(2, town.precision)})
 
 
