@@ -567,3 +567,20 @@ def test_a_county_gives_way_to_the_town_of_it_the_story_names() -> None:
     got = [e.location.name for e in wiredesk.analyze(text, title=title).events
            if e.location is not None]
     assert got and got[0] == "Crossville", got
+
+
+def test_a_round_fired_is_no_victim() -> None:
+    # "the suspect allegedly fired one shot at an adversary": one round, no one hit
+    sentence = _gvdb_sentence(r"^Boy, 16, arrested after shooting incident",
+                              r"fired one shot at an adversary")
+    assert not [f for f in find_figures(sentence, "g") if f.kind == "injured"], sentence
+
+
+def test_victims_told_after_an_arrest_lead_make_an_act_of_their_own(model: Any) -> None:
+    # "The Goldsboro Police Department has issued an arrest warrant after the shooting
+    # ... The victim, a 22 year-old-man, sustained a single gunshot wound"
+    text, _ = _gvdb_titled(r"^Spence Avenue Shooter Being Sought by GPD")
+    ms = _extract(model, "spence", text, dt.date(2015, 12, 21))
+    got = [f.value for m in ms if m.event_type == "Violence against civilians"
+           for f in m.figures if f.kind == "injured"]
+    assert got and got[0] == 1, [(m.event_type, m.figures) for m in ms]

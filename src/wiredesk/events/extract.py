@@ -1250,7 +1250,9 @@ def extract_mentions(
             cands = [_Cand(trigger=trig, category="drawdown", anchor=sent.root,
                            members=[trig], region={t.i for t in sent})]
         harmed = [f for f in figures if f.kind in {"fatalities", "injured"} and f.value > 0]
-        if not cands and not told and harmed:
+        if not cands and harmed and not any(m.event_type in _VIOLENT for _, m in told):
+            # (an arrest told first does not make the victims its own: "... issued an
+            # arrest warrant after the shooting ... The victim ... sustained a gunshot wound")
             # a headline's "Man Shot In Groin ..." (title case hides the verb from the
             # tagger): the count of victims alone reports the act
             ti = _tok_at(sdoc, harmed[0].end - 1)

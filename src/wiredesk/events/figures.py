@@ -774,6 +774,9 @@ def find_figures(
                         end_char = _word_end(text, tokens[np.end][1] + mm.end())
                         while end_tok < len(tokens) and tokens[end_tok][2] <= end_char:
                             end_tok += 1
+        if kind == "injured" and np.end == q.end and _low(tokens, i - 1) in {
+                "fired", "fire", "fires", "firing", "heard", "off"}:
+            kind = None  # "the suspect allegedly fired one shot at an adversary": a round
         if kind is not None and kind != "not_fired":
             add(kind, q, end_tok)
             used_until = end_tok
