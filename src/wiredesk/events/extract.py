@@ -1069,6 +1069,72 @@ def _after_since(text: str, start: int) -> bool:
         before) and not _SINCE_CLAUSE_ACT.search(text[max(0, start - 90):start])
 
 
+# Where a person lives or is taken, not where the act happened: "Jeremiah Washington, 24,
+# of Memphis", "a Columbia resident", "taken to Ingalls Memorial Hospital in Harvey",
+# "the Medical Examiner's Office in Raleigh", "in Adams County District Court".
+_RESIDENCE_BEFORE = re.compile(
+    r"(?:,\s*(?:(?:an?|the)\s+)?(?:resident|native)?\s*(?:of|from)|\b(?:man|woman|boy|girl|teen|"
+    r"teenager|resident|residents|native|student|victim|suspect|father|mother|son|daughter)"
+    r"\s+(?:of|from))\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$")
+_INSTITUTION_BEFORE = re.compile(
+    r"\b(?:taken|transported|rushed|flown|airlifted|brought|driven|died|dead|treated|held|"
+    r"booked|jailed|appear\w*|arraigned|sentenced|autopsy|remains?)\b[^.;]{0,60}?\b(?:"
+    r"hospital|medical center|health center|infirmary|medical examiner['’]?s? office|"
+    r"coroner['’]?s? office|jail|prison|courthouse|court|detention center)\s+"
+    r"(?:in|at|of)\s+(?:the\s+)?$", re.I)
+
+
+def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
+             person_spans: list[tuple[int, int]]) -> list[tuple[tuple[int, int], Place]]:
+    """``found`` without names that are not places here: a person's surname said alone
+    ("Cory Lee Henderson ... Henderson was"), and a town in a country the text names
+    nowhere else while it names another again and again ("Metro", Indonesia, in a Los
+    Angeles story)."""
+    surnames = set()
+    for a, b in person_spans:
+        words = text[a:b].split()
+        if len(words) >= 2:
+            surnames.add(words[-1].strip(".,'’"))
+    # ... unless the text also places something in it ("in Wylam")
+    surnames -= {text[a:b] for (a, b), _ in found
+                 if re.search(r"\b(?:in|at|near|outside)\s+$", text[max(0, a - 10):a])}
+    support = Counter(p.country_code for _, p in found if p.feature != "demonym")
+    top, n_top = support.most_common(1)[0] if support else (None, 0)
+    ends = {b for _, b in person_spans}
+    out = []
+    for sp, p in found:
+        if text[sp[0]:sp[1]] in surnames and not any(a <= sp[0] < b for a, b in person_spans):
+            continue
+        w0 = max(0, sp[0] - 6)
+        m = re.search(r"\s+of\s+$", text[w0:sp[0]])
+        if m is not None and w0 + m.start() in ends:
+            continue  # "Alessandra De Moraes-Emiliano of Merrillville died": her home
+        if _is_town(p) and p.country_code != top and n_top >= 3 and \
+                support[p.country_code] == 1:
+            continue
+        out.append((sp, p))
+    return out
+
+
+# a town named as a landmark to find the scene by: "in Catawba County, about an hour
+# northwest of Charlotte", "20 miles from Memphis"
+_LANDMARK_BEFORE = re.compile(
+    r"(?:\b(?:north|south|east|west)(?:east|west)?(?:ern)?\s+of|\b(?:miles?|kilometers?|"
+    r"kilometres?|km|hours?|minutes?)\s+(?:north|south|east|west)?\w*\s*(?:of|from))\s+"
+    r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
+
+
+def _not_the_scene(text: str, span: tuple[int, int]) -> bool:
+    """A place named as someone's home or as the hospital, morgue or court they were
+    taken to, which is not where the act happened."""
+    before = text[max(0, span[0] - 80):span[0]]
+    return bool(_RESIDENCE_BEFORE.search(before) or _INSTITUTION_BEFORE.search(before)
+                or _LANDMARK_BEFORE.search(before)
+                or re.match(r"\s+(?:[A-Z][\w'’-]*\s+){0,3}(?:District\s+|Circuit\s+|"
+                            r"Superior\s+)?(?:Court|Jail|Detention Center)\b",
+                            text[span[1]:span[1] + 60]))
+
+
 # "In the two weeks since the U.S. carried out bombing raids": the act is that long ago
 _SPAN_SINCE = re.compile(r"\b(?:the\s+)?(?:past\s+|last\s+)?(\w+)\s+(days|weeks|months)\s+"
                          r"since\s+[^,;]*$", re.I)
@@ -1318,15 +1384,16 @@ def extract_mentions(
                              r"fighter jets?|drone strikes?)\b", text, re.I))
     dated = [t for t in timexes if t.interval is not None and t.type in {"DATE", "TIME"}
              and _timex_ok(text, t)]
+    doc_ents = list(sdoc.ents)
+    person_spans = [(e.start_char, e.end_char) for e in doc_ents if e.label_ == "PERSON"]
+    places = _misread(text, places, person_spans)
     all_places = places
     places = [(sp, p) for sp, p in places
               if p.feature != "demonym" and _locative(sdoc, sp, p)
-              and not _after_since(text, sp[0])]
+              and not _after_since(text, sp[0]) and not _not_the_scene(text, sp)]
     mentions: list[EventMention] = []
     told: list[tuple[int, EventMention]] = []  # (unit, mention) of the acts told so far
     units = _units(sdoc)
-    doc_ents = list(sdoc.ents)
-    person_spans = [(e.start_char, e.end_char) for e in doc_ents if e.label_ == "PERSON"]
     org_person = [(e.start_char, e.end_char, e.label_, e.text, e.start) for e in doc_ents
                   if e.label_ in {"PERSON", "ORG"}]
     focus = document_focus(places)
@@ -1367,7 +1434,9 @@ def extract_mentions(
             cands = [_Cand(trigger=trig, category="drawdown", anchor=sent.root,
                            members=[trig], region={t.i for t in sent})]
         harmed = [f for f in figures if f.kind in {"fatalities", "injured"} and f.value > 0]
-        if not cands and not told and harmed:
+        if not cands and harmed and not any(m.event_type in _VIOLENT for _, m in told):
+            # (an arrest told first does not make the victims its own: "... issued an
+            # arrest warrant after the shooting ... The victim ... sustained a gunshot wound")
             # a headline's "Man Shot In Groin ..." (title case hides the verb from the
             # tagger): the count of victims alone reports the act
             ti = _tok_at(sdoc, harmed[0].end - 1)
@@ -1645,8 +1714,34 @@ def extract_mentions(
     for m in mentions:
         _flag_aggregates(m, text)
         _shot_then_died(m)
-    _town_of_incident(mentions, text, units, all_places, places)
+    _town_of_incident(mentions, text, units, all_places, places, doc.title)
+    _hit_count_holds_the_dead(mentions, lead_end)
     return mentions
+
+
+def _stated_number(quote: str) -> int | None:
+    word = quote.split()[0].lower() if quote.split() else ""
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+
+
+def _hit_count_holds_the_dead(mentions: list[EventMention], lead_end: int) -> None:
+    """A headline's "Two shot" counts everyone hit: when the lead then tells one of them
+    dead ("one of the victims ... has died"), the rest were wounded."""
+    lead = [m for m in mentions if not m.background and m.event_type in _VIOLENT
+            and m.start < lead_end]
+    if not lead:
+        return
+    # (a count its own sentence has not already lessened: "Three shot, one dead")
+    hit = [f for f in lead[0].figures if f.kind == "injured" and f.value > 1
+           and re.search(r"\bshot$", f.quote) and _stated_number(f.quote) == f.value]
+    if len(hit) != 1:
+        return
+    dead = max((f.value for m in lead for f in m.figures
+                if f.kind == "fatalities" and not f.aggregate), default=0)
+    if 0 < dead < hit[0].value:
+        n = hit[0].value - dead
+        lead[0].figures = [f.model_copy(update={"value": n, "low": n, "high": n})
+                           if f is hit[0] else f for f in lead[0].figures]
 
 
 _DAYS_BEFORE = re.compile(r"\b(?:just |only )?(?:a few |several |two |three |four |five )?"
@@ -1699,7 +1794,8 @@ def _shot_then_died(m: EventMention) -> None:
         return
     m.figures = [f for f in m.figures if not (
         f.kind == "injured" and f.value == 1 and _SHOT_STATE.search(f.quote)
-        and not _OTHER_VICTIM.search(re.sub(r"\d+-year-old", "", f.quote)))]
+        # (an age is no count: "a 23-year-old man", "Khushwilder Singh, 24, was ...")
+        and not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", f.quote)))]
 
 
 _AFTER_ACT = re.compile(r"^\s+(?:after|following)\s+(?:the|a|an|that)\s+(?:[\w-]+\s+){0,3}?"
@@ -1767,11 +1863,13 @@ _CAPS_DATELINE = re.compile(r"(?:^|\n|(?:Press|AP|Reuters)\s+)([A-Z][A-Z.' ]{2,3
 
 
 def _dateline_town(text: str, units: list[Span],
-                   found: list[tuple[tuple[int, int], Place]]) -> Place | None:
-    """The town of the dateline that opens one of the first lines of the text."""
+                   found: list[tuple[tuple[int, int], Place]],
+                   county: bool = False) -> Place | None:
+    """The town of the dateline that opens one of the first lines of the text (with
+    ``county``, a county's too: "ADAMS COUNTY, Colo. (CBS4) --")."""
     starts = {u.start_char + len(u.text) - len(u.text.lstrip()) for u in units[:4]}
     for (a, b), p in found:
-        if not _is_town(p) or a > 1500:
+        if not (_is_town(p) or county and p.feature == "ADM2") or a > 1500:
             continue
         before = text[max(0, a - 3):a]
         at_start = a in starts or before.endswith(("\n", "/ ", "| ")) or a == 0
@@ -1784,7 +1882,7 @@ def _dateline_town(text: str, units: list[Span],
         except ImportError:  # pragma: no cover - the places stage is optional
             return None
         got = resolve(text, [(m.start(1), m.end(1))])[0]
-        if got is not None and _is_town(got):
+        if got is not None and (_is_town(got) or county and got.feature == "ADM2"):
             return got
     return None
 
@@ -1818,6 +1916,98 @@ def _outlet_tail(text: str) -> tuple[int, int] | None:
     return None
 
 
+# A local story's town the toponym finder may miss: the headline's "shot in South
+# Philadelphia" / "Augusta man shot", "the Houston Police Department", the outlet's own
+# town ("| The Augusta Chronicle", "« CBS Chicago").
+_CAP_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+_DIR_WORD = (r"(?:(?:[Nn]orth|[Ss]outh)(?:east|west|East|West)?|[Ee]ast|[Ww]est|[NSEW]\.|"
+             r"[Cc]entral|[Dd]owntown|[Ss]uburban|[Nn]ear)")
+_HEAD_IN = re.compile(rf"\b(?i:in|at|near|outside)\s+(?:(?i:the)\s+)?"
+                      rf"(?P<dir>(?:{_DIR_WORD}(?:\s+(?i:side\s+of))?\s+)*)({_CAP_NAME})")
+_HEAD_WHO = re.compile(rf"^(?:{_DIR_WORD}\s+)?({_CAP_NAME})\s+(?i:man|woman|teen|teenager|boy|"
+                       rf"girl|child|toddler|police|officer|cop|deputy|trooper|resident|"
+                       rf"student|homicide|shooting|standoff|family|mother|father)\b")
+_FORCE = re.compile(rf"({_CAP_NAME})\s+(?:Police\s+Department|Police\s+Dept\.?|"
+                    rf"police\s+department|[Pp]olice\s+(?:said|say|were|are|officers?|chief|"
+                    rf"Chief|responded|found))")
+_NOT_TOWN_WORDS = frozenset({
+    "the", "a", "an", "man", "woman", "police", "state", "county", "city", "news",
+    "local", "sheriff", "metropolitan", "metro", "university", "campus", "capitol", "and",
+    "of", "shot", "shooting", "killed", "dead", "teen", "officer", "officers", "suspect",
+    "home", "top", "stories", "newsroom", "breaking", "video", "update", "weather", "sports",
+    "daily", "times", "herald", "chronicle", "gazette", "journal", "tribune", "post",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "june", "july", "august", "september",
+    "october", "november", "december", "christmas", "new", "year's", "street", "avenue",
+    "road", "drive", "boulevard", "highway", "parkway",
+})
+# "Pine Street Shooting": a street's name is not a town's
+_STREET_NEXT = re.compile(r"\s+(?i:street|st\.?|avenue|ave\.?|road|rd\.?|drive|boulevard|"
+                          r"blvd\.?|highway|hwy\.?|parkway|court|place|way|circle|terrace)\b")
+
+
+def _name_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans of the names in text[a:b], longest first: "Homan Square Shooting", then
+    "Homan Square", ... (a title-case headline runs the name into its verb; an outlet's
+    name wraps its town: "CBS Chicago")."""
+    words = [(m.start() + a, m.end() + a) for m in re.finditer(r"[^\s]+", text[a:b])]
+    out = []
+    for k in range(len(words), 0, -1):
+        for i in range(len(words) - k + 1):
+            s, e = words[i][0], words[i + k - 1][1]
+            name = re.sub(r"(?:'s|’s|&#39;s|[.,:;'’-])+$", "", text[s:e])
+            low = name.lower().split()
+            if low and low[0] not in _NOT_TOWN_WORDS and low[-1] not in _NOT_TOWN_WORDS \
+                    and not _STREET_NEXT.match(text, e):
+                out.append((s, s + len(name)))
+    return out
+
+
+def _named_town(text: str, found: list[tuple[tuple[int, int], Place]],
+                title: str | None) -> Place | None:
+    """The town of a story whose text names none the toponym finder knows: the headline's
+    place ("shot in South Philadelphia", "Augusta man shot"), a town's police force ("the
+    Houston Police Department"), else the outlet's own town ("The Augusta Chronicle").
+    A place in another country than every other one the text names is a misreading."""
+    try:
+        from wiredesk.places import resolve
+    except ImportError:  # pragma: no cover - the places stage is optional
+        return None
+    if title and not text.startswith(title.strip()[:60]):
+        text = title.strip() + "\n" + text  # the headline read apart from the body
+    outlet = _outlet_tail(text)
+    line_end = text.find("\n")
+    head_end = line_end if 0 < line_end <= 400 else 0
+    if outlet is not None and head_end:
+        head_end = min(head_end, outlet[0])
+    groups: list[list[tuple[int, int]]] = []
+    n_in = 0
+    for m in _HEAD_IN.finditer(text, 0, head_end):
+        # "in West Oak Lane" is a name, "in south Augusta" a part of one
+        start = m.start("dir") if m.group("dir")[:1].isupper() else m.start(2)
+        groups.append(_name_spans(text, start, m.end(2)))
+        n_in += 1
+    for m in _HEAD_WHO.finditer(text, 0, head_end):
+        groups.append(_name_spans(text, m.start(1), m.end(1)))
+    for m in _FORCE.finditer(text, 0, 3000):
+        groups.append(_name_spans(text, m.start(1), m.end(1))[::-1])
+    if outlet is not None:
+        for m in re.finditer(_CAP_NAME, text[outlet[0]:outlet[1]]):
+            s = outlet[0] + m.start()
+            groups.append(_name_spans(text, s, outlet[0] + m.end()))
+    countries = {p.country_code for _, p in found
+                 if (p.feature or "").startswith(("PPL", "ADM", "PCL"))}
+    for g, spans in enumerate(groups):
+        for sp in spans:
+            got = resolve(text, [sp])[0]
+            if got is None or countries and got.country_code not in countries:
+                continue
+            # a headline's "Shooting In Adams County": the county, not the outlet's town
+            if _is_town(got) or g < n_in and (got.feature or "") == "ADM2":
+                return got
+    return None
+
+
 def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> set[str]:
     """Names of the towns of ``found`` that the text presents as parts of a town."""
     out = set()
@@ -1830,7 +2020,8 @@ def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> se
 
 def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span],
                       found: list[tuple[tuple[int, int], Place]],
-                      locative: list[tuple[tuple[int, int], Place]]) -> None:
+                      locative: list[tuple[tuple[int, int], Place]],
+                      title: str | None = None) -> None:
     """The town of each act on the ground the document reports as news, when its
     sentence names none or only a neighbourhood: the dateline's town, else the town the
     document places things in most often (a neighbourhood gives way to a town within 30 km of it).
@@ -1858,14 +2049,28 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
     hoods = _neighbourhoods(text, found)
     counts: dict[str, int] = {}
     first: dict[str, Place] = {}
-    towns = [p for _, p in found if _is_town(p)] or [p for _, p in fallback if _is_town(p)]
+    # (a victim's home town and the hospital's are not candidates)
+    towns = [p for sp, p in found if _is_town(p) and not _not_the_scene(text, sp)] or [
+        p for _, p in fallback if _is_town(p)]
     # a neighbourhood is the town only when the text names no other
     for p in [t for t in towns if t.name not in hoods] or towns:
         counts[p.name] = counts.get(p.name, 0) + 1
         first.setdefault(p.name, p)
     town = _dateline_town(text, units, found)
+    county = _dateline_town(text, units, found, county=True) if town is None else None
     if town is None and counts:
         town = first[max(counts, key=lambda n: counts[n])]
+        if county is not None and county.feature == "ADM2" and (
+                town.admin1 != county.admin1 or _km(town, county) > 60):
+            town = county  # "JEFFERSON COUNTY, Colo. --" outweighs a street read as a town
+    if town is None:
+        town = county or _named_town(text, found, title)
+    if town is None:
+        # a story whose only place below its state is one county ("Richland County
+        # deputies say ...") happened there
+        counties = {p.name: p for _, p in found if p.feature == "ADM2"}
+        if len(counties) == 1:
+            town = next(iter(counties.values()))
     for m in violent:
         # A neighbourhood gives way to its town (the main one if near, else the most
         # named town near it): whatever else the story names, that is where it is.
@@ -1878,7 +2083,7 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
                 # (a namesake far off is a misreading: the story's town holds it)
                 near = [town]
             if near:
-                host = max(near, key=lambda t: counts[t.name])
+                host = max(near, key=lambda t: counts.get(t.name, 0))
                 m.place = host.model_copy(update={"precision": max(2, m.place.precision)})
     if town is None:
         return
@@ -1901,8 +2106,12 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
     for m in violent:
         region = (m.place.feature or "") if m.place is not None else ""
         if m.place is None or (region.startswith(("ADM", "PCL")) and (
-                m.place.name in {town.admin1, town.country})):
-            # no place, or only the state or country the town is in
+                m.place.name in {town.admin1, town.country})) or (
+                # "Prosecutors in Cumberland County ..." of a story the text places in
+                # Crossville, a town of that county
+                region == "ADM2" and _is_town(town) and town.admin1 == m.place.admin1
+                and _km(town, m.place) <= 40):
+            # no place, or only the state, country or county the town is in
             m.place = town.model_copy(update={"precision": max(2, town.precision)})
 
 

@@ -73,7 +73,8 @@ PERSON_NOUNS = _words(
     driver drivers waitress waiter juvenile juveniles neighbor neighbors neighbour
     neighbours boyfriend girlfriend roommate cousin nephew niece uncle aunt grandmother
     grandfather grandson granddaughter stepson stepfather stepdaughter fiance fiancee
-    cop cops bouncer cabbie freshman sophomore motorcyclist cyclist jogger"""
+    cop cops bouncer cabbie freshman sophomore motorcyclist cyclist jogger
+    male males female females"""
 )
 MUNITION_NOUNS = _words(
     """rockets rocket missiles missile mortars mortar shells shell projectiles projectile
@@ -96,13 +97,15 @@ _INJ_AFTER = re.compile(
     r"reportedly\s+|seriously\s+|critically\s+|slightly\s+|lightly\s+|accidentally\s+|"
     r"also\s+)?"
     r"(?:injured|wounded|hurt|hospitali[sz]ed|grazed|stabbed|pistol-whipped|"
-    r"(?:in\s+)?(?:critical|serious|stable|good|fair)\s+condition|critical\b(?!\s+of)|"
-    r"(?:found\s+)?with\s+(?:a\s+|an\s+|multiple\s+|several\s+)?(?:apparent\s+)?"
-    r"gunshot\s+wounds?|"
+    r"(?:(?:listed|reported)\s+)?(?:in\s+)?(?:critical|serious|stable|good|fair)\s+condition|"
+    r"critical\b(?!\s+of)|recovering\b|"
+    r"(?:found\s+)?(?:with|had|has|having)\s+(?:a\s+|an\s+|multiple\s+|several\s+)?"
+    r"(?:apparent\s+)?gunshot\s+wounds?|"
     r"struck\s+(?:once|twice|one time|multiple times|several times|in the|by (?:a )?"
     r"(?:bullet|gunfire|stray))|"
     r"shot\b(?!\s+(?:dead|and killed|&\s+killed|to death|into\b))|"
-    r"suffered\b[^.;]{0,40}\b(?:injur|wound)|sustained\b[^.;]{0,40}\b(?:injur|wound))"
+    r"suffer(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound)|"
+    r"sustain(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound))"
 )
 _ARR_AFTER = re.compile(
     r"^(?:(?:were|was|have been|had been|are|is|been)\s+)?(?:also\s+|reportedly\s+)?"
@@ -127,8 +130,11 @@ _INTERCEPT_AFTER = re.compile(
 )
 
 # "was shot and killed", "was accidentally shot and later died": one victim, dead
-_SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+)?(?:[a-z]+ly\s+)?shot\b[,\s]+(?:(?:and|&)\s+)?"
-                          r"(?:killed|(?:later\s+)?died)\b")
+# ... "had been shot multiple times and was pronounced dead at the scene"
+_SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+|had been\s+)?(?:[a-z]+ly\s+)?(?:shot|suffering|"
+                          r"suffered)\b(?:[,\s]+"
+                          r"(?:(?:and|&)\s+)?(?:killed|(?:later\s+)?died)\b|[^.;]{0,60}?\s(?:and|&)\s+"
+                          r"(?:was\s+|later\s+)*(?:died|pronounced dead|killed)\b)")
 # a headline's "Girl shot at party dies": the one shot is the one who died
 _HEADLINE_DIES = re.compile(r"^(?:shot|with\b[^;,|.:]{0,30}?\bwounds?)\b[^;,|.:]{0,40}?"
                             r"\b(?:dies|died|dead)\b")
@@ -342,7 +348,9 @@ def _noun_after(
             j += 5
             stop = min(stop + 5, len(tokens))
             nxt = _low(tokens, j)
-            if not nxt or nxt in _NP_BREAK or not nxt.isalpha():
+            if not nxt or nxt in _NP_BREAK or not nxt.isalpha() or nxt in {
+                    "wounded", "injured", "hurt", "dead", "killed"}:
+                # ... "left a 17-year-old wounded"
                 return _NounPhrase("person", j)
             continue
         tok = tokens[j][0]
@@ -574,8 +582,28 @@ def _not_a_count(tokens: list[tuple[str, int, int]], i: int) -> bool:
         return True  # "so many deaths": a lament, not a count
     if prev == "." and _low(tokens, i - 2) in _MONTHS or prev in _MONTHS - {"may", "mar"}:
         return True
+    if _low(tokens, i + 1) == "-" and _low(tokens, i + 2) in {"year", "month", "week"} and \
+            _low(tokens, i + 4) == "old":
+        return True  # an age in words: "the three-year-old boy"
+    if prev == ":" and _low(tokens, i - 2)[:1].isdigit():
+        return True  # the minutes of a clock time: "[Update 11:56 p.m. ET] Two suspects died"
     return prev == "of" and _low(tokens, i - 2) in {
         "mother", "father", "mom", "dad", "grandmother", "grandfather", "parent"}
+
+
+# "Calvin Jermaine Santiago, a 19-year-old black male, died": a name the tagger may miss,
+# known by the age that follows it
+_AGED_NAME = re.compile(r"\b[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]*\.?){1,3}"
+                        r"(?=,\s+(?:an?\s+)?\d{1,3}(?:-year-old)?\b)")
+
+
+def _with_aged_names(text: str, persons: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``persons`` and the capitalized names an age in apposition marks as persons."""
+    out = list(persons)
+    for m in _AGED_NAME.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in persons):
+            out.append((m.start(), m.end()))
+    return sorted(out)
 
 
 def find_figures(
@@ -591,7 +619,7 @@ def find_figures(
     the claims refer to the document); ``persons`` are named-person spans (sentence-relative
     character offsets) so that "killed Qasem Soleimani" counts one death.
     """
-    persons = persons or []
+    persons = _with_aged_names(text, persons or [])
     tokens = tokenize(text)
     claims: list[FigureClaim] = []
     used_until = -1
@@ -689,8 +717,8 @@ def find_figures(
                 if re.match(r"^\s*(?:dead|killed)\b", after):
                     pass
                 elif re.match(r"^\s*(?:with\b[^.;]{0,40}\b(?:injur|wound)|(?:in|with)\s+"
-                              r"(?:critical|serious|stable|life-threatening)|wounded|injured|"
-                              r"hurt)", after):
+                              r"(?:critical|serious|stable|life-threatening)|(?:[a-z]+ly\s+)?"
+                              r"(?:wounded|injured|hurt))", after):
                     before = "injured"
                 else:
                     before = None
@@ -746,6 +774,9 @@ def find_figures(
                         end_char = _word_end(text, tokens[np.end][1] + mm.end())
                         while end_tok < len(tokens) and tokens[end_tok][2] <= end_char:
                             end_tok += 1
+        if kind == "injured" and np.end == q.end and _low(tokens, i - 1) in {
+                "fired", "fire", "fires", "firing", "heard", "off"}:
+            kind = None  # "the suspect allegedly fired one shot at an adversary": a round
         if kind is not None and kind != "not_fired":
             add(kind, q, end_tok)
             used_until = end_tok
@@ -761,6 +792,13 @@ def find_figures(
                               claims, doc_id, offset, attributed_to))
     claims = _another_victim(text, claims, offset)
     claims.extend(_toll_phrases(text, claims, doc_id, offset, attributed_to))
+    dead = sum(c.value for c in claims if c.kind == "fatalities" and not c.aggregate)
+    hit = [c for c in claims if c.kind == "injured" and re.search(r"\bshot$", c.quote)]
+    if dead and len(hit) == 1 and hit[0].value > dead and hit[0].value > 1:
+        # "Three shot, one dead": those shot count the dead too; the rest were wounded
+        n = hit[0].value - dead
+        claims = [c.model_copy(update={"value": n, "low": n, "high": n}) if c is hit[0]
+                  else c for c in claims]
     if any(c.kind == "fatalities" and c.value > 0 for c in claims) and re.search(
         r"\b(?:dies|died|dead|killed|fatal\w*)\b", text, re.I
     ):
@@ -819,6 +857,19 @@ def _single_victims(
                         end_tok = p
             if count == 0 and lethal and w in PERSON_NOUNS and not _plural(w):
                 count, end_tok = 1, j + 1  # a headline's "motorist fatally shoots man"
+            if count == 0 and lethal and not w[:1].isdigit() and w not in _SINGLE:
+                # "the shooting death of Summerville man"
+                np = _noun_after(tokens, j, limit=4)
+                if np.head == "person" and not _plural(tokens[np.end - 1][0]) \
+                        and not _modifier_demonym(tokens, np.end):
+                    count, end_tok = 1, np.end
+            if count == 0 and lethal and _age_at(tokens, j) and \
+                    tokens[min(j + 5, len(tokens) - 1)][0][:1].isupper():
+                # "the shooting death of 38-year-old Goldie Long"
+                end_tok = j + 5
+                while end_tok < len(tokens) and tokens[end_tok][0][:1].isupper():
+                    end_tok += 1
+                count = 1
             if count == 0:
                 p = _person_at(tokens, j, persons)
                 if p is not None and p - j <= 8:
@@ -857,8 +908,8 @@ def _single_victims(
                 kind3 = "fatalities" if mm else None
                 if mm is None:
                     mm = re.match(r"^(?:(?:with\b[^.;]{0,40}?\b(?:injur|wound)\w*)|(?:in|with)\s+"
-                                  r"(?:critical|serious|stable|life-threatening)\b|wounded\b|"
-                                  r"injured\b|hurt\b)", after)
+                                  r"(?:critical|serious|stable|life-threatening)\b|"
+                                  r"(?:[a-z]+ly\s+)?(?:wounded|injured|hurt)\b)", after)
                     kind3 = "injured" if mm else None
                 if kind3 is None or mm is None:
                     continue
@@ -911,8 +962,14 @@ def _single_victims(
                              r"(?=(?:was|were|is|had been|has been)\s)", after) \
                 if not extra else None
             skip = appos.end() if appos and _kind_after(after[appos.end():]) else 0
+            if not skip and not extra:
+                # "a 19-year-old male, who had been shot once in the shoulder"
+                who = re.match(r"^,\s*(?=who\s)", after)
+                skip = who.end() if who and _kind_after(after[who.end():]) else 0
             after = after[skip:]
             kind2 = _kind_after(after)
+            if kind2 is None and _WHO_SHOT_DIED.match(after):
+                kind2 = "injured"  # "An Everett teen who was found shot ... has died"
             if kind2 not in {"fatalities", "injured", "arrested"} or re.match(
                     r"shot\s+(?:him|her|them|his|himself|herself)\b", after):
                 continue  # "the man shot his wife": the one who shot; "shot at" may be either
@@ -1011,7 +1068,18 @@ def _toll_phrases(text: str, found: list[FigureClaim], doc_id: str, offset: int,
     m = _BODY_FOUND.search(text)
     if m is not None and "fatalities" not in harm and not out:
         out.append(claim("fatalities", 1, m))
+    m = _KILLING_VICTIM.search(text)
+    if m is not None and not harm and not out and not re.search(
+            r"\battempted\s+(?:murder|homicide)", text, re.I):
+        out.append(claim("fatalities", 1, m))
     return out
+
+
+# "the Trotwood homicide victim", "the victim of a deadly Christmas Day shooting": one dead
+_KILLING_VICTIM = re.compile(
+    r"\b(?:the|a)\s+(?:[\w'’-]+\s+){0,2}?(?:homicide|murder)\s+victim\b(?!s)|\bthe\s+victim\s+of"
+    r"\s+(?:a|an|the|last\s+\w+['’]s|\w+['’]s)\s+(?:[\w'’-]+\s+){0,3}?(?:deadly|fatal)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:shooting|stabbing|attack)\b", re.I)
 
 
 _PRONOUN_DIED = re.compile(
@@ -1019,8 +1087,10 @@ _PRONOUN_DIED = re.compile(
     r"fatally \w+|shot and killed|shot to death))\b", re.I)
 
 
-_PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:was|had been)\s+(?:shot|wounded|injured)\b"
-                           r"(?!\s+(?:and killed|dead|to death|at\b))", re.I)
+_PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:(?:was|had been)\s+(?:shot|wounded|injured)\b"
+                           r"(?!\s+(?:and killed|dead|to death|at\b))|(?:suffered|sustained)\s+"
+                           r"(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:gunshot\s+)?(?:wounds?|injur\w+)\b)",
+                           re.I)
 
 
 def _one_victim(rx: re.Pattern[str], kind: str, unless: set[str], text: str,
