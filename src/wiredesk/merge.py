@@ -559,11 +559,12 @@ def _features(m: EventMention) -> _Feat:
     for f in m.figures:
         if not f.aggregate:
             figs[f.kind].add(f.value)
+    trigger = _phrasal_trigger(m)
     return _Feat(
         doc=m.doc_id,
         start=m.start,
         end=m.end,
-        trig=trigger_key(_phrasal_trigger(m)),
+        trig=trigger_key(trigger),
         trig_raw=m.trigger.lower(),
         etype=m.event_type,
         sub=m.sub_event_type,
@@ -578,7 +579,7 @@ def _features(m: EventMention) -> _Feat:
         perps=frozenset(side(a.entity_id) for a in m.actors if a.role == "perpetrator"),
         figs={k: frozenset(v) for k, v in figs.items()},
         arms=frozenset(weapon_class(w.name) for w in m.weapons),
-        cls=trigger_classes(_phrasal_trigger(m), m.quote),
+        cls=trigger_classes(trigger, m.quote),
     )
 
 
