@@ -869,7 +869,8 @@ def _blamed_for(blame: Token, members: set[int]) -> bool:
     return bool(named & members)
 
 
-_MILITIA_NOUN = re.compile(r"^(?:militia|militias|militiam[ae]n)$", re.I)
+_MILITIA = r"militia(?:s|m[ae]n)?"
+_MILITIA_NOUN = re.compile(rf"^{_MILITIA}$", re.I)  # a token
 
 
 def _militia_subject(cand: _Cand, hits: list[_ActorHit]) -> bool:
@@ -900,7 +901,7 @@ def _site_owners(sent: Span, resolver: ActorResolver, focus: Collection[str],
     return out
 
 
-_MILITIA_WORD = re.compile(r"\bmilitia(?:s|m[ae]n)?\b", re.I)
+_MILITIA_WORD = re.compile(rf"\b{_MILITIA}\b", re.I)  # in a sentence
 
 
 def _last_armed_group(units: list[Span], ui: int, resolver: ActorResolver,
