@@ -69,6 +69,9 @@ def run(
     address: Annotated[str | None, typer.Option(
         help="Ray cluster address for --engine ray (default: start a local instance).")]
     = None,
+    full_merge: Annotated[bool, typer.Option(
+        help="Merge the whole store again instead of only the events new articles can "
+             "join (slower; the reference the incremental merge approximates).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
     = False,
 ) -> None:
@@ -83,7 +86,7 @@ def run(
     options = pipeline.Options(
         model=model, batch_size=batch_size, n_process=workers, encoding=encoding,
         max_bytes=int(max_mb * 1_000_000), reprocess=reprocess, actors_file=actors,
-        engine=engine, address=address,
+        engine=engine, address=address, full_merge=full_merge,
     )
     if engine not in ("local", "ray"):
         _error(f"unknown engine {engine!r} (use 'local' or 'ray')")

@@ -267,6 +267,15 @@ def _follows(
     events: Sequence[tuple[Event, list[EventMention]]],
 ) -> list[Relation]:
     """``follows`` between consecutive dated events of each causal chain."""
+    first = {e.id: Evidence(doc_id=ms[0].doc_id, quote=ms[0].quote) for e, ms in events if ms}
+    return follows(relations, all_events, first)
+
+
+def follows(
+    relations: Sequence[Relation], all_events: Sequence[Event], first: dict[str, Evidence]
+) -> list[Relation]:
+    """``follows`` between consecutive dated events of each causal chain made by
+    ``relations`` among ``all_events``; each with ``first[later event]`` as evidence."""
     parent = {e.id: e.id for e in all_events}
 
     def find(x: str) -> str:
@@ -282,12 +291,11 @@ def _follows(
     for e in all_events:
         if e.id in linked and e.date is not None:
             chains[find(e.id)].append(e)
-    first_quote = {e.id: ms[0] for e, ms in events if ms}
     out = []
     for chain in chains.values():
         chain.sort(key=lambda e: (e.date.start, e.date.end) if e.date else (None, None))
         for a, b in zip(chain, chain[1:], strict=False):
-            m = first_quote.get(b.id)
-            evidence = [Evidence(doc_id=m.doc_id, quote=m.quote)] if m else []
-            out.append(Relation(source=b.id, target=a.id, type="follows", evidence=evidence))
+            ev = first.get(b.id)
+            out.append(Relation(source=b.id, target=a.id, type="follows",
+                                evidence=[ev] if ev else []))
     return out

@@ -93,6 +93,7 @@ class Options:
     actors_file: Path | None = None
     chunk_size: int = 1000  # documents read and analysed before the next are read
     engine: str = "local"  # "local" (this process, or n_process workers) or "ray"
+    full_merge: bool = False  # merge the whole store, not only what new documents touch
     address: str | None = None  # Ray cluster address; None starts a local Ray instance
 
 
@@ -358,7 +359,7 @@ def run_articles(
     """Run the pipeline over articles already read (``RawArticle``), e.g. fetched from a
     feed or uploaded. An ``IngestError`` item is an input that could not be read: it is
     reported through ``on_error`` and the rest goes on."""
-    from wiredesk import outputs
+    from wiredesk import outputs, update
     from wiredesk.store import Store, default_url
 
     options = options or Options()
@@ -438,6 +439,10 @@ def run_articles(
             store.save_documents(reused)  # paths and metadata as read now
             progress.advance(len(reused))
             analyse(todo)
+            # Merged chunk by chunk, so that memory holds one chunk and the events it
+            # can join, not the whole store (``wiredesk.update``).
+            if not options.full_merge:
+                update.merge_pending(store, version)
 
         # 2. documents stored by older code or another model are analysed again
         stale = store.stale_documents(version)
@@ -446,10 +451,14 @@ def run_articles(
             for i in range(0, len(stale), options.chunk_size):
                 loaded = [store.load_document(d) for d in stale[i : i + options.chunk_size]]
                 analyse([d for d in loaded if d is not None])
+                if not options.full_merge:
+                    update.merge_pending(store, version)
 
-        # 3. across documents: the whole store, so that a run adds to what came before
+        # 3. across documents: what is still waiting (a killed run's documents), or the
+        # whole store when asked; the outputs show the whole view.
         progress.stage("merging", None)
-        result = merge_store(store, version)
+        update.merge_pending(store, version, full=options.full_merge)
+        result = store.load_merged()
         result.errors = errors
         if out_dir is not None:
             outputs.write_all(result, out_dir)
@@ -460,10 +469,11 @@ def run_articles(
         store.close()
 
 
-def merge_store(store: Store, version: str) -> Result:
+def merge_store(store: Store, version: str, merged_docs: Iterable[str] = ()) -> Result:
     """Merge every stored analysis of ``version`` into events, keeping the event ids of
     earlier runs (``identity``) and replaying reviewers' corrections (``review``), and
-    make that the store's merged view. Processes sharing a store take turns here, so two
+    make that the store's merged view (``merged_docs``, the documents that were waiting
+    for a merge, stop waiting). Processes sharing a store take turns here, so two
     concurrent runs never write two views of the same events."""
     from wiredesk import review
 
@@ -473,7 +483,8 @@ def merge_store(store: Store, version: str) -> Result:
         reviews = review.load_reviews(store)
         result, ident = assemble_stable(analyses, members, aliases, reviews)
         store.replace_merged(result.events, result.relations, result.stories,
-                             result.entities, ident.members, ident.aliases)
+                             result.entities, ident.members, ident.aliases,
+                             merged_docs=merged_docs)
     return result
 
 

@@ -17,6 +17,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,6 +49,24 @@ from wiredesk.models import (
     Result,
     Story,
 )
+
+
+@dataclass
+class ViewChange:
+    """What an incremental merge changes in the merged view (``Store.update_merged``)."""
+
+    events: list[Event]  # new and rebuilt events, written whole
+    relations: list[Relation]
+    stories: list[Story]
+    entities: list[Entity]
+    members: dict[str, str]  # mention key -> event id of the mentions merged
+    aliases: dict[str, str]  # event ids absorbed by this merge -> the live id
+    removed_events: set[str] = field(default_factory=set)
+    removed_stories: set[str] = field(default_factory=set)
+    removed_members: set[str] = field(default_factory=set)
+    touched_events: set[str] = field(default_factory=set)  # relations at these are redone
+    chain_events: set[str] = field(default_factory=set)  # their ``follows`` are redone
+    merged_docs: set[str] = field(default_factory=set)
 
 
 class StoreError(RuntimeError):
@@ -134,6 +153,25 @@ class StoryRow(Base):
     __tablename__ = "stories"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class StoryDocRow(Base):
+    """The story each document is in, so that an incremental merge finds the stories of
+    the documents it touches without reading every story."""
+
+    __tablename__ = "story_docs"
+    doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    story_id: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class PendingRow(Base):
+    """A document analysed but not yet merged into the view: committed with its analysis
+    and removed with the merge that takes it in, so a run killed in between merges it
+    next time."""
+
+    __tablename__ = "pending_merge"
+    doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class EntityRow(Base):
@@ -461,6 +499,8 @@ class Store:
                 # A document's date may be inferred later in a run; keep the newest view.
                 self._upsert(s, DocumentRow, doc_rows, ["id"], update=True)
                 self._upsert(s, AnalysisRow, an_rows, ["doc_id", "version"], update=True)
+                self._upsert(s, PendingRow, [{"doc_id": d.id, "added_at": _now()}
+                                             for d, _, _ in items], ["doc_id"], update=False)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {self._safe_url()}: "
                              f"{str(exc).splitlines()[0]}") from exc
@@ -533,6 +573,8 @@ class Store:
         self._upsert(s, EventRow, ev_rows, ["id"], update=True)
         self._upsert(s, RelationRow, rel_rows, ["source", "target", "type"], update=True)
         self._upsert(s, StoryRow, st_rows, ["id"], update=True)
+        self._upsert(s, StoryDocRow, [{"doc_id": d, "story_id": x.id} for x in stories
+                                      for d in x.doc_ids], ["doc_id"], update=True)
         self._upsert(s, EntityRow, en_rows, ["id"], update=True)
 
     def stale_documents(self, version: str) -> list[str]:
@@ -544,14 +586,16 @@ class Store:
                                   .order_by(DocumentRow.id)))
 
     def iter_analyses(
-        self, version: str, chunk: int = 500
+        self, version: str, chunk: int = 500, ids: Sequence[str] | None = None
     ) -> Iterable[tuple[Document, list[EventMention], list[Entity]]]:
-        """Every stored document with its analysis by this version, streamed in chunks;
-        the document carries the date its analysis was anchored to."""
-        with Session(self.engine) as s:
-            ids = list(s.scalars(select(AnalysisRow.doc_id)
-                                 .where(AnalysisRow.version == version)
-                                 .order_by(AnalysisRow.doc_id)))
+        """Every stored document (or those of ``ids``) with its analysis by this
+        version, streamed in chunks; the document carries the date its analysis was
+        anchored to."""
+        if ids is None:
+            with Session(self.engine) as s:
+                ids = list(s.scalars(select(AnalysisRow.doc_id)
+                                     .where(AnalysisRow.version == version)
+                                     .order_by(AnalysisRow.doc_id)))
         for i in range(0, len(ids), chunk):
             with Session(self.engine) as s:
                 rows = s.execute(
@@ -583,16 +627,19 @@ class Store:
         entities: Sequence[Entity],
         members: dict[str, str],
         aliases: dict[str, str],
+        merged_docs: Iterable[str] = (),
     ) -> None:
         """Make the merged view exactly this one, in one transaction: events, relations
         and stories that no longer exist are removed (an absorbed event's id lives on as
-        an alias), and the mention assignments and aliases are recorded."""
+        an alias), and the mention assignments and aliases are recorded. ``merged_docs``
+        are the documents this view took in: they are no longer pending."""
         try:
             with Session(self.engine) as s, s.begin():
                 _delete_missing(s, EventRow.id, {e.id for e in events})
                 _delete_missing(s, StoryRow.id, {x.id for x in stories})
                 _delete_missing(s, EventMemberRow.mention_key, set(members))
                 s.execute(delete(RelationRow))
+                s.execute(delete(StoryDocRow))
                 self._upsert(s, EventMemberRow, [
                     {"mention_key": k, "event_id": v, "assigned_at": _now()}
                     for k, v in members.items()
@@ -601,6 +648,156 @@ class Store:
                     {"old_id": k, "new_id": v, "merged_at": _now()} for k, v in aliases.items()
                 ], ["old_id"], update=True)
                 self._write_merged(s, events, relations, stories, entities)
+                _delete_keys(s, PendingRow.doc_id, merged_docs)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {self._safe_url()}: "
+                             f"{str(exc).splitlines()[0]}") from exc
+
+    # --- incremental merge (``wiredesk.update``) ------------------------------------
+
+    def pending(self, version: str) -> list[str]:
+        """Documents analysed by this version and not yet merged into the view."""
+        with Session(self.engine) as s:
+            return list(s.scalars(
+                select(PendingRow.doc_id)
+                .join(AnalysisRow, AnalysisRow.doc_id == PendingRow.doc_id)
+                .where(AnalysisRow.version == version).order_by(PendingRow.doc_id)))
+
+    def analysed(self, version: str) -> int:
+        """How many documents have an analysis by this version."""
+        from sqlalchemy import func
+
+        with Session(self.engine) as s:
+            return int(s.scalar(select(func.count()).select_from(AnalysisRow)
+                                .where(AnalysisRow.version == version)) or 0)
+
+    def load_analyses(
+        self, doc_ids: Iterable[str], version: str
+    ) -> list[tuple[Document, list[EventMention], list[Entity]]]:
+        """These documents with their analyses by this version (those that have one)."""
+        return list(self.iter_analyses(version, ids=sorted(set(doc_ids))))
+
+    def events_starting(self, lo: dt.date, hi: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+        """(id, start, end) of the stored events that start between ``lo`` and ``hi``."""
+        with Session(self.engine) as s:
+            rows = s.execute(select(EventRow.id, EventRow.start, EventRow.data)
+                             .where(EventRow.start >= lo, EventRow.start <= hi)).all()
+        out = []
+        for eid, start, data in rows:
+            end = (data.get("date") or {}).get("end")
+            out.append((eid, start, dt.date.fromisoformat(end) if end else start))
+        return out
+
+    def undated_events(self) -> set[str]:
+        """Ids of the stored events without a date."""
+        with Session(self.engine) as s:
+            return set(s.scalars(select(EventRow.id).where(EventRow.start.is_(None))))
+
+    def published_between(self, lo: dt.date, hi: dt.date) -> set[str]:
+        """Ids of the stored documents published between ``lo`` and ``hi``."""
+        with Session(self.engine) as s:
+            return set(s.scalars(select(DocumentRow.id).where(DocumentRow.published >= lo,
+                                                              DocumentRow.published <= hi)))
+
+    def members_of(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """Mention key -> event id for the mentions of these events."""
+        ids = sorted(set(event_ids))
+        out: dict[str, str] = {}
+        with Session(self.engine) as s:
+            for i in range(0, len(ids), 500):
+                for r in s.scalars(select(EventMemberRow)
+                                   .where(EventMemberRow.event_id.in_(ids[i : i + 500]))):
+                    out[r.mention_key] = r.event_id
+        return out
+
+    def load_events(self, ids: Iterable[str]) -> dict[str, Event]:
+        """These stored events of the view, by id (unknown ids are left out)."""
+        wanted = sorted(set(ids))
+        out: dict[str, Event] = {}
+        with Session(self.engine) as s:
+            for i in range(0, len(wanted), 500):
+                for r in s.scalars(select(EventRow).where(EventRow.id.in_(wanted[i : i + 500]))):
+                    out[r.id] = Event.model_validate(r.data)
+        return out
+
+    def stories_of(self, doc_ids: Iterable[str]) -> dict[str, Story]:
+        """The stories these documents are in, by story id."""
+        wanted = sorted(set(doc_ids))
+        sids: set[str] = set()
+        out: dict[str, Story] = {}
+        with Session(self.engine) as s:
+            for i in range(0, len(wanted), 500):
+                sids.update(s.scalars(select(StoryDocRow.story_id)
+                                      .where(StoryDocRow.doc_id.in_(wanted[i : i + 500]))))
+            got = sorted(sids)
+            for i in range(0, len(got), 500):
+                for r in s.scalars(select(StoryRow).where(StoryRow.id.in_(got[i : i + 500]))):
+                    out[r.id] = Story.model_validate(r.data)
+        return out
+
+    def load_stories(self, ids: Iterable[str]) -> dict[str, Story]:
+        """These stored stories, by id (unknown ids are left out)."""
+        wanted = sorted(set(ids))
+        with Session(self.engine) as s:
+            return {r.id: Story.model_validate(r.data) for i in range(0, len(wanted), 500)
+                    for r in s.scalars(select(StoryRow)
+                                       .where(StoryRow.id.in_(wanted[i : i + 500])))}
+
+    def relations_at(self, event_ids: Iterable[str]) -> list[Relation]:
+        """The stored relations from or to any of these events."""
+        ids = sorted(set(event_ids))
+        out: dict[tuple[str, str, str], Relation] = {}
+        with Session(self.engine) as s:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                for r in s.scalars(select(RelationRow).where(
+                        RelationRow.source.in_(part) | RelationRow.target.in_(part))):
+                    out[(r.source, r.target, r.type)] = Relation.model_validate(r.data)
+        return list(out.values())
+
+    def causal_relations(self) -> list[tuple[str, str, str]]:
+        """(source, target, type) of every stored relation other than ``follows``."""
+        with Session(self.engine) as s:
+            return [(a, b, t) for a, b, t in s.execute(
+                select(RelationRow.source, RelationRow.target, RelationRow.type)
+                .where(RelationRow.type != "follows")).all()]
+
+    def load_entities(self, ids: Iterable[str]) -> list[Entity]:
+        """These stored entities (unknown ids are left out)."""
+        wanted = sorted(set(ids))
+        with Session(self.engine) as s:
+            return [Entity.model_validate(r.data) for i in range(0, len(wanted), 500)
+                    for r in s.scalars(select(EntityRow)
+                                       .where(EntityRow.id.in_(wanted[i : i + 500])))]
+
+    def update_merged(self, change: ViewChange) -> None:
+        """Apply an incremental merge's outcome to the view in one transaction: the
+        events it replaced go (their ids live on as aliases where absorbed), its events,
+        relations, stories and entities are written, and its documents stop pending."""
+        try:
+            with Session(self.engine) as s, s.begin():
+                _delete_keys(s, EventRow.id, change.removed_events)
+                _delete_keys(s, StoryRow.id, change.removed_stories)
+                _delete_keys(s, EventMemberRow.mention_key, change.removed_members)
+                touched = sorted(change.touched_events)
+                for i in range(0, len(touched), 500):
+                    part = touched[i : i + 500]
+                    s.execute(delete(RelationRow).where(
+                        RelationRow.source.in_(part) | RelationRow.target.in_(part)))
+                s.execute(delete(RelationRow).where(RelationRow.type == "follows",
+                                                    RelationRow.source.in_(
+                                                        sorted(change.chain_events))))
+                self._upsert(s, EventMemberRow, [
+                    {"mention_key": k, "event_id": v, "assigned_at": _now()}
+                    for k, v in change.members.items()
+                ], ["mention_key"], update=True)
+                self._upsert(s, EventAliasRow, [
+                    {"old_id": k, "new_id": v, "merged_at": _now()}
+                    for k, v in change.aliases.items()
+                ], ["old_id"], update=True)
+                self._write_merged(s, change.events, change.relations, change.stories,
+                                   change.entities)
+                _delete_keys(s, PendingRow.doc_id, change.merged_docs)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {self._safe_url()}: "
                              f"{str(exc).splitlines()[0]}") from exc
@@ -626,6 +823,13 @@ class Store:
                 select(EntityRow).order_by(EntityRow.id))]
         return Result(documents=docs, entities=entities, events=events,
                       relations=relations, stories=stories)
+
+
+def _delete_keys(s: Session, column: Any, keys: Iterable[str]) -> None:
+    """Delete the rows with these keys (in chunks: SQLite caps parameters)."""
+    gone = sorted(set(keys))
+    for i in range(0, len(gone), 500):
+        s.execute(delete(column.class_).where(column.in_(gone[i : i + 500])))
 
 
 def _delete_missing(s: Session, column: Any, keep: set[str]) -> None:

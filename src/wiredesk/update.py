@@ -1,0 +1,387 @@
+"""Incremental merge: documents analysed since the last merge join the stored view,
+touching only the events they could be part of.
+
+A full merge (``pipeline.merge_store``) clusters every mention of the store again; its
+time and memory grow with the store. Here the new documents' mentions are clustered
+with the mentions of the stored events they can meet, and only those events are
+rebuilt, re-linked and re-grouped into stories:
+
+- a dated mention meets events of the months its date interval touches (what
+  ``merge``'s blocking compares: days, months, and their places), so the scope is every
+  stored event that starts at most ``merge._MAX_BLOCK_DAYS`` before those months and
+  ends in or after them;
+- an undated or vaguely dated mention meets events of the weeks around its document's
+  publication (``UNDATED_BEFORE`` / ``UNDATED_AFTER``), which is what such passing
+  mentions mostly refer to;
+- a document analysed again (its inferred date changed) takes the events its old
+  mentions were in along, so none keeps a mention that no longer exists.
+
+Event ids go through ``identity.stabilize`` as in a full merge, and reviews that name a
+touched event (or that merged one with another) are replayed with the other event
+brought into scope. What a scoped merge cannot see: document similarity is weighed
+against the documents in scope instead of the whole store, and a new document that
+tells no event joins the story of the most similar document in scope or starts its own.
+A run that brings many documents at once (``FULL_SHARE`` of the store or more) merges
+the whole store instead, which stays the reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wiredesk import identity, link, merge, stories
+from wiredesk.identity import mention_key
+from wiredesk.models import Document, Event, EventMention, Evidence, Relation, Story
+from wiredesk.store import Store, StoryDocRow, ViewChange
+
+# A run whose new documents are at least this share of the analysed store merges it all.
+FULL_SHARE = 0.5
+# Days around an undated mention's publication date whose events it may tell.
+UNDATED_BEFORE = 62
+UNDATED_AFTER = 7
+# Relative text similarity at which an eventless new document joins a story in scope.
+STORY_JOIN = 0.5
+
+
+@dataclass
+class MergeOutcome:
+    """What ``merge_pending`` did: ``mode`` is "none", "full" or "scoped"."""
+
+    mode: str
+    documents: int = 0  # documents merged
+    events: int = 0  # events rebuilt (scoped) or built (full)
+
+
+def merge_pending(store: Store, version: str, *, full: bool = False) -> MergeOutcome:
+    """Merge the documents waiting in ``store`` into its view: in scope when the store
+    already has a view and they are a small part of it, else the whole store (or
+    always the whole store with ``full``). Runs under ``Store.exclusive``."""
+    from wiredesk import pipeline
+
+    with store.exclusive():
+        pending = store.pending(version)
+        have_view = store.count(StoryDocRow) > 0
+        if not full and not pending and have_view:
+            return MergeOutcome("none")
+        total = store.analysed(version)
+        if full or not have_view or len(pending) >= FULL_SHARE * total:
+            result = pipeline.merge_store(store, version, merged_docs=pending)
+            return MergeOutcome("full", len(pending), len(result.events))
+        return _scoped(store, version, pending)
+
+
+def _month_bounds(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    lo = start.replace(day=1)
+    nxt = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return lo, nxt - dt.timedelta(days=1)
+
+
+def scope_ranges(
+    mentions: Sequence[EventMention], documents: dict[str, Document]
+) -> list[tuple[dt.date, dt.date]]:
+    """The date ranges (merged, sorted) whose stored events these mentions can meet."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    for m in mentions:
+        d = m.date
+        if d is not None and not _undated(m):
+            spans.append(_month_bounds(d.start, d.end))
+            continue
+        doc = documents.get(m.doc_id)
+        if doc is not None and doc.published is not None:
+            spans.append((doc.published - dt.timedelta(days=UNDATED_BEFORE),
+                          doc.published + dt.timedelta(days=UNDATED_AFTER)))
+    spans.sort()
+    out: list[tuple[dt.date, dt.date]] = []
+    for lo, hi in spans:
+        if out and lo <= out[-1][1] + dt.timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _undated(m: EventMention) -> bool:
+    return m.date is None or (m.date.end - m.date.start).days > merge._MAX_BLOCK_DAYS
+
+
+def _affected(store: Store, ranges: Sequence[tuple[dt.date, dt.date]]) -> set[str]:
+    pad = dt.timedelta(days=merge._MAX_BLOCK_DAYS)
+    out: set[str] = set()
+    for lo, hi in ranges:
+        for eid, _start, end in store.events_starting(lo - pad, hi):
+            if end >= lo:
+                out.add(eid)
+    return out
+
+
+def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
+    from wiredesk import pipeline, review
+
+    new = store.load_analyses(pending, version)
+    documents = {d.id: d for d, _, _ in new}
+    new_mentions = [m for _, ms, _ in new for m in ms]
+    members_all, aliases = store.load_identity()
+    reviews = review.load_reviews(store)
+
+    kept = [m for m in new_mentions if not merge.is_generic(m, documents)]
+    affected = _affected(store, scope_ranges(kept, documents))
+    wide = [m for m in kept if _undated(m)]
+    if wide:
+        # Undated events meet undated mentions through their documents: those of the
+        # stored documents published around the new ones.
+        near: set[str] = set()
+        for lo, hi in scope_ranges(wide, documents):
+            near |= store.published_between(lo, hi)
+        undated = store.undated_events()
+        affected |= {e for k, e in members_all.items()
+                     if e in undated and k.split(":", 1)[0] in near}
+    # A document analysed again brings along the events its old mentions were in.
+    pending_set = set(pending)
+    stale_keys = {k for k in members_all if k.split(":", 1)[0] in pending_set}
+    affected |= {members_all[k] for k in stale_keys}
+    # Reviews that merged a touched event with another need the other one too.
+    affected = _with_reviewed(affected, reviews, aliases)
+
+    scope_keys = {k for k, e in members_all.items() if e in affected} | stale_keys
+    old_docs = {k.split(":", 1)[0] for k in scope_keys} - pending_set
+    # Their other mentions belong to events outside the scope: context for links and
+    # stories, not clustered again.
+    old_mentions_of_docs: list[tuple[EventMention, str]] = []
+    for d, ms, _ in store.load_analyses(old_docs, version):
+        documents[d.id] = d
+        for m in ms:
+            k = mention_key(m)
+            if k in scope_keys:
+                new_mentions.append(m)
+            elif k in members_all:
+                old_mentions_of_docs.append((m, members_all[k]))
+
+    built = merge.build_events(new_mentions, documents)
+    ident = identity.stabilize(built, members_all, aliases)
+    follow = {r.id: identity.follow(r.event_id, ident.aliases) for r in reviews}
+    live_ids = {e.id for e, _ in ident.built}
+    mine = [r.model_copy(update={"event_id": follow[r.id]}) for r in reviews
+            if review._touches(r, affected | live_ids)
+            or follow[r.id] in live_ids]
+    final = review.apply_reviews(ident.built, documents, mine) if mine else ident.built
+    rebuilt = {e.id for e, _ in final}
+
+    # Context for links and stories: every event with a mention in a document in scope.
+    outside = store.load_events({e for _, e in old_mentions_of_docs} - rebuilt)
+    context: list[tuple[Event, list[EventMention]]] = list(final)
+    extra: dict[str, list[EventMention]] = defaultdict(list)
+    for m, eid in old_mentions_of_docs:
+        if eid in outside:
+            extra[eid].append(m)
+    context.extend((outside[eid], ms) for eid, ms in extra.items())
+
+    touched = affected | rebuilt
+    fresh = [r for r in link.link(context, documents)
+             if r.type != "follows" and (r.source in rebuilt or r.target in rebuilt)]
+    relations = _carry_relations(store.relations_at(touched), fresh, ident.aliases,
+                                 touched - rebuilt, set(documents))
+    chain_rel, chain_ids = _chains(store, relations, touched)
+    known = {e.id: e for e, _ in context}
+    chain_events = dict(known)
+    chain_events.update(store.load_events(chain_ids - set(known)))
+    first = {e.id: Evidence(doc_id=e.mentions[0].doc_id, quote=e.mentions[0].quote)
+             for e in chain_events.values() if e.mentions}
+    first.update({e.id: Evidence(doc_id=ms[0].doc_id, quote=ms[0].quote)
+                  for e, ms in context if ms})
+    relations += link.follows(chain_rel, [chain_events[i] for i in sorted(chain_ids)
+                                          if i in chain_events], first)
+
+    story_list, removed_stories = _stories(store, documents, context, pending_set,
+                                           ident.aliases, touched - rebuilt)
+    entities = pipeline.merge_entities(
+        [store.load_entities({e.id for _, _, es in new for e in es}),
+         [e for _, _, es in new for e in es]])
+    new_aliases = {k: v for k, v in ident.aliases.items() if aliases.get(k) != v}
+    store.update_merged(ViewChange(
+        events=[e for e, _ in final],
+        relations=relations,
+        stories=story_list,
+        entities=entities,
+        members=ident.members,
+        aliases=new_aliases,
+        removed_events=affected - rebuilt,
+        removed_stories=removed_stories,
+        removed_members=scope_keys - set(ident.members),
+        touched_events=touched,
+        chain_events=chain_ids | touched,
+        merged_docs=pending_set,
+    ))
+    return MergeOutcome("scoped", len(pending), len(final))
+
+
+def _with_reviewed(affected: set[str], reviews: Sequence[object], aliases: dict[str, str]
+                   ) -> set[str]:
+    from wiredesk.review import MergeEvents, Review
+
+    out = set(affected)
+    changed = True
+    while changed:
+        changed = False
+        for r in reviews:
+            assert isinstance(r, Review)
+            act = r.parsed()
+            ids = {identity.follow(r.event_id, aliases)}
+            if isinstance(act, MergeEvents):
+                ids.add(identity.follow(act.other, aliases))
+            if ids & out and not ids <= out:
+                out |= ids
+                changed = True
+    return out
+
+
+def _carry_relations(
+    stored: Sequence[Relation], fresh: Sequence[Relation], aliases: dict[str, str],
+    gone: set[str], in_scope: set[str],
+) -> list[Relation]:
+    """Fresh relations, plus the stored ones at touched events that documents outside
+    the scope gave (re-pointed at the events that absorbed theirs), evidence united.
+    What documents in scope said was read again: their old evidence is dropped."""
+    out: dict[tuple[str, str], Relation] = {}
+    for r in stored:
+        if r.type == "follows":
+            continue
+        src, tgt = identity.follow(r.source, aliases), identity.follow(r.target, aliases)
+        evidence = [e for e in r.evidence if e.doc_id not in in_scope]
+        if src == tgt or src in gone or tgt in gone or not evidence:
+            continue
+        out[(src, tgt)] = r.model_copy(update={"source": src, "target": tgt,
+                                               "evidence": evidence})
+    for r in fresh:
+        old = out.get((r.source, r.target))
+        if old is None:
+            if (r.target, r.source) not in out:  # never both directions
+                out[(r.source, r.target)] = r
+            continue
+        ev = list(r.evidence) + [e for e in old.evidence if e not in r.evidence]
+        out[(r.source, r.target)] = r.model_copy(update={"evidence": ev})
+    return list(out.values())
+
+
+def _chains(store: Store, fresh: Sequence[Relation], touched: set[str]
+            ) -> tuple[list[Relation], set[str]]:
+    """The causal relations of every chain that holds a touched event (stored ones that
+    stay, and the fresh ones), and the events of those chains."""
+    rels = [(r.source, r.target) for r in fresh]
+    rels += [(a, b) for a, b, _t in store.causal_relations()
+             if a not in touched and b not in touched]
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in rels:
+        parent[find(a)] = find(b)
+    roots = {find(x) for x in touched if x in parent}
+    ids = {x for x in parent if find(x) in roots}
+    chain = [Relation(source=a, target=b, type="caused_by", evidence=[])
+             for a, b in rels if a in ids]
+    return chain, ids
+
+
+def _stories(
+    store: Store,
+    documents: dict[str, Document],
+    context: Sequence[tuple[Event, list[EventMention]]],
+    new_docs: set[str],
+    aliases: dict[str, str],
+    gone: set[str],
+) -> tuple[list[Story], set[str]]:
+    """The stories of the documents in scope, regrouped: a document goes to the story
+    of its main event; one that tells none stays in its story, or (new) joins the
+    story of the most similar document in scope, or starts its own."""
+    docs = [documents[d] for d in sorted(documents)]
+    events = [e for e, _ in context]
+    by_event = {e.id: ms for e, ms in context}
+    ev_by_id = {e.id: e for e in events}
+    mains = dict(zip((d.id for d in docs), stories.main_events(docs, events, by_event),
+                     strict=True))
+    old = store.stories_of(documents)
+
+    def live(eid: str) -> str | None:
+        eid = identity.follow(eid, aliases)
+        return None if eid in gone else eid
+
+    def main_of(st: Story) -> str | None:
+        return live(st.event_ids[0]) if st.event_ids else None
+
+    wanted = {f"st_{hashlib.sha1(m.encode()).hexdigest()[:12]}" for m in mains.values() if m}
+    old.update(store.load_stories(wanted - set(old)))
+    buckets: dict[str, list[str]] = defaultdict(list)  # key -> doc ids
+    ids_of: dict[str, str] = {}  # key -> story id kept
+    old_events: dict[str, set[str]] = defaultdict(set)
+    titles: dict[str, str] = {}
+    story_of_doc: dict[str, str] = {}
+    for st in sorted(old.values(), key=lambda s: s.id):
+        key = main_of(st) or st.id
+        ids_of.setdefault(key, st.id)
+        titles.setdefault(key, st.title)
+        for doc_id in st.doc_ids:
+            story_of_doc[doc_id] = key
+            if doc_id not in documents:
+                buckets[key].append(doc_id)
+        old_events[key] |= {x for x in map(live, st.event_ids) if x}
+    sims = _similar_in_scope(docs, [d for d in docs if d.id in new_docs])
+    for d in docs:
+        main_id = mains[d.id]
+        if main_id is not None:
+            key = main_id
+        elif d.id in story_of_doc:
+            key = story_of_doc[d.id]
+        else:
+            near = sims.get(d.id)
+            key = d.id
+            if near:
+                key = mains.get(near) or story_of_doc.get(near, near)
+        buckets[key].append(d.id)
+    events_of_doc: dict[str, set[str]] = defaultdict(set)
+    for ev, ms in context:
+        for m in ms:
+            events_of_doc[m.doc_id].add(ev.id)
+    out: list[Story] = []
+    for key, doc_ids in buckets.items():
+        main_ev = ev_by_id.get(key)
+        sid = ids_of.get(key) or f"st_{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+        evs = set(old_events.get(key, set()))
+        for doc_id in doc_ids:
+            evs |= events_of_doc.get(doc_id, set())
+        ordered = sorted(evs - {key})
+        if key in evs or main_ev is not None:
+            ordered.insert(0, key)
+        in_scope = [documents[x] for x in doc_ids if x in documents]
+        title = (stories._title(main_ev, in_scope) if main_ev is not None or not titles.get(key)
+                 else titles[key])
+        out.append(Story(id=sid, title=title, doc_ids=list(dict.fromkeys(doc_ids)),
+                         event_ids=ordered))
+    removed = set(old) - {s.id for s in out}
+    return out, removed
+
+
+def _similar_in_scope(docs: Sequence[Document], new: Sequence[Document]) -> dict[str, str]:
+    """For each new document, the most similar other document in scope, when their
+    relative similarity reaches ``STORY_JOIN``."""
+    if not new or len(docs) < 2:
+        return {}
+    pos = {d.id: k for k, d in enumerate(docs)}
+    rel = stories.relative(stories.text_similarities(docs), len(docs))
+    best: dict[str, tuple[float, str]] = {}
+    for (i, j), v in rel.items():
+        for a, b in ((i, j), (j, i)):
+            da = docs[a].id
+            if v >= STORY_JOIN and (da not in best or v > best[da][0]):
+                best[da] = (v, docs[b].id)
+    return {d.id: best[d.id][1] for d in new if d.id in best and d.id in pos}
+
+
