@@ -1,6 +1,7 @@
 """The incremental merge (``wiredesk.update``) against a full merge, on the seeds: the
 articles added one at a time must give the events, relations and stories that merging
-all five at once gives, with event ids that never change once given."""
+all five at once gives, with event ids that never change once given (on SQLite and on
+PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -37,11 +38,11 @@ def analyses(seeds_dir: Path) -> list[pipeline._Analysis]:
 
 
 def test_seeds_added_one_at_a_time_match_the_full_merge(
-    analyses: list[pipeline._Analysis], tmp_path: Path
+    analyses: list[pipeline._Analysis], store_url: str
 ) -> None:
     version = pipeline.analysis_version(model_name(None))
     full = pipeline.assemble(analyses)
-    store = Store(f"sqlite:///{tmp_path / 'inc.sqlite'}")
+    store = Store(store_url)
     try:
         modes = []
         ids_seen: set[str] = set()
