@@ -220,3 +220,14 @@ def test_export_usage_errors(tmp_path: Path, seeds_store_dir: Path) -> None:
                               "--out", "-"])
     assert res.exit_code == 2 and "holds no wiredesk.sqlite" in res.output
     assert not (tmp_path / "none").exists()  # nothing was created on the way
+
+
+def test_events_json_streamed_is_the_same_text_as_dumped_whole(seeds_dir: Path) -> None:
+    """events.json is written item by item (a large store's view is not held twice);
+    the text must be what dumping the whole result at once gives."""
+    from wiredesk import outputs, pipeline
+
+    result = pipeline.run([str(seeds_dir)])
+    whole = json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert "".join(outputs.iter_events_json(result)) == whole
+    assert json.loads("".join(outputs.iter_events_json(type(result)())))["events"] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -77,12 +77,15 @@ def check_writable(out_dir: Path) -> None:
         raise OutputError(f"cannot write results to {out_dir}: {exc.strerror or exc}") from exc
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, text: str | Iterable[str]) -> None:
     # Written beside the target then renamed, so a crash never leaves half a file.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
         # mkstemp makes the file private (0600); results are for sharing, as any file the
         # user's umask would give.
         os.chmod(tmp, 0o666 & ~_UMASK)
@@ -98,8 +101,8 @@ def write_all(result: Result, out_dir: Path) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         entities = {e.id: e for e in result.entities}
         sources = {d.id: d.source or Path(d.path).name for d in result.documents}
-        files = {
-            "events.json": json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False) + "\n",
+        files: dict[str, str | Iterable[str]] = {
+            "events.json": iter_events_json(result),
             "events.csv": to_csv(acled_rows(result.events, entities, sources)),
             "events.geojson": json.dumps(geojson(result), indent=1, ensure_ascii=False) + "\n",
         }
@@ -110,6 +113,32 @@ def write_all(result: Result, out_dir: Path) -> list[Path]:
         return written
     except OSError as exc:
         raise OutputError(f"cannot write results to {out_dir}: {exc.strerror or exc}") from exc
+
+
+def iter_events_json(result: Result) -> Iterator[str]:
+    """events.json as text chunks, item by item: the same text as ``json.dumps`` of
+    ``result.to_json_dict()`` with an indent of 2, without holding a second copy of a
+    large store's view (as dicts and as one string) at once."""
+    yield "{\n"
+    fields = [(name, info) for name, info in Result.model_fields.items() if not info.exclude]
+    for n, (name, info) in enumerate(fields):
+        key = json.dumps(info.alias or name)
+        value = getattr(result, name)
+        end = ",\n" if n < len(fields) - 1 else "\n"
+        if not isinstance(value, list):
+            yield f"  {key}: {json.dumps(value, ensure_ascii=False)}{end}"
+            continue
+        if not value:
+            yield f"  {key}: []{end}"
+            continue
+        yield f"  {key}: [\n"
+        for i, item in enumerate(value):
+            text = json.dumps(item.model_dump(mode="json", by_alias=True), indent=2,
+                              ensure_ascii=False)
+            yield ("    " + text.replace("\n", "\n    ")
+                   + (",\n" if i < len(value) - 1 else "\n"))
+        yield f"  ]{end}"
+    yield "}\n"
 
 
 # --- exports: `wiredesk export` and the web app's downloads -------------------------
