@@ -92,7 +92,8 @@ def stem(word: str) -> str:
     if len(w) <= 3:
         return w
     for suf, rep in (("ies", "y"), ("ied", "y"), ("sses", "ss")):
-        if w.endswith(suf) and len(w) > len(suf) + 2:
+        # "tried", "cries": a two-letter root is a word ("dies", "ties" have one letter)
+        if w.endswith(suf) and len(w) > len(suf) + 1:
             return w[: -len(suf)] + rep
     for suf in ("ings", "ing", "edly", "ed", "es", "s"):
         if w.endswith(suf) and len(w) - len(suf) >= 3:
