@@ -99,11 +99,12 @@ def test_scope_of_a_mention_is_the_months_of_its_date(
     dated = [m for a in analyses for m in a.mentions
              if m.date and m.date.start == m.date.end == dt.date(2020, 3, 11)]
     assert dated
-    assert update.scope_ranges(dated[:1], documents) == [(dt.date(2020, 3, 1),
-                                                          dt.date(2020, 3, 31))]
+    scope = update.scope_ranges(dated[:1], documents)
+    assert scope.days == [(dt.date(2020, 3, 11), dt.date(2020, 3, 11))]
+    assert scope.months == [(dt.date(2020, 3, 1), dt.date(2020, 3, 31))]
     undated = [m for a in analyses for m in a.mentions if m.date is None]
     if undated:
         pub = documents[undated[0].doc_id].published
         assert pub is not None
-        lo, hi = update.scope_ranges(undated[:1], documents)[0]
+        lo, hi = update.scope_ranges(undated[:1], documents).days[0]
         assert lo < pub < hi

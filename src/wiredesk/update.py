@@ -80,20 +80,21 @@ def _month_bounds(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     return lo, nxt - dt.timedelta(days=1)
 
 
-def scope_ranges(
-    mentions: Sequence[EventMention], documents: dict[str, Document]
-) -> list[tuple[dt.date, dt.date]]:
-    """The date ranges (merged, sorted) whose stored events these mentions can meet."""
-    spans: list[tuple[dt.date, dt.date]] = []
-    for m in mentions:
-        d = m.date
-        if d is not None and not _undated(m):
-            spans.append(_month_bounds(d.start, d.end))
-            continue
-        doc = documents.get(m.doc_id)
-        if doc is not None and doc.published is not None:
-            spans.append((doc.published - dt.timedelta(days=UNDATED_BEFORE),
-                          doc.published + dt.timedelta(days=UNDATED_AFTER)))
+def _undated(m: EventMention) -> bool:
+    return m.date is None or (m.date.end - m.date.start).days > merge._MAX_BLOCK_DAYS
+
+
+@dataclass
+class Scope:
+    """Date ranges of the stored events new mentions can meet: any event overlapping
+    ``days``, and events of more than a week (``merge._SHORT_DAYS``) overlapping
+    ``months`` (a day-dated mention meets those through its month's block)."""
+
+    days: list[tuple[dt.date, dt.date]]
+    months: list[tuple[dt.date, dt.date]]
+
+
+def _merged(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
     spans.sort()
     out: list[tuple[dt.date, dt.date]] = []
     for lo, hi in spans:
@@ -104,17 +105,38 @@ def scope_ranges(
     return out
 
 
-def _undated(m: EventMention) -> bool:
-    return m.date is None or (m.date.end - m.date.start).days > merge._MAX_BLOCK_DAYS
+def scope_ranges(mentions: Sequence[EventMention], documents: dict[str, Document]) -> Scope:
+    """What these mentions can meet in the store, as ``merge``'s blocking compares: a
+    mention dated to a week or less meets mentions of its days, and longer ones of its
+    months; one dated more vaguely, or not at all, meets the events of the weeks around
+    its document's publication."""
+    days: list[tuple[dt.date, dt.date]] = []
+    months: list[tuple[dt.date, dt.date]] = []
+    for m in mentions:
+        d = m.date
+        if d is not None and not _undated(m):
+            month = _month_bounds(d.start, d.end)
+            if (d.end - d.start).days <= merge._SHORT_DAYS:
+                days.append((d.start, d.end))
+                months.append(month)
+            else:
+                days.append(month)
+            continue
+        doc = documents.get(m.doc_id)
+        if doc is not None and doc.published is not None:
+            days.append((doc.published - dt.timedelta(days=UNDATED_BEFORE),
+                         doc.published + dt.timedelta(days=UNDATED_AFTER)))
+    return Scope(_merged(days), _merged(months))
 
 
-def _affected(store: Store, ranges: Sequence[tuple[dt.date, dt.date]]) -> set[str]:
+def _affected(store: Store, scope: Scope) -> set[str]:
     pad = dt.timedelta(days=merge._MAX_BLOCK_DAYS)
     out: set[str] = set()
-    for lo, hi in ranges:
-        for eid, _start, end in store.events_starting(lo - pad, hi):
-            if end >= lo:
-                out.add(eid)
+    for lo, hi in scope.days:
+        out |= {eid for eid, _start, end in store.events_starting(lo - pad, hi) if end >= lo}
+    for lo, hi in scope.months:
+        out |= {eid for eid, start, end in store.events_starting(lo - pad, hi)
+                if end >= lo and (end - start).days > merge._SHORT_DAYS}
     return out
 
 
@@ -134,7 +156,7 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
         # Undated events meet undated mentions through their documents: those of the
         # stored documents published around the new ones.
         near: set[str] = set()
-        for lo, hi in scope_ranges(wide, documents):
+        for lo, hi in scope_ranges(wide, documents).days:
             near |= store.published_between(lo, hi)
         undated = store.undated_events()
         affected |= {e for k, e in members_all.items()
