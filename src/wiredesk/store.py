@@ -467,6 +467,15 @@ class Store:
                 [Entity.model_validate(e) for e in an.entities],
             )
 
+    def load_documents(self, ids: Iterable[str]) -> list[Document]:
+        """These stored documents, in id order (unknown ids are left out)."""
+        wanted = sorted(set(ids))
+        with Session(self.engine) as s:
+            return [_doc_from_row(r) for i in range(0, len(wanted), 500)
+                    for r in s.scalars(select(DocumentRow)
+                                       .where(DocumentRow.id.in_(wanted[i : i + 500]))
+                                       .order_by(DocumentRow.id))]
+
     def load_document(self, doc_id: str) -> Document | None:
         with Session(self.engine) as s:
             row = s.get(DocumentRow, doc_id)

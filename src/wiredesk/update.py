@@ -20,7 +20,8 @@ Event ids go through ``identity.stabilize`` as in a full merge, and reviews that
 touched event (or that merged one with another) are replayed with the other event
 brought into scope. What a scoped merge cannot see: document similarity is weighed
 against the documents in scope instead of the whole store, and a new document that
-tells no event joins the story of the most similar document in scope or starts its own.
+tells no event is grouped (``stories.group``) only with the documents in scope and those
+published within a week of it. ``benchmarks/incremental_eval.py`` measures the gap.
 A run that brings many documents at once (``FULL_SHARE`` of the store or more) merges
 the whole store instead, which stays the reference.
 """
@@ -29,8 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from wiredesk import identity, link, merge, stories
@@ -43,8 +44,8 @@ FULL_SHARE = 0.5
 # Days around an undated mention's publication date whose events it may tell.
 UNDATED_BEFORE = 62
 UNDATED_AFTER = 7
-# Relative text similarity at which an eventless new document joins a story in scope.
-STORY_JOIN = 0.5
+# Days around a new document that tells no event within which its story is looked for.
+STORY_WEEK = 7
 
 
 @dataclass
@@ -322,8 +323,8 @@ def _stories(
     gone: set[str],
 ) -> tuple[list[Story], set[str]]:
     """The stories of the documents in scope, regrouped: a document goes to the story
-    of its main event; one that tells none stays in its story, or (new) joins the
-    story of the most similar document in scope, or starts its own."""
+    of its main event; one that tells none stays in its story, or (new) goes where
+    ``_place_loose`` puts it."""
     docs = [documents[d] for d in sorted(documents)]
     events = [e for e, _ in context]
     by_event = {e.id: ms for e, ms in context}
@@ -341,6 +342,10 @@ def _stories(
 
     wanted = {f"st_{hashlib.sha1(m.encode()).hexdigest()[:12]}" for m in mains.values() if m}
     old.update(store.load_stories(wanted - set(old)))
+    placed = _place_loose(store, docs, [d for d in docs if d.id in new_docs and
+                                        mains[d.id] is None and d.id not in
+                                        {x for st in old.values() for x in st.doc_ids}],
+                          events, by_event, main_of, old)
     buckets: dict[str, list[str]] = defaultdict(list)  # key -> doc ids
     ids_of: dict[str, str] = {}  # key -> story id kept
     old_events: dict[str, set[str]] = defaultdict(set)
@@ -355,7 +360,6 @@ def _stories(
             if doc_id not in documents:
                 buckets[key].append(doc_id)
         old_events[key] |= {x for x in map(live, st.event_ids) if x}
-    sims = _similar_in_scope(docs, [d for d in docs if d.id in new_docs])
     for d in docs:
         main_id = mains[d.id]
         if main_id is not None:
@@ -363,10 +367,7 @@ def _stories(
         elif d.id in story_of_doc:
             key = story_of_doc[d.id]
         else:
-            near = sims.get(d.id)
-            key = d.id
-            if near:
-                key = mains.get(near) or story_of_doc.get(near, near)
+            key = placed.get(d.id, d.id)
         buckets[key].append(d.id)
     events_of_doc: dict[str, set[str]] = defaultdict(set)
     for ev, ms in context:
@@ -391,19 +392,53 @@ def _stories(
     return out, removed
 
 
-def _similar_in_scope(docs: Sequence[Document], new: Sequence[Document]) -> dict[str, str]:
-    """For each new document, the most similar other document in scope, when their
-    relative similarity reaches ``STORY_JOIN``."""
-    if not new or len(docs) < 2:
+def _place_loose(
+    store: Store,
+    docs: Sequence[Document],
+    loose: Sequence[Document],
+    events: Sequence[Event],
+    by_event: dict[str, list[EventMention]],
+    main_of: Callable[[Story], str | None],
+    old: dict[str, Story],
+) -> dict[str, str]:
+    """Story keys for new documents that tell no event: where ``stories.group`` puts
+    them among the documents in scope and those published within ``STORY_WEEK`` days
+    of them, i.e. the story most of their group's stored documents are in, else the
+    main event of their group, else a story of the group's new documents. Stories of
+    documents outside the scope that are chosen are added to ``old``."""
+    if not loose:
         return {}
-    pos = {d.id: k for k, d in enumerate(docs)}
-    rel = stories.relative(stories.text_similarities(docs), len(docs))
-    best: dict[str, tuple[float, str]] = {}
-    for (i, j), v in rel.items():
-        for a, b in ((i, j), (j, i)):
-            da = docs[a].id
-            if v >= STORY_JOIN and (da not in best or v > best[da][0]):
-                best[da] = (v, docs[b].id)
-    return {d.id: best[d.id][1] for d in new if d.id in best and d.id in pos}
+    spans = [(d.published - dt.timedelta(days=STORY_WEEK),
+              d.published + dt.timedelta(days=STORY_WEEK)) for d in loose if d.published]
+    window: set[str] = set()
+    for lo, hi in _merged(spans):
+        window |= store.published_between(lo, hi)
+    in_scope = {d.id for d in docs}
+    window -= in_scope
+    pool = list(docs) + store.load_documents(window)
+    key_of: dict[str, str] = {}
+    stories_by_key: dict[str, Story] = {}
+    for st in [*old.values(), *store.stories_of(window).values()]:
+        k = main_of(st) or st.id
+        stories_by_key.setdefault(k, st)
+        for x in st.doc_ids:
+            key_of.setdefault(x, k)
+    loose_ids = {d.id for d in loose}
+    mains = dict(zip((d.id for d in pool), stories.main_events(pool, events, by_event),
+                     strict=True))
+    out: dict[str, str] = {}
+    for st in stories.group(pool, list(events), by_event):
+        mine = [x for x in st.doc_ids if x in loose_ids]
+        if not mine:
+            continue
+        votes = Counter(key_of[x] for x in st.doc_ids if x in key_of)
+        group_main = next((mains[x] for x in st.doc_ids if mains.get(x)), None)
+        key = votes.most_common(1)[0][0] if votes else group_main or min(mine)
+        for x in mine:
+            out[x] = key
+        chosen = stories_by_key.get(key)
+        if chosen is not None:
+            old.setdefault(chosen.id, chosen)
+    return out
 
 
