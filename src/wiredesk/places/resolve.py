@@ -245,6 +245,67 @@ def _cue_words(text: str, s: int, e: int,
     return out
 
 
+# --- where a text was written for -----------------------------------------------------
+
+# Signs of the country a text is written in and for, when its toponyms alone do not
+# say: local news names its own town bare ("Paris City Council", "a Lebanon woman"),
+# and the bare name is then the home country's namesake, not the world's best known.
+# Each is a habit of one country's press: its currency, its spelling, its offices.
+_LOCALE_CUES: dict[str, re.Pattern[str]] = {
+    "US": re.compile(
+        r"\b(?:GOP|mph|ZIP|(?:R|D)-[A-Z][a-z]+\.?)\b|\b(?i:sheriff'?s?|township|"
+        r"alderm[ae]n|selectm[ae]n|school\s+district|school\s+board|"
+        r"county\s+commission(?:ers?)?|board\s+of\s+supervisors|city\s+manager|"
+        r"district\s+attorney|junior\s+college|high\s+schools?|chamber\s+of\s+commerce|"
+        r"interstate|police\s+chief|fire\s+chief|state\s+(?:rep|sen)\.|"
+        r"county\s+(?:attorney|clerk|judge))\b"),
+    "GB": re.compile(
+        r"£\s?\d|\b(?:MPs?|Conservatives?|Labour|Lib\s+Dems?|GCSEs?|A-levels?|NHS|PCSOs?)\b|"
+        r"\b(?i:borough\s+council|county\s+council|pupils|police\s+constable|mum)\b"),
+    "CA": re.compile(r"\b(?:MPPs?|RCMP|OPP|Premier)\b|\b(?i:provincial(?:ly)?|reeve)\b"),
+}
+# Habits shared by two presses count fully for the first and half for the second: the
+# dollar and AP style's street addresses, "County Road 225" and "10 p.m." are more
+# often American than Canadian; "councillor" is British and Canadian spelling.
+_SHARED_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("US", "CA", re.compile(
+        r"\$\s?\d|\b\d+\s+(?:[NSEW]\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+"
+        r"(?:St|Ave|Blvd|Rd|Dr|Ln|Hwy|Pkwy)\.|\b(?:County\s+Road|Route|Highway)\s+\d+|"
+        r"\b\d{1,2}(?::\d\d)?\s*[ap]\.m\.")),
+    ("GB", "CA", re.compile(r"\b(?i:councill?ors?)\b")),
+)
+# Spelling says which English a writer uses, not where: it only tips the balance
+# between the countries whose offices and currency the text already names.
+_SPELLING = {
+    "US": re.compile(r"\b(?i:(?:color|neighbor|favor|honor|behavior)s?|center|theater|"
+                     r"meters|organiz\w+|realiz\w+|recogniz\w+)\b"),
+    "GB": re.compile(r"\b(?i:(?:colou|neighbou|favou|honou|behaviou)rs?|centres?|theatres?|"
+                     r"metres?|organis\w+|realis\w+|recognis\w+|programme|whilst)\b"),
+}
+_W_HOME = 1.5
+
+
+def _home(text: str) -> dict[str, float]:
+    """Country code -> how surely the text is written in and for that country (0..1).
+
+    Currency and local offices count one each, spelling half; a country needs one
+    currency or office cue, two points and a lead of one and a half over the next.
+    """
+    strong = {cc: float(len(rx.findall(text))) for cc, rx in _LOCALE_CUES.items()}
+    for first, second, rx in _SHARED_CUES:
+        n = len(rx.findall(text))
+        strong[first] += n
+        strong[second] += 0.5 * n
+    spell = {cc: len(rx.findall(text)) for cc, rx in _SPELLING.items()}
+    score = {cc: n + 0.5 * (spell["GB"] if cc == "CA" else spell.get(cc, 0))
+             for cc, n in strong.items()}
+    ranked = sorted(score.items(), key=lambda x: -x[1])
+    (top, n), (_, m) = ranked[0], ranked[1]
+    if strong[top] < 1 or n < 2 or n - m < 1.5:
+        return {}
+    return {top: min(1.0, (n - m) / 4.0)}
+
+
 def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
     sb = _boundaries(text, _SENT_END)
     pb = _boundaries(text, _PARA_END)
@@ -558,6 +619,10 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
             if g not in dem_groups and t.demonym in cc_ids:
                 dem_mass[cc_ids[t.demonym]] += 0.5
             dem_groups.add(g)
+    # The country the text is written for speaks like one more name of it.
+    for cc, h in _home(text).items():
+        if cc in cc_ids:
+            dem_mass[cc_ids[cc]] += _W_HOME * h
     others = max(n_groups - 1, 1)
     # How much each name hears each other name: more within its own sentence.
     groups_in_sent: dict[int, set[int]] = {}
