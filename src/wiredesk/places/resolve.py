@@ -208,9 +208,18 @@ _TOWN_AFTER = re.compile(
     r"\s+(?:city\s+council|town\s+council|city\s+hall|city\s+manager|mayor|"
     r"police\s+department|fire\s+department|public\s+schools?|"
     r"high\s+school|middle\s+school|elementary|board\s+of\s+education|"
-    r"school\s+district|township\s+committee|selectm[ae]n|aldermen)\b", re.I)
+    r"(?:independent\s+|unified\s+|consolidated\s+)?school\s+district|"
+    r"township\s+committee|selectm[ae]n|aldermen|(?:junior|community)\s+college|"
+    r"public\s+library|chamber\s+of\s+commerce)\b", re.I)
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|borough|mayor)\s+of\s+$", re.I)
 _W_TOWN = 5.0
+# People and services of a place: "a Lebanon woman", "Berea police", "Oxford residents".
+# A town or a state has them in the news; a country is seldom named so.
+_LOCAL_AFTER = re.compile(
+    r"\s+(?:man|woman|men|women|teen(?:ager)?s?|boy|girl|couple|residents?|natives?|"
+    r"police(?:men|man)?|firefighters|officers)\b")
+_LOCAL_BEFORE = re.compile(r"\b(?:an?|two|three|\d+)\s+$")
+_NOT_LOCAL = frozenset({"PCLI", "CONT", "region", "sea"})
 _THE_BEFORE = re.compile(r"(?<![.!?:\n]\s)(?<![.!?:\n])\bthe\s+$")
 
 
@@ -228,12 +237,16 @@ def _cue_words(text: str, s: int, e: int,
     the = _THE_BEFORE.search(text[max(0, s - 8):s]) is not None
     town = _TOWN_AFTER.match(text, e) is not None or _TOWN_BEFORE.search(
         text[max(0, s - 12):s]) is not None
-    if not (wide or the or town):
+    people = _LOCAL_AFTER.match(text, e)
+    local = people is not None and (
+        people.group().split()[0].startswith(("resid", "police", "fire", "offic"))
+        or _LOCAL_BEFORE.search(text, max(0, s - 8), s) is not None)
+    if not (wide or the or town or local):
         return pri
     out = []
     for m, p in pri:
         f = m.entry.feature
-        if town and f in _WIDE:
+        if town and f in _WIDE or local and f in _NOT_LOCAL:
             p -= _W_TOWN
         if wide and f in ("ADM1", "PCLI"):
             p += 2.0
