@@ -266,16 +266,19 @@ def _cue_words(text: str, s: int, e: int,
 # Each is a habit of one country's press: its currency, its spelling, its offices.
 _LOCALE_CUES: dict[str, re.Pattern[str]] = {
     "US": re.compile(
-        r"\b(?:GOP|mph|ZIP|(?:R|D)-[A-Z][a-z]+\.?)\b|\b(?i:sheriff'?s?|township|"
+        r"\b(?:GOP|mph|ZIP|PTA|EMS|FBI|IRS|Medicaid|Medicare|(?:R|D)-[A-Z][a-z]+\.?)\b|"
+        r"\b(?i:sheriff'?s?|township|troopers?|highway\s+patrol|superintendent|"
         r"alderm[ae]n|selectm[ae]n|school\s+district|school\s+board|"
         r"county\s+commission(?:ers?)?|board\s+of\s+supervisors|city\s+manager|"
         r"district\s+attorney|junior\s+college|high\s+schools?|chamber\s+of\s+commerce|"
         r"interstate|police\s+chief|fire\s+chief|state\s+(?:rep|sen)\.|"
         r"county\s+(?:attorney|clerk|judge))\b"),
     "GB": re.compile(
-        r"£\s?\d|\b(?:MPs?|Conservatives?|Labour|Lib\s+Dems?|GCSEs?|A-levels?|NHS|PCSOs?)\b|"
-        r"\b(?i:borough\s+council|county\s+council|pupils|police\s+constable|mum)\b"),
-    "CA": re.compile(r"\b(?:MPPs?|RCMP|OPP|Premier)\b|\b(?i:provincial(?:ly)?|reeve)\b"),
+        r"£\s?\d|\b(?:MPs?|Conservatives?|Labour|Lib\s+Dems?|GCSEs?|A-levels?|NHS|PCSOs?|"
+        r"Tory|Tories)\b|\b(?i:borough\s+council|county\s+council|council\s+tax|pupils|"
+        r"police\s+constable|constabulary|crown\s+court|magistrates|pensioners?|mum)\b"),
+    "CA": re.compile(r"\b(?:MPPs?|RCMP|OPP|HST|Premier)\b|"
+                     r"\b(?i:provincial(?:ly)?|reeve|crown\s+attorney)\b"),
 }
 # Habits shared by two presses count fully for the first and half for the second: the
 # dollar and AP style's street addresses, "County Road 225" and "10 p.m." are more
