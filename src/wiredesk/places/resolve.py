@@ -309,17 +309,18 @@ def _home(text: str) -> dict[str, float]:
     """
     strong = {cc: float(len(rx.findall(text))) for cc, rx in _LOCALE_CUES.items()}
     for first, second, rx in _SHARED_CUES:
-        n = len(rx.findall(text))
-        strong[first] += n
-        strong[second] += 0.5 * n
+        hits = len(rx.findall(text))
+        strong[first] += hits
+        strong[second] += 0.5 * hits
     spell = {cc: len(rx.findall(text)) for cc, rx in _SPELLING.items()}
     score = {cc: n + 0.5 * (spell["GB"] if cc == "CA" else spell.get(cc, 0))
              for cc, n in strong.items()}
     ranked = sorted(score.items(), key=lambda x: -x[1])
-    (top, n), (_, m) = ranked[0], ranked[1]
-    if strong[top] < 1 or n < 2 or n - m < 1.5:
+    (top, first_score), (_, second_score) = ranked[0], ranked[1]
+    lead = first_score - second_score
+    if strong[top] < 1 or first_score < 2 or lead < 1.5:
         return {}
-    return {top: min(1.0, (n - m) / 4.0)}
+    return {top: min(1.0, lead / 4.0)}
 
 
 def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
