@@ -71,8 +71,10 @@ def _prior(m: Match) -> float:
         s = math.log10(pop) + _FEATURE_PRIOR.get(e.feature, 0.0)
         if e.feature == "ADM1" and e.source == "adm1":
             # A province of a few hundred thousand people (Berea, Lesotho; Gaza,
-            # Mozambique) is seldom named bare in English news; a state of millions is.
-            s -= _FEATURE_PRIOR["ADM1"] * (1.0 - min(1.0, max(0.0, math.log10(pop) - 5.0)))
+            # Mozambique) is seldom named bare in English news; a state of millions is:
+            # no bonus under a million people, the full one from three millions.
+            big = min(1.0, max(0.0, (math.log10(pop) - 6.0) / 0.5))
+            s -= _FEATURE_PRIOR["ADM1"] * (1.0 - big)
         if e.source == "import" and e.feature.startswith(("PCL", "ADM1")):
             s += 2.0
     if not m.exact:
