@@ -282,16 +282,14 @@ _LOCALE_CUES: dict[str, re.Pattern[str]] = {
     "CA": re.compile(r"\b(?:MPPs?|RCMP|OPP|HST|Premier)\b|"
                      r"\b(?i:provincial(?:ly)?|reeve|crown\s+attorney)\b"),
 }
-# Habits shared by two presses count fully for the first and half for the second: the
-# dollar and AP style's street addresses, "County Road 225" and "10 p.m." are more
-# often American than Canadian; "councillor" is British and Canadian spelling.
-_SHARED_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    ("US", "CA", re.compile(
-        r"\$\s?\d|\b\d+\s+(?:[NSEW]\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+"
-        r"(?:St|Ave|Blvd|Rd|Dr|Ln|Hwy|Pkwy)\.|\b(?:County\s+Road|Route|Highway)\s+\d+|"
-        r"\b\d{1,2}(?::\d\d)?\s*[ap]\.m\.")),
-    ("GB", "CA", re.compile(r"\b(?i:councill?ors?)\b")),
-)
+# Habits shared by two presses: the dollar and AP style's street addresses, "County
+# Road 225" and "10 p.m." are American or Canadian, more often American unless the
+# writer spells the British way; "councillor" is British and Canadian spelling.
+_NORTH_AMERICAN = re.compile(
+    r"\$\s?\d|\b\d+\s+(?:[NSEW]\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+"
+    r"(?:St|Ave|Blvd|Rd|Dr|Ln|Hwy|Pkwy)\.|\b(?:County\s+Road|Route|Highway)\s+\d+|"
+    r"\b\d{1,2}(?::\d\d)?\s*[ap]\.m\.")
+_COUNCILLOR = re.compile(r"\b(?i:councill?ors?)\b")
 # Spelling says which English a writer uses, not where: it only tips the balance
 # between the countries whose offices and currency the text already names.
 _SPELLING = {
@@ -310,11 +308,15 @@ def _home(text: str) -> dict[str, float]:
     currency or office cue, two points and a lead of one and a half over the next.
     """
     strong = {cc: float(len(rx.findall(text))) for cc, rx in _LOCALE_CUES.items()}
-    for first, second, rx in _SHARED_CUES:
-        hits = len(rx.findall(text))
-        strong[first] += hits
-        strong[second] += 0.5 * hits
     spell = {cc: len(rx.findall(text)) for cc, rx in _SPELLING.items()}
+    british = len(_COUNCILLOR.findall(text))
+    strong["GB"] += british
+    strong["CA"] += 0.5 * british
+    hits = len(_NORTH_AMERICAN.findall(text))
+    # Dollars in a text spelled the British way are Canadian rather than American.
+    ca_first = british + spell["GB"] > spell["US"]
+    strong["CA" if ca_first else "US"] += hits
+    strong["US" if ca_first else "CA"] += 0.5 * hits
     score = {cc: n + 0.5 * (spell["GB"] if cc == "CA" else spell.get(cc, 0))
              for cc, n in strong.items()}
     ranked = sorted(score.items(), key=lambda x: -x[1])
