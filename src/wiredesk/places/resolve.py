@@ -718,8 +718,14 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
         tx, ty = topos[x], topos[y]
         if tx.entry is None or not ty.cands:
             continue
-        fits = [k for k, (m, _) in enumerate(ty.cands)
-                if m.entry.feature in ("PCLI", "ADM1", "ADM2") and _contains(m.entry, tx.entry)]
+        # A city of that name right around X holds it first: "Queens, New York" is
+        # the city, "Rochester, New York" the state.
+        city = [k for k, (m, _) in enumerate(ty.cands)
+                if m.entry.feature.startswith("PPL") and m.entry.population > max(
+                    tx.entry.population, 100_000) and _km(
+                    (m.entry.lat, m.entry.lon), (tx.entry.lat, tx.entry.lon)) < 25]
+        fits = city or [k for k, (m, _) in enumerate(ty.cands) if m.entry.feature in (
+            "PCLI", "ADM1", "ADM2") and _contains(m.entry, tx.entry)]
         if fits and ty.best not in fits:
             ty.best = max(fits, key=lambda k: ty.scores[k])
 
