@@ -301,6 +301,7 @@ _SPELLING = {
 _W_HOME = 1.5
 
 
+@lru_cache(maxsize=16)  # find() scores a text twice
 def _home(text: str) -> dict[str, float]:
     """Country code -> how surely the text is written in and for that country (0..1).
 
