@@ -291,3 +291,28 @@ def test_a_street_corner_is_not_a_town(nlp) -> None:  # type: ignore[no-untyped-
     # "... found four blocks away at Concord and Market streets ...": two street names.
     s = _gvdb_sentence(r"at Concord and Market streets")
     assert not [s[a:b] for (a, b), _ in find(s, nlp(s)) if s[a:b] == "Concord"]
+
+
+def test_a_bare_town_is_the_namesake_of_the_country_a_text_is_written_for() -> None:
+    """Currency, local offices and address style say where a text is written: there,
+    "Paris" is the town of the city council and the sheriff, not France's capital."""
+    us = ("Paris City Council approved a $4 million budget on Monday. The city manager "
+          "said the high school at 1205 Clarksville St. will get new buses, and sheriff's "
+          "deputies will patrol after 10 p.m.")
+    gb = ("Richmond council will spend £2.5m on recycling, councillors said, and "
+          "pupils at the borough's schools will get a new library.")
+    fr = "Paris hosted the climate talks on Monday."
+    for text, cc in ((us, "US"), (gb, "GB"), (fr, "FR")):
+        name = text.split()[0]
+        place = resolve(text, [(0, len(name))])[0]
+        assert place is not None and place.country_code == cc, (name, place)
+
+
+def test_a_provinces_point_ignores_towns_filed_under_it_far_away() -> None:
+    """The packages file a few towns of Xinjiang and Tibet under Hebei: the province's
+    point, the middle of its towns, must still fall near its capital."""
+    for province, capital in (("Hebei", "Shijiazhuang"), ("Jiangsu", "Nanjing")):
+        region = next(m.entry for m in lookup(province) if m.entry.feature == "ADM1")
+        town = max((m.entry for m in lookup(capital) if m.entry.country_code == "CN"),
+                   key=lambda e: e.population)
+        assert km((region.lat, region.lon), (town.lat, town.lon)) < 300, province

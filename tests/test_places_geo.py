@@ -92,11 +92,11 @@ def accuracy(rows: list[tuple[str, Gold, Place | None]]) -> float:
 
 
 def test_lgl_accuracy_floor(lgl: list[tuple[str, Gold, Place | None]]) -> None:
-    assert accuracy(lgl) >= 0.88
+    assert accuracy(lgl) >= 0.895
 
 
 def test_geovirus_accuracy_floor(geovirus: list[tuple[str, Gold, Place | None]]) -> None:
-    assert accuracy(geovirus) >= 0.85
+    assert accuracy(geovirus) >= 0.855
 
 
 def test_state_abbreviations_resolve_to_their_state(
@@ -317,3 +317,27 @@ def test_a_name_repeated_in_a_story_names_one_place() -> None:
     assert stories >= 100
     # "Murmansk" and "the Murmansk region" may still part.
     assert split <= 0.005 * names  # 15 of 808 before one sense per story, 2 after
+
+
+def test_a_text_written_for_one_country_names_its_towns() -> None:
+    """Local news names its own town bare ("Paris City Council", "Mansfield council to
+    vote on $765,000"): in a text whose currency, offices and addresses say which
+    country it is written for, a name borne by places there and abroad is mostly the
+    home one (0.870 before the locale cue, 0.895 with it, on both corpora)."""
+    from wiredesk.places.resolve import _home
+
+    n = ok = 0
+    for name in ("lgl.xml", "GeoVirus.xml"):
+        for text, gold in articles(name):
+            home = _home(text)
+            if not home:
+                continue
+            cc = next(iter(home))
+            spans = [(s, e) for s, e, _, _ in gold]
+            for (s, e, lat, lon), p in zip(gold, resolve(text, spans), strict=True):
+                found = [m.entry.country_code for m in lookup(text[s:e]) if m.exact]
+                if cc in found and any(c != cc for c in found):
+                    n += 1
+                    ok += p is not None and km((lat, lon), (p.lat, p.lon)) <= 161
+    assert n >= 500
+    assert ok / n >= 0.88

@@ -33,6 +33,7 @@ import csv
 import hashlib
 import io
 import marshal
+import math
 import os
 import re
 import sqlite3
@@ -49,7 +50,7 @@ from typing import Any, NamedTuple
 
 from wiredesk.places.normalize import norm, skeleton
 
-SCHEMA_VERSION = "14"
+SCHEMA_VERSION = "18"
 _DATA = resources.files("wiredesk") / "data"
 # Scripts other than Latin: their names never appear in English text.
 _NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\ud7ff\uf900-\uffef]")
@@ -209,10 +210,25 @@ def _spread_point(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
     GeoNames and Wikipedia place a region near the centre of its area; the median
     town sits in its most crowded corner (Ontario's is Toronto), so the middle of the
     box holding its towns (the single farthest one on each side left out) is closer.
+    The packages also file a few towns under the wrong province (Hebei's list holds
+    towns of Xinjiang and Tibet): towns lying apart, beyond a gap in distance from
+    the median town that more than doubles it, are left out first, or one such town
+    would move the middle by a thousand km.
     """
-    lats = sorted(p[0] for p in pts)
-    lons = sorted(p[1] for p in pts)
-    k = 0 if len(lats) < 200 else 1
+    mlat = statistics.median(p[0] for p in pts)
+    mlon = statistics.median(p[1] for p in pts)
+    coslat = math.cos(math.radians(mlat))
+    dist = [math.hypot(p[0] - mlat, (p[1] - mlon) * coslat) for p in pts]
+    ranked = sorted(dist)
+    reach = ranked[-1]
+    for i in range(max(1, int(len(ranked) * 0.9)), len(ranked)):  # a few, not a cluster
+        if ranked[i] > 2.5 * ranked[i - 1] and ranked[i] - ranked[i - 1] > 5.0:  # degrees
+            reach = ranked[i - 1]
+            break
+    kept = [p for p, d in zip(pts, dist, strict=True) if d <= reach]
+    lats = sorted(p[0] for p in kept)
+    lons = sorted(p[1] for p in kept)
+    k = 0 if len(kept) < 200 else 1
     return (lats[k] + lats[-1 - k]) / 2, (lons[k] + lons[-1 - k]) / 2
 
 

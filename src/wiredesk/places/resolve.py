@@ -71,8 +71,10 @@ def _prior(m: Match) -> float:
         s = math.log10(pop) + _FEATURE_PRIOR.get(e.feature, 0.0)
         if e.feature == "ADM1" and e.source == "adm1":
             # A province of a few hundred thousand people (Berea, Lesotho; Gaza,
-            # Mozambique) is seldom named bare in English news; a state of millions is.
-            s -= _FEATURE_PRIOR["ADM1"] * (1.0 - min(1.0, max(0.0, math.log10(pop) - 5.0)))
+            # Mozambique) is seldom named bare in English news; a state of millions is:
+            # no bonus under a million people, the full one from three millions.
+            big = min(1.0, max(0.0, (math.log10(pop) - 6.0) / 0.5))
+            s -= _FEATURE_PRIOR["ADM1"] * (1.0 - big)
         if e.source == "import" and e.feature.startswith(("PCL", "ADM1")):
             s += 2.0
     if not m.exact:
@@ -208,9 +210,18 @@ _TOWN_AFTER = re.compile(
     r"\s+(?:city\s+council|town\s+council|city\s+hall|city\s+manager|mayor|"
     r"police\s+department|fire\s+department|public\s+schools?|"
     r"high\s+school|middle\s+school|elementary|board\s+of\s+education|"
-    r"school\s+district|township\s+committee|selectm[ae]n|aldermen)\b", re.I)
+    r"(?:independent\s+|unified\s+|consolidated\s+)?school\s+district|"
+    r"township\s+committee|selectm[ae]n|aldermen|(?:junior|community)\s+college|"
+    r"public\s+library|chamber\s+of\s+commerce)\b", re.I)
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|borough|mayor)\s+of\s+$", re.I)
 _W_TOWN = 5.0
+# People and services of a place: "a Lebanon woman", "Berea police", "Oxford residents".
+# A town or a state has them in the news; a country is seldom named so.
+_LOCAL_AFTER = re.compile(
+    r"\s+(?:man|woman|men|women|teen(?:ager)?s?|boy|girl|couple|residents?|natives?|"
+    r"police(?:men|man)?|firefighters|officers)\b")
+_LOCAL_BEFORE = re.compile(r"\b(?:an?|two|three|\d+)\s+$")
+_NOT_LOCAL = frozenset({"PCLI", "CONT", "region", "sea"})
 _THE_BEFORE = re.compile(r"(?<![.!?:\n]\s)(?<![.!?:\n])\bthe\s+$")
 
 
@@ -228,12 +239,16 @@ def _cue_words(text: str, s: int, e: int,
     the = _THE_BEFORE.search(text[max(0, s - 8):s]) is not None
     town = _TOWN_AFTER.match(text, e) is not None or _TOWN_BEFORE.search(
         text[max(0, s - 12):s]) is not None
-    if not (wide or the or town):
+    people = _LOCAL_AFTER.match(text, e)
+    local = people is not None and (
+        people.group().split()[0].startswith(("resid", "police", "fire", "offic"))
+        or _LOCAL_BEFORE.search(text, max(0, s - 8), s) is not None)
+    if not (wide or the or town or local):
         return pri
     out = []
     for m, p in pri:
         f = m.entry.feature
-        if town and f in _WIDE:
+        if town and f in _WIDE or local and f in _NOT_LOCAL:
             p -= _W_TOWN
         if wide and f in ("ADM1", "PCLI"):
             p += 2.0
@@ -243,6 +258,74 @@ def _cue_words(text: str, s: int, e: int,
             p += 1.5
         out.append((m, p))
     return out
+
+
+# --- where a text was written for -----------------------------------------------------
+
+# Signs of the country a text is written in and for, when its toponyms alone do not
+# say: local news names its own town bare ("Paris City Council", "a Lebanon woman"),
+# and the bare name is then the home country's namesake, not the world's best known.
+# Each is a habit of one country's press: its currency, its spelling, its offices.
+_LOCALE_CUES: dict[str, re.Pattern[str]] = {
+    "US": re.compile(
+        r"\b(?:GOP|mph|ZIP|PTA|EMS|FBI|IRS|Medicaid|Medicare|(?:R|D)-[A-Z][a-z]+\.?)\b|"
+        r"\b(?i:sheriff'?s?|township|troopers?|highway\s+patrol|superintendent|"
+        r"alderm[ae]n|selectm[ae]n|school\s+district|school\s+board|"
+        r"county\s+commission(?:ers?)?|board\s+of\s+supervisors|city\s+manager|"
+        r"district\s+attorney|junior\s+college|high\s+schools?|chamber\s+of\s+commerce|"
+        r"interstate|police\s+chief|fire\s+chief|state\s+(?:rep|sen)\.|"
+        r"county\s+(?:attorney|clerk|judge))\b"),
+    "GB": re.compile(
+        r"£\s?\d|\b(?:MPs?|Conservatives?|Labour|Lib\s+Dems?|GCSEs?|A-levels?|NHS|PCSOs?|"
+        r"Tory|Tories)\b|\b(?i:borough\s+council|county\s+council|council\s+tax|pupils|"
+        r"police\s+constable|constabulary|crown\s+court|magistrates|pensioners?|mum)\b"),
+    "CA": re.compile(r"\b(?:MPPs?|RCMP|OPP|HST|Premier)\b|"
+                     r"\b(?i:provincial(?:ly)?|reeve|crown\s+attorney)\b"),
+}
+# Habits shared by two presses: the dollar and AP style's street addresses, "County
+# Road 225" and "10 p.m." are American or Canadian, more often American unless the
+# writer spells the British way; "councillor" is British and Canadian spelling.
+_NORTH_AMERICAN = re.compile(
+    r"\$\s?\d|\b\d+\s+(?:[NSEW]\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+"
+    r"(?:St|Ave|Blvd|Rd|Dr|Ln|Hwy|Pkwy)\.|\b(?:County\s+Road|Route|Highway)\s+\d+|"
+    r"\b\d{1,2}(?::\d\d)?\s*[ap]\.m\.")
+_COUNCILLOR = re.compile(r"\b(?i:councill?ors?)\b")
+# Spelling says which English a writer uses, not where: it only tips the balance
+# between the countries whose offices and currency the text already names.
+_SPELLING = {
+    "US": re.compile(r"\b(?i:(?:color|neighbor|favor|honor|behavior)s?|center|theater|"
+                     r"meters|organiz\w+|realiz\w+|recogniz\w+)\b"),
+    "GB": re.compile(r"\b(?i:(?:colou|neighbou|favou|honou|behaviou)rs?|centres?|theatres?|"
+                     r"metres?|organis\w+|realis\w+|recognis\w+|programme|whilst)\b"),
+}
+_W_HOME = 1.5
+
+
+@lru_cache(maxsize=16)  # find() scores a text twice
+def _home(text: str) -> dict[str, float]:
+    """Country code -> how surely the text is written in and for that country (0..1).
+
+    Currency and local offices count one each, spelling half; a country needs one
+    currency or office cue, two points and a lead of one and a half over the next.
+    """
+    strong = {cc: float(len(rx.findall(text))) for cc, rx in _LOCALE_CUES.items()}
+    spell = {cc: len(rx.findall(text)) for cc, rx in _SPELLING.items()}
+    british = len(_COUNCILLOR.findall(text))
+    strong["GB"] += british
+    strong["CA"] += 0.5 * british
+    hits = len(_NORTH_AMERICAN.findall(text))
+    # Dollars in a text spelled the British way are Canadian rather than American.
+    ca_first = british + spell["GB"] > spell["US"]
+    strong["CA" if ca_first else "US"] += hits
+    strong["US" if ca_first else "CA"] += 0.5 * hits
+    score = {cc: n + 0.5 * (spell["GB"] if cc == "CA" else spell.get(cc, 0))
+             for cc, n in strong.items()}
+    ranked = sorted(score.items(), key=lambda x: -x[1])
+    (top, first_score), (_, second_score) = ranked[0], ranked[1]
+    lead = first_score - second_score
+    if strong[top] < 1 or first_score < 2 or lead < 1.5:
+        return {}
+    return {top: min(1.0, lead / 4.0)}
 
 
 def _make_topos(text: str, spans: list[Span]) -> list[_Topo]:
@@ -558,6 +641,10 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
             if g not in dem_groups and t.demonym in cc_ids:
                 dem_mass[cc_ids[t.demonym]] += 0.5
             dem_groups.add(g)
+    # The country the text is written for speaks like one more name of it.
+    for cc, h in _home(text).items():
+        if cc in cc_ids:
+            dem_mass[cc_ids[cc]] += _W_HOME * h
     others = max(n_groups - 1, 1)
     # How much each name hears each other name: more within its own sentence.
     groups_in_sent: dict[int, set[int]] = {}
@@ -632,8 +719,14 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
         tx, ty = topos[x], topos[y]
         if tx.entry is None or not ty.cands:
             continue
-        fits = [k for k, (m, _) in enumerate(ty.cands)
-                if m.entry.feature in ("PCLI", "ADM1", "ADM2") and _contains(m.entry, tx.entry)]
+        # A city of that name right around X holds it first: "Queens, New York" is
+        # the city, "Rochester, New York" the state.
+        city = [k for k, (m, _) in enumerate(ty.cands)
+                if m.entry.feature.startswith("PPL") and m.entry.population > max(
+                    tx.entry.population, 100_000) and _km(
+                    (m.entry.lat, m.entry.lon), (tx.entry.lat, tx.entry.lon)) < 25]
+        fits = city or [k for k, (m, _) in enumerate(ty.cands) if m.entry.feature in (
+            "PCLI", "ADM1", "ADM2") and _contains(m.entry, tx.entry)]
         if fits and ty.best not in fits:
             ty.best = max(fits, key=lambda k: ty.scores[k])
 
