@@ -481,6 +481,25 @@ def test_a_lone_town_abroad_in_a_local_story_is_a_misreading() -> None:
     assert got and "March" not in got, got
 
 
+@pytest.mark.parametrize(("title_pattern", "said", "namesake"), [
+    # "shot in Florence, according to Los Angeles County coroner's records": the
+    # gazetteer knows Florence only in Alabama, which the story names nowhere else
+    (r"^Edward Howard Green, 51 - The Homicide Report", "shot in Florence", "Florence"),
+    # "in Jefferson Park" read loosely as a Kentucky county
+    (r"^Cheyanne Donta Woods, 29 - The Homicide Report", "in Jefferson Park",
+     "Jefferson County"),
+    # "ran to a nearby Metro rail station": Metro, Indonesia
+    (r"^Allen Luther Thomas, 47 - The Homicide Report", "nearby Metro rail", "Metro"),
+])
+def test_a_lone_namesake_far_from_the_storys_county_is_a_misreading(
+        title_pattern: str, said: str, namesake: str) -> None:
+    text, title = _gvdb_titled(title_pattern)
+    assert said in text and "Los Angeles County" in text
+    got = _violent_places(text, title)
+    # the story's own town, from the outlet (the Los Angeles Times)
+    assert got and namesake not in got and got[0] == "Los Angeles", got
+
+
 def test_a_county_dateline_places_a_story_naming_no_town() -> None:
     # "ADAMS COUNTY, Colo. (CBS4)– ...": the county, not the outlet's town (CBS Denver)
     text, title = _gvdb_titled(r"^Deadly Shooting Suspect Charged With First-Degree Murder")

@@ -1101,6 +1101,18 @@ def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
                  if re.search(r"\b(?:in|at|near|outside)\s+$", text[max(0, a - 10):a])}
     support = Counter(p.country_code for _, p in found if p.feature != "demonym")
     top, n_top = support.most_common(1)[0] if support else (None, 0)
+    # the names each country and each state is supported by, and which have a region
+    # named (a county or the state itself: "according to Los Angeles County coroner's")
+    names_in: dict[tuple[str | None, str | None], set[str]] = {}
+    regions: dict[tuple[str | None, str | None], set[str]] = {}
+    for (a, b), p in found:
+        if p.feature == "demonym":
+            continue
+        names_in.setdefault((p.country_code, None), set()).add(text[a:b].lower())
+        names_in.setdefault((p.country_code, p.admin1), set()).add(text[a:b].lower())
+        if (p.feature or "").startswith(("ADM1", "ADM2")) and p.admin1:
+            regions.setdefault((p.country_code, p.admin1), set()).add(text[a:b].lower())
+            regions.setdefault((p.country_code, None), set()).add(text[a:b].lower())
     ends = {b for _, b in person_spans}
     out = []
     for sp, p in found:
@@ -1113,8 +1125,47 @@ def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
         if _is_town(p) and p.country_code != top and n_top >= 3 and \
                 support[p.country_code] == 1:
             continue
+        if (_is_town(p) or p.feature == "ADM2") and _lone_namesake(
+                text, sp, p, support, names_in, regions):
+            continue
         out.append((sp, p))
     return out
+
+
+def _lone_namesake(text: str, sp: tuple[int, int], p: Place, support: Counter[str | None],
+                   names_in: dict[tuple[str | None, str | None], set[str]],
+                   regions: dict[tuple[str | None, str | None], set[str]]) -> bool:
+    """A place the gazetteer knows only far from where the text is: a neighbourhood or
+    landmark it lacks, read as a namesake ("shot in Florence, according to Los Angeles
+    County coroner's records": Florence, Alabama; "a nearby Metro rail station": Metro,
+    Indonesia). Named once, nothing else the text names is in its state (or country),
+    and the text names a county or state elsewhere."""
+    name = text[sp[0]:sp[1]]
+    low = name.lower()
+    if p.feature == "PPLC" or support[p.country_code] > 1 and \
+            names_in.get((p.country_code, None), set()) == {low}:
+        return False  # a capital is named for itself; a name said again is meant
+    if text.lower().count(low) > 1 or re.match(r"\s+[Pp]olice\b", text[sp[1]:sp[1] + 10]) or (
+            sp[0] < 300 and _DATELINE_TAIL.match(text[sp[1]:sp[1] + 60])):
+        return False  # said again, its own police force, or the dateline: it is meant
+    if names_in.get((p.country_code, None), set()) == {low} and any(
+            cc != p.country_code and support[cc] >= 1 for cc, _ in regions):
+        return True
+    if not p.admin1 or names_in.get((p.country_code, p.admin1), set()) != {low}:
+        return False
+    if not any(cc == p.country_code and a1 and a1 != p.admin1 and names - {low}
+               for (cc, a1), names in regions.items()):
+        return False
+    # only a name the gazetteer reads loosely ("Jefferson Park" as Jefferson County), or
+    # one of a small town: a city with a name of its own is meant
+    if p.name.lower() != low:
+        return True
+    try:
+        from wiredesk.places.gazetteer import lookup
+    except ImportError:  # pragma: no cover - the places stage is optional
+        return False
+    return any(m.entry.geonameid == p.geonameid and m.entry.population < 100_000
+               for m in lookup(name))
 
 
 # a town named as a landmark to find the scene by: "in Catawba County, about an hour
