@@ -500,6 +500,15 @@ def test_a_lone_namesake_far_from_the_storys_county_is_a_misreading(
     assert got and namesake not in got and got[0] == "Los Angeles", got
 
 
+def test_the_headlines_town_outweighs_a_wire_dateline_of_the_big_city_near_it() -> None:
+    # "Man Shot And Killed In Dolton « CBS Chicago" over "CHICAGO (STMW) — ... shot to
+    # death Sunday afternoon in south suburban Dolton": the scene is Dolton
+    text, title = _gvdb_titled(r"^Man Shot And Killed In Dolton")
+    assert re.search(r"\nCHICAGO \(STMW\)", text)
+    got = _violent_places(text, title)
+    assert got and got[0] == "Dolton", got
+
+
 def test_a_county_dateline_places_a_story_naming_no_town() -> None:
     # "ADAMS COUNTY, Colo. (CBS4)– ...": the county, not the outlet's town (CBS Denver)
     text, title = _gvdb_titled(r"^Deadly Shooting Suspect Charged With First-Degree Murder")

@@ -2060,6 +2060,31 @@ def _named_town(text: str, found: list[tuple[tuple[int, int], Place]],
     return None
 
 
+def _headline_town(text: str, found: list[tuple[tuple[int, int], Place]],
+                   title: str | None) -> Place | None:
+    """The town the headline places the story in: "Man Shot And Killed In Dolton «
+    CBS Chicago" (the outlet's tail left out)."""
+    try:
+        from wiredesk.places import resolve
+    except ImportError:  # pragma: no cover - the places stage is optional
+        return None
+    if title and not text.startswith(title.strip()[:60]):
+        text = title.strip() + "\n" + text
+    line_end = text.find("\n")
+    if not 0 < line_end <= 400:
+        return None
+    outlet = _outlet_tail(text)
+    head_end = min(line_end, outlet[0]) if outlet is not None else line_end
+    for m in _HEAD_IN.finditer(text, 0, head_end):
+        if m.group("dir"):
+            continue  # "in south Augusta", "in West Philadelphia": a part of a town
+        for sp in _name_spans(text, m.start(2), m.end(2)):
+            got = resolve(text, [sp])[0]
+            if got is not None and _is_town(got):
+                return got
+    return None
+
+
 def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> set[str]:
     """Names of the towns of ``found`` that the text presents as parts of a town."""
     out = set()
@@ -2110,6 +2135,24 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
         first.setdefault(p.name, p)
     town = _dateline_town(text, units, found)
     county = _dateline_town(text, units, found, county=True) if town is None else None
+    if town is not None:
+        # "CHICAGO (STMW) — ... shot to death in south suburban Dolton" under "Man Shot
+        # And Killed In Dolton": the dateline is the wire's city, the headline the
+        # scene, a town of the same state near it
+        head = _headline_town(text, found, title)
+        if head is not None and head.name != town.name and head.admin1 == town.admin1 \
+                and _km(head, town) <= 60 and head.name not in hoods:
+            # the lead that opens with the dateline names no other town of its own
+            dl = next(((a, b) for (a, b), p in found if p.name == town.name and a < 1500),
+                      None)
+            unit = next((u for u in units if dl is not None
+                         and u.start_char <= dl[0] < u.end_char), None)
+            for m in violent:
+                if unit is not None and m.place is not None and m.place.name == town.name \
+                        and unit.start_char <= m.start < unit.end_char \
+                        and town.name not in text[dl[1]:unit.end_char]:  # type: ignore[index]
+                    m.place = None
+            town = head
     if town is None and counts:
         town = first[max(counts, key=lambda n: counts[n])]
         if county is not None and county.feature == "ADM2" and (
