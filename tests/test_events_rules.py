@@ -509,6 +509,33 @@ def test_the_headlines_town_outweighs_a_wire_dateline_of_the_big_city_near_it() 
     assert got and got[0] == "Dolton", got
 
 
+def test_the_big_city_of_in_suburban_is_not_the_scene() -> None:
+    # "a complex that houses a police department and courts in suburban Detroit": the
+    # shooting was in Dearborn Heights (the dateline), not in Detroit
+    text, title = _gvdb_titled(r"^Man shot and killed in Dearborn Hts\. police station")
+    assert "in suburban Detroit" in text
+    got = _violent_places(text, title)
+    assert got and "Detroit" not in got, got
+
+
+@pytest.mark.parametrize(("title_pattern", "said", "name", "town"), [
+    # "Fisherman finds body with gunshot wound in the Black River": a river, not the
+    # New York town; the county of the dateline "WAYNE COUNTY, MO (KTVI)"
+    (r"^Fisherman finds body with gunshot wound in the Black River", "in the Black River",
+     "Black River", "Wayne County"),
+    # "the robbery and home invasion on South Taft Court": a street, not Taft, Calif.;
+    # the county of the dateline "JEFFERSON COUNTY, Colo. (CBS4)"
+    (r"^2nd Suspect Wanted In Craigslist Robbery", "South Taft Court", "Taft",
+     "Jefferson County"),
+])
+def test_a_towns_name_given_to_a_street_or_river_is_not_the_town(
+        title_pattern: str, said: str, name: str, town: str) -> None:
+    text, title = _gvdb_titled(title_pattern)
+    assert said in text
+    got = _violent_places(text, title)
+    assert got and name not in got and got[0] == town, got
+
+
 def test_a_county_dateline_places_a_story_naming_no_town() -> None:
     # "ADAMS COUNTY, Colo. (CBS4)– ...": the county, not the outlet's town (CBS Denver)
     text, title = _gvdb_titled(r"^Deadly Shooting Suspect Charged With First-Degree Murder")

@@ -1125,11 +1125,23 @@ def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
         if _is_town(p) and p.country_code != top and n_top >= 3 and \
                 support[p.country_code] == 1:
             continue
+        if _is_town(p) and _street_or_river(text, sp):
+            continue
         if (_is_town(p) or p.feature == "ADM2") and _lone_namesake(
                 text, sp, p, support, names_in, regions):
             continue
         out.append((sp, p))
     return out
+
+
+def _street_or_river(text: str, sp: tuple[int, int]) -> bool:
+    """A town's name used for a street or a river: "on South Taft Court", "804 N.
+    Broadway", "found ... in the Black River"."""
+    before = text[max(0, sp[0] - 12):sp[0]]
+    return bool(_STREET_NEXT.match(text, sp[1])
+                or re.search(r"\b\d+\s+(?:[NSEW]\.?\s+)?$", before)
+                or re.search(r"\bthe\s+$", before)
+                and re.search(r"\s(?:River|Creek|Bayou)$", text[sp[0]:sp[1]]))
 
 
 def _lone_namesake(text: str, sp: tuple[int, int], p: Place, support: Counter[str | None],
@@ -1176,11 +1188,26 @@ _LANDMARK_BEFORE = re.compile(
     r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
 
 
+def _suburb_of(text: str, span: tuple[int, int]) -> bool:
+    """ "in suburban Detroit": somewhere around a big city, not in it ("south suburban
+    Dolton" is Dolton itself, a suburb)."""
+    if not re.search(r"\b(?:suburban|suburbs? of)\s+$", text[max(0, span[0] - 20):span[0]]):
+        return False
+    try:
+        from wiredesk.places.gazetteer import lookup
+    except ImportError:  # pragma: no cover - the places stage is optional
+        return False
+    return any(m.primary and m.exact and m.entry.feature.startswith("PPL")
+               and m.entry.population >= 250_000 for m in lookup(text[span[0]:span[1]]))
+
+
 def _not_the_scene(text: str, span: tuple[int, int]) -> bool:
     """A place named as someone's home or as the hospital, morgue or court they were
-    taken to, which is not where the act happened."""
+    taken to, or as the big city whose suburbs it happened in, which is not where the
+    act happened."""
     before = text[max(0, span[0] - 80):span[0]]
     return bool(_RESIDENCE_BEFORE.search(before) or _INSTITUTION_BEFORE.search(before)
+                or _suburb_of(text, span)
                 or _LANDMARK_BEFORE.search(before)
                 or re.match(r"\s+(?:[A-Z][\w'’-]*\s+){0,3}(?:District\s+|Circuit\s+|"
                             r"Superior\s+)?(?:Court|Jail|Detention Center)\b",
@@ -1995,7 +2022,7 @@ _NOT_TOWN_WORDS = frozenset({
 })
 # "Pine Street Shooting": a street's name is not a town's
 _STREET_NEXT = re.compile(r"\s+(?i:street|st\.?|avenue|ave\.?|road|rd\.?|drive|boulevard|"
-                          r"blvd\.?|highway|hwy\.?|parkway|court|place|way|circle|terrace)\b")
+                          r"blvd\.?|highway|hwy\.?|parkway|court|place|way|circle|terrace)\b(?!-)")
 
 
 def _name_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
