@@ -2151,14 +2151,16 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
             if m.place is not None and m.place.name in gone:
                 m.place = None
     hoods = _neighbourhoods(text, found)
-    counts: dict[str, int] = {}
+    counts: dict[str, float] = {}
     first: dict[str, Place] = {}
     # (a victim's home town and the hospital's are not candidates)
-    towns = [p for sp, p in found if _is_town(p) and not _not_the_scene(text, sp)] or [
-        p for _, p in fallback if _is_town(p)]
+    towns = [(sp, p) for sp, p in found if _is_town(p) and not _not_the_scene(text, sp)] or [
+        (sp, p) for sp, p in fallback if _is_town(p)]
     # a neighbourhood is the town only when the text names no other
-    for p in [t for t in towns if t.name not in hoods] or towns:
-        counts[p.name] = counts.get(p.name, 0) + 1
+    for sp, p in [(sp, t) for sp, t in towns if t.name not in hoods] or towns:
+        # the lead tells the news: a name in the first third of the text counts up to
+        # three times (a page's trailing headlines of other stories name their towns too)
+        counts[p.name] = counts.get(p.name, 0) + 1 + 2 * max(0.0, 1 - 3 * sp[0] / len(text))
         first.setdefault(p.name, p)
     town = _dateline_town(text, units, found)
     county = _dateline_town(text, units, found, county=True) if town is None else None
