@@ -545,6 +545,16 @@ def test_the_leads_town_outweighs_towns_of_a_pages_trailing_headlines() -> None:
     assert "Colorado Springs" in got and "Madison" not in got, got
 
 
+def test_a_longer_name_after_on_is_a_road_not_the_town(model: Any) -> None:
+    # "the man was shot on Cypress Station near the North Freeway": a road, read loosely
+    # as the town of Cypress; the shooting is placed in the story's one county
+    text, _ = _gvdb_titled(r"^Deputies: Couple claims man found dead on northwest Harris")
+    assert "shot on Cypress Station" in text
+    ms = _extract(model, "gvdb", text, dt.date(2016, 1, 1))
+    got = [m.place.name for m in ms if m.place is not None]
+    assert got and "Cypress" not in got and got[0] == "Harris County", got
+
+
 def test_a_county_dateline_places_a_story_naming_no_town() -> None:
     # "ADAMS COUNTY, Colo. (CBS4)– ...": the county, not the outlet's town (CBS Denver)
     text, title = _gvdb_titled(r"^Deadly Shooting Suspect Charged With First-Degree Murder")

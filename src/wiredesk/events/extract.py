@@ -1125,7 +1125,7 @@ def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
         if _is_town(p) and p.country_code != top and n_top >= 3 and \
                 support[p.country_code] == 1:
             continue
-        if _is_town(p) and _street_or_river(text, sp):
+        if _is_town(p) and _street_or_river(text, sp, p):
             continue
         if (_is_town(p) or p.feature == "ADM2") and _lone_namesake(
                 text, sp, p, support, names_in, regions):
@@ -1134,11 +1134,14 @@ def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
     return out
 
 
-def _street_or_river(text: str, sp: tuple[int, int]) -> bool:
+def _street_or_river(text: str, sp: tuple[int, int], p: Place) -> bool:
     """A town's name used for a street or a river: "on South Taft Court", "804 N.
-    Broadway", "found ... in the Black River"."""
+    Broadway", "found ... in the Black River", "shot on Cypress Station" (a longer name
+    than the town's, after "on")."""
     before = text[max(0, sp[0] - 12):sp[0]]
     return bool(_STREET_NEXT.match(text, sp[1])
+                or re.search(r"\bon\s+$", before) and text[sp[0]:sp[1]].startswith(
+                    p.name + " ")
                 or re.search(r"\b\d+\s+(?:[NSEW]\.?\s+)?$", before)
                 or re.search(r"\bthe\s+$", before)
                 and re.search(r"\s(?:River|Creek|Bayou)$", text[sp[0]:sp[1]]))
