@@ -555,6 +555,15 @@ def test_a_longer_name_after_on_is_a_road_not_the_town(model: Any) -> None:
     assert got and "Cypress" not in got and got[0] == "Harris County", got
 
 
+def test_suburban_town_under_a_county_dateline_is_the_county() -> None:
+    # "PALM BEACH COUNTY, Fla. - A suburban Boca Raton family ...", "... at the
+    # friend's house in suburban Delray Beach": the county's land outside both towns
+    text, title = _gvdb_titled(r"^Suburban Boca Raton teenager shot and killed")
+    assert "PALM BEACH COUNTY, Fla." in text and "suburban Boca Raton" in text
+    got = _violent_places(text, title)
+    assert got and got[0] == "Palm Beach County", got
+
+
 def test_a_county_dateline_places_a_story_naming_no_town() -> None:
     # "ADAMS COUNTY, Colo. (CBS4)– ...": the county, not the outlet's town (CBS Denver)
     text, title = _gvdb_titled(r"^Deadly Shooting Suspect Charged With First-Degree Murder")

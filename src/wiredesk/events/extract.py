@@ -2167,6 +2167,16 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
         first.setdefault(p.name, p)
     town = _dateline_town(text, units, found)
     county = _dateline_town(text, units, found, county=True) if town is None else None
+    if county is not None:
+        # "PALM BEACH COUNTY, Fla. - A suburban Boca Raton family ...": under a county's
+        # dateline, "suburban X" is the county's land outside the town
+        sub = {p.name for sp, p in towns if re.search(
+            r"(?i)\bsuburban\s+$", text[max(0, sp[0] - 12):sp[0]])}
+        if sub and all(re.search(r"(?i)\bsuburban\s+$", text[max(0, sp[0] - 12):sp[0]])
+                       for sp, p in towns if p.name in sub):
+            for name in sub:
+                counts.pop(name, None)
+                first.pop(name, None)
     if town is not None:
         # "CHICAGO (STMW) — ... shot to death in south suburban Dolton" under "Man Shot
         # And Killed In Dolton": the dateline is the wire's city, the headline the
