@@ -564,6 +564,17 @@ def test_suburban_town_under_a_county_dateline_is_the_county() -> None:
     assert got and got[0] == "Palm Beach County", got
 
 
+def test_an_associations_seat_is_not_the_scene(model: Any) -> None:
+    # "Hussam Ayloush, executive director of the Council on American-Islamic Relations in
+    # Los Angeles, said shooting suspect Syed Rizwan Farook ...": the council's seat, not
+    # where the shooting was; the headline's San Bernardino is
+    text, _ = _gvdb_titled(r"^San Bernardino shootings: Male suspect not well-known")
+    assert "American-Islamic Relations in Los Angeles" in text
+    ms = _extract(model, "gvdb", text, dt.date(2015, 12, 4))
+    got = [m.place.name for m in ms if "American-Islamic" in m.quote and m.place is not None]
+    assert got == ["San Bernardino"], got
+
+
 def test_a_county_dateline_places_a_story_naming_no_town() -> None:
     # "ADAMS COUNTY, Colo. (CBS4)– ...": the county, not the outlet's town (CBS Denver)
     text, title = _gvdb_titled(r"^Deadly Shooting Suspect Charged With First-Degree Murder")

@@ -994,6 +994,12 @@ def _persons(sent: Span, person_spans: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
+# a body of people, whose seat is not where the acts it speaks of happen (a base or an
+# embassy tagged ORG is a site)
+_ASSOCIATION = re.compile(r"\b(?:Council|Association|Relations|Society|Foundation|Committee|"
+                          r"Institute|League|Federation|Organi[sz]ation|Alliance)\b")
+
+
 def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
     """A place named as where something happened ("in Baghdad", "struck Camp Taji"),
     not as a modifier ("U.S. strikes", "Iran's Quds force") or a name."""
@@ -1006,6 +1012,10 @@ def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head
     dep = root.dep_
+    if dep == "pobj" and root.head.lower_ == "in" and root.head.head.i == root.head.i - 1 \
+            and root.head.head.ent_type_ == "ORG" and _ASSOCIATION.search(
+                next((e.text for e in sdoc.ents if e.start <= root.head.head.i < e.end), "")):
+        return False  # "the Council on American-Islamic Relations in Los Angeles": its seat
     if dep == "pobj":
         return root.head.lower_ in {"in", "at", "on", "near", "outside", "inside", "across",
                                     "into", "around", "over", "toward", "towards", "of",
