@@ -994,6 +994,12 @@ def _persons(sent: Span, person_spans: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
+# a body of people, whose seat is not where the acts it speaks of happen (a base or an
+# embassy tagged ORG is a site)
+_ASSOCIATION = re.compile(r"\b(?:Council|Association|Relations|Society|Foundation|Committee|"
+                          r"Institute|League|Federation|Organi[sz]ation|Alliance)\b")
+
+
 def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
     """A place named as where something happened ("in Baghdad", "struck Camp Taji"),
     not as a modifier ("U.S. strikes", "Iran's Quds force") or a name."""
@@ -1006,6 +1012,10 @@ def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head
     dep = root.dep_
+    if dep == "pobj" and root.head.lower_ == "in" and root.head.head.i == root.head.i - 1 \
+            and root.head.head.ent_type_ == "ORG" and _ASSOCIATION.search(
+                next((e.text for e in sdoc.ents if e.start <= root.head.head.i < e.end), "")):
+        return False  # "the Council on American-Islamic Relations in Los Angeles": its seat
     if dep == "pobj":
         return root.head.lower_ in {"in", "at", "on", "near", "outside", "inside", "across",
                                     "into", "around", "over", "toward", "towards", "of",
@@ -1101,6 +1111,18 @@ def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
                  if re.search(r"\b(?:in|at|near|outside)\s+$", text[max(0, a - 10):a])}
     support = Counter(p.country_code for _, p in found if p.feature != "demonym")
     top, n_top = support.most_common(1)[0] if support else (None, 0)
+    # the names each country and each state is supported by, and which have a region
+    # named (a county or the state itself: "according to Los Angeles County coroner's")
+    names_in: dict[tuple[str | None, str | None], set[str]] = {}
+    regions: dict[tuple[str | None, str | None], set[str]] = {}
+    for (a, b), p in found:
+        if p.feature == "demonym":
+            continue
+        names_in.setdefault((p.country_code, None), set()).add(text[a:b].lower())
+        names_in.setdefault((p.country_code, p.admin1), set()).add(text[a:b].lower())
+        if (p.feature or "").startswith(("ADM1", "ADM2")) and p.admin1:
+            regions.setdefault((p.country_code, p.admin1), set()).add(text[a:b].lower())
+            regions.setdefault((p.country_code, None), set()).add(text[a:b].lower())
     ends = {b for _, b in person_spans}
     out = []
     for sp, p in found:
@@ -1113,8 +1135,62 @@ def _misread(text: str, found: list[tuple[tuple[int, int], Place]],
         if _is_town(p) and p.country_code != top and n_top >= 3 and \
                 support[p.country_code] == 1:
             continue
+        if _is_town(p) and _street_or_river(text, sp, p):
+            continue
+        if (_is_town(p) or p.feature == "ADM2") and _lone_namesake(
+                text, sp, p, support, names_in, regions):
+            continue
         out.append((sp, p))
     return out
+
+
+def _street_or_river(text: str, sp: tuple[int, int], p: Place) -> bool:
+    """A town's name used for a street or a river: "on South Taft Court", "804 N.
+    Broadway", "found ... in the Black River", "shot on Cypress Station" (a longer name
+    than the town's, after "on")."""
+    before = text[max(0, sp[0] - 12):sp[0]]
+    return bool(_STREET_NEXT.match(text, sp[1])
+                or re.search(r"\bon\s+$", before) and text[sp[0]:sp[1]].startswith(
+                    p.name + " ")
+                or re.search(r"\b\d+\s+(?:[NSEW]\.?\s+)?$", before)
+                or re.search(r"\bthe\s+$", before)
+                and re.search(r"\s(?:River|Creek|Bayou)$", text[sp[0]:sp[1]]))
+
+
+def _lone_namesake(text: str, sp: tuple[int, int], p: Place, support: Counter[str | None],
+                   names_in: dict[tuple[str | None, str | None], set[str]],
+                   regions: dict[tuple[str | None, str | None], set[str]]) -> bool:
+    """A place the gazetteer knows only far from where the text is: a neighbourhood or
+    landmark it lacks, read as a namesake ("shot in Florence, according to Los Angeles
+    County coroner's records": Florence, Alabama; "a nearby Metro rail station": Metro,
+    Indonesia). Named once, nothing else the text names is in its state (or country),
+    and the text names a county or state elsewhere."""
+    name = text[sp[0]:sp[1]]
+    low = name.lower()
+    if p.feature == "PPLC" or support[p.country_code] > 1 and \
+            names_in.get((p.country_code, None), set()) == {low}:
+        return False  # a capital is named for itself; a name said again is meant
+    if text.lower().count(low) > 1 or re.match(r"\s+[Pp]olice\b", text[sp[1]:sp[1] + 10]) or (
+            sp[0] < 300 and _DATELINE_TAIL.match(text[sp[1]:sp[1] + 60])):
+        return False  # said again, its own police force, or the dateline: it is meant
+    if names_in.get((p.country_code, None), set()) == {low} and any(
+            cc != p.country_code and support[cc] >= 1 for cc, _ in regions):
+        return True
+    if not p.admin1 or names_in.get((p.country_code, p.admin1), set()) != {low}:
+        return False
+    if not any(cc == p.country_code and a1 and a1 != p.admin1 and names - {low}
+               for (cc, a1), names in regions.items()):
+        return False
+    # only a name the gazetteer reads loosely ("Jefferson Park" as Jefferson County), or
+    # one of a small town: a city with a name of its own is meant
+    if p.name.lower() != low:
+        return True
+    try:
+        from wiredesk.places.gazetteer import lookup
+    except ImportError:  # pragma: no cover - the places stage is optional
+        return False
+    return any(m.entry.geonameid == p.geonameid and m.entry.population < 100_000
+               for m in lookup(name))
 
 
 # a town named as a landmark to find the scene by: "in Catawba County, about an hour
@@ -1125,11 +1201,26 @@ _LANDMARK_BEFORE = re.compile(
     r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
 
 
+def _suburb_of(text: str, span: tuple[int, int]) -> bool:
+    """ "in suburban Detroit": somewhere around a big city, not in it ("south suburban
+    Dolton" is Dolton itself, a suburb)."""
+    if not re.search(r"\b(?:suburban|suburbs? of)\s+$", text[max(0, span[0] - 20):span[0]]):
+        return False
+    try:
+        from wiredesk.places.gazetteer import lookup
+    except ImportError:  # pragma: no cover - the places stage is optional
+        return False
+    return any(m.primary and m.exact and m.entry.feature.startswith("PPL")
+               and m.entry.population >= 250_000 for m in lookup(text[span[0]:span[1]]))
+
+
 def _not_the_scene(text: str, span: tuple[int, int]) -> bool:
     """A place named as someone's home or as the hospital, morgue or court they were
-    taken to, which is not where the act happened."""
+    taken to, or as the big city whose suburbs it happened in, which is not where the
+    act happened."""
     before = text[max(0, span[0] - 80):span[0]]
     return bool(_RESIDENCE_BEFORE.search(before) or _INSTITUTION_BEFORE.search(before)
+                or _suburb_of(text, span)
                 or _LANDMARK_BEFORE.search(before)
                 or re.match(r"\s+(?:[A-Z][\w'’-]*\s+){0,3}(?:District\s+|Circuit\s+|"
                             r"Superior\s+)?(?:Court|Jail|Detention Center)\b",
@@ -1944,7 +2035,7 @@ _NOT_TOWN_WORDS = frozenset({
 })
 # "Pine Street Shooting": a street's name is not a town's
 _STREET_NEXT = re.compile(r"\s+(?i:street|st\.?|avenue|ave\.?|road|rd\.?|drive|boulevard|"
-                          r"blvd\.?|highway|hwy\.?|parkway|court|place|way|circle|terrace)\b")
+                          r"blvd\.?|highway|hwy\.?|parkway|court|place|way|circle|terrace)\b(?!-)")
 
 
 def _name_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -2009,6 +2100,31 @@ def _named_town(text: str, found: list[tuple[tuple[int, int], Place]],
     return None
 
 
+def _headline_town(text: str, found: list[tuple[tuple[int, int], Place]],
+                   title: str | None) -> Place | None:
+    """The town the headline places the story in: "Man Shot And Killed In Dolton «
+    CBS Chicago" (the outlet's tail left out)."""
+    try:
+        from wiredesk.places import resolve
+    except ImportError:  # pragma: no cover - the places stage is optional
+        return None
+    if title and not text.startswith(title.strip()[:60]):
+        text = title.strip() + "\n" + text
+    line_end = text.find("\n")
+    if not 0 < line_end <= 400:
+        return None
+    outlet = _outlet_tail(text)
+    head_end = min(line_end, outlet[0]) if outlet is not None else line_end
+    for m in _HEAD_IN.finditer(text, 0, head_end):
+        if m.group("dir"):
+            continue  # "in south Augusta", "in West Philadelphia": a part of a town
+        for sp in _name_spans(text, m.start(2), m.end(2)):
+            got = resolve(text, [sp])[0]
+            if got is not None and _is_town(got):
+                return got
+    return None
+
+
 def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> set[str]:
     """Names of the towns of ``found`` that the text presents as parts of a town."""
     out = set()
@@ -2048,17 +2164,47 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
             if m.place is not None and m.place.name in gone:
                 m.place = None
     hoods = _neighbourhoods(text, found)
-    counts: dict[str, int] = {}
+    counts: dict[str, float] = {}
     first: dict[str, Place] = {}
     # (a victim's home town and the hospital's are not candidates)
-    towns = [p for sp, p in found if _is_town(p) and not _not_the_scene(text, sp)] or [
-        p for _, p in fallback if _is_town(p)]
+    towns = [(sp, p) for sp, p in found if _is_town(p) and not _not_the_scene(text, sp)] or [
+        (sp, p) for sp, p in fallback if _is_town(p)]
     # a neighbourhood is the town only when the text names no other
-    for p in [t for t in towns if t.name not in hoods] or towns:
-        counts[p.name] = counts.get(p.name, 0) + 1
+    for sp, p in [(sp, t) for sp, t in towns if t.name not in hoods] or towns:
+        # the lead tells the news: a name in the first third of the text counts up to
+        # three times (a page's trailing headlines of other stories name their towns too)
+        counts[p.name] = counts.get(p.name, 0) + 1 + 2 * max(0.0, 1 - 3 * sp[0] / len(text))
         first.setdefault(p.name, p)
     town = _dateline_town(text, units, found)
     county = _dateline_town(text, units, found, county=True) if town is None else None
+    if county is not None:
+        # "PALM BEACH COUNTY, Fla. - A suburban Boca Raton family ...": under a county's
+        # dateline, "suburban X" is the county's land outside the town
+        sub = {p.name for sp, p in towns if re.search(
+            r"(?i)\bsuburban\s+$", text[max(0, sp[0] - 12):sp[0]])}
+        if sub and all(re.search(r"(?i)\bsuburban\s+$", text[max(0, sp[0] - 12):sp[0]])
+                       for sp, p in towns if p.name in sub):
+            for name in sub:
+                counts.pop(name, None)
+                first.pop(name, None)
+    if town is not None:
+        # "CHICAGO (STMW) — ... shot to death in south suburban Dolton" under "Man Shot
+        # And Killed In Dolton": the dateline is the wire's city, the headline the
+        # scene, a town of the same state near it
+        head = _headline_town(text, found, title)
+        if head is not None and head.name != town.name and head.admin1 == town.admin1 \
+                and _km(head, town) <= 60 and head.name not in hoods:
+            # the lead that opens with the dateline names no other town of its own
+            dl = next(((a, b) for (a, b), p in found if p.name == town.name and a < 1500),
+                      None)
+            unit = next((u for u in units if dl is not None
+                         and u.start_char <= dl[0] < u.end_char), None)
+            for m in violent:
+                if unit is not None and m.place is not None and m.place.name == town.name \
+                        and unit.start_char <= m.start < unit.end_char \
+                        and town.name not in text[dl[1]:unit.end_char]:  # type: ignore[index]
+                    m.place = None
+            town = head
     if town is None and counts:
         town = first[max(counts, key=lambda n: counts[n])]
         if county is not None and county.feature == "ADM2" and (

@@ -1032,14 +1032,16 @@ def _scan_run(text: str, s: int, e: int, taken: list[Span], taken_mask: bytearra
             inside = [t for t in taken if t[0] < end and s < t[1]]
             if any(not (s <= t[0] and t[1] <= end) or t == sp for t in inside):
                 continue
-        if " " not in name and key in named_words and not any(
+        if " " not in name and key in named_words and not (
+                k == 0 and _TOWN_CUE_BEFORE.search(text, max(0, s - 24), s)) and not any(
                 x.entry.source == "extra" or x.entry.feature in ("PCLI", "ADM1")
                 for x in matches):
             continue
-        # "shot in Gardena" tagged ORG: after "in" an organisation is seldom meant
-        in_blocked = 1 in blocked_mask[s:end] and not (
-            _IN_BEFORE.search(text, max(0, s - 4), s) and k == 0
-            and not _overlaps((s, end), people))
+        # "shot in Gardena" tagged ORG: after "in" an organisation is seldom meant; after
+        # "the suburb of" or "south suburban" ("Holladay", "Dolton") not a person either
+        cued = k == 0 and _TOWN_CUE_BEFORE.search(text, max(0, s - 24), s) is not None
+        in_blocked = 1 in blocked_mask[s:end] and not (cued or k == 0 and _IN_BEFORE.search(
+            text, max(0, s - 4), s) and not _overlaps((s, end), people))
         if _accept(matches, in_blocked, focus, total, strict):
             out.append((s, s + len(name)))
             return True
@@ -1053,6 +1055,8 @@ _STREET_AFTER = re.compile(
 _STREET_BEFORE = re.compile(r"\b[A-Z0-9][\w.'’-]*\s+(?:and|&)\s+$")
 _IN_GAP = re.compile(r"\s+in\s+")
 _IN_BEFORE = re.compile(r"\bin\s+$")
+_TOWN_CUE_BEFORE = re.compile(
+    r"\b(?:suburbs?|city|town|village|borough|township)\s+of\s+$|\bsuburban\s+$", re.I)
 _INCIDENT_AFTER = re.compile(
     r"\s+(?:(?:double|triple|fatal|deadly|drive-by|officer-involved|police)\s+)*"
     r"(?:shootings?|stabbings?|homicides?|murders?)\b", re.I)
