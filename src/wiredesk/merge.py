@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
@@ -34,6 +34,8 @@ from wiredesk.models import (
     Precision,
 )
 from wiredesk.reconcile import reconcile, reconcile_categories
+
+_T = TypeVar("_T")
 
 # --- text features -------------------------------------------------------------
 
@@ -375,6 +377,14 @@ class TfIdf:
 
     def candidate_pairs(self, max_df: int, top: int = 25) -> set[tuple[int, int]]:
         """Pairs of texts sharing one of their ``top`` heaviest terms with df <= max_df."""
+        return set(self.sorted_candidates(max_df, top))
+
+    def sorted_candidates(self, max_df: int, top: int = 25) -> list[tuple[int, int]]:
+        """``candidate_pairs`` in sorted order. Near-copies share most of their heaviest
+        terms, so each pair comes up many times: the pairs are listed and deduplicated
+        as integer codes (numpy), not one Python tuple at a time."""
+        import numpy as np
+
         post: dict[str, list[int]] = defaultdict(list)
         for i, vec in enumerate(self.vecs):
             best = sorted(
@@ -382,12 +392,18 @@ class TfIdf:
             )[:top]
             for w in best:
                 post[w].append(i)
-        pairs: set[tuple[int, int]] = set()
+        n = len(self.vecs)
+        codes = []
         for ids in post.values():
-            for x in range(len(ids)):
-                for y in range(x + 1, len(ids)):
-                    pairs.add((ids[x], ids[y]))
-        return pairs
+            if len(ids) > 1:
+                # ids ascend (texts are visited in order): each pair comes out (i < j)
+                arr = np.asarray(ids, dtype=np.int64)
+                x, y = np.triu_indices(len(ids), k=1)
+                codes.append(arr[x] * n + arr[y])
+        if not codes:
+            return []
+        uniq = np.unique(np.concatenate(codes))
+        return list(zip((uniq // n).tolist(), (uniq % n).tolist(), strict=True))
 
 
 # --- agglomeration -------------------------------------------------------------
@@ -433,11 +449,13 @@ def agglomerate(
         c = next_id
         next_id += 1
         members[c] = members.pop(a) + members.pop(b)
-        merged: dict[int, float] = {}
-        for old in (a, b):
-            for k, s in links.pop(old, {}).items():
-                if k not in (a, b):
-                    merged[k] = merged.get(k, 0.0) + s
+        # c's links: a's (its dict taken over), then b's added in; the same sums, in
+        # the same order, as summing both into a new dict.
+        merged = links.pop(a, None) or {}
+        merged.pop(b, None)
+        for k, s in links.pop(b, {}).items():
+            if k != a:
+                merged[k] = merged.get(k, 0.0) + s
         links[c] = merged
         nc = len(members[c])
         for k, s in merged.items():
@@ -679,46 +697,97 @@ def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> 
     return s
 
 
+class PerCluster(Generic[_T]):
+    """``summarize`` of the clusters ``agglomerate`` hands its callbacks, each worked out
+    once: in a dense block the same clusters are asked about again and again, and going
+    over their members every time made the merge cubic in the block.
+
+    A cluster is known by its first member and its size: clusters only grow by merging
+    (and a merged cluster starts with its first part's members), so the cluster that
+    holds a given first member never has the same size twice. One summary is kept per
+    first member, the one of its latest size."""
+
+    def __init__(self, summarize: Callable[[list[int]], _T]) -> None:
+        self.summarize = summarize
+        self.cache: dict[int, tuple[int, _T]] = {}
+
+    def __call__(self, xs: list[int]) -> _T:
+        """The summary of cluster ``xs``."""
+        got = self.cache.get(xs[0])
+        if got is None or got[0] != len(xs):
+            got = self.cache[xs[0]] = (len(xs), self.summarize(xs))
+        return got[1]
+
+    def forget(self, xs: list[int]) -> None:
+        """Drop the summary of a cluster about to be merged into another (memory only:
+        a summary asked for again is worked out again)."""
+        self.cache.pop(xs[0], None)
+
+
+@dataclass
+class _Extent:
+    """What ``_can_merge`` needs of one cluster, gathered over its members in order."""
+
+    lo: int
+    hi: int
+    ccs: frozenset[str]
+    fams: frozenset[str]
+    cent: tuple[float, float] | None
+    spans: dict[str, set[tuple[int, int]]]
+
+
 def _can_merge(feats: Sequence[_Feat]) -> Callable[[list[int], list[int]], bool]:
-    def ok(xs: list[int], ys: list[int]) -> bool:
+    def extent(group: list[int]) -> _Extent:
         lo, hi = -(10**9), 10**9
         ccs: set[str] = set()
         fams: set[str] = set()
-        cent: list[tuple[float, float]] = []
-        for group in (xs, ys):
-            lat = lon = 0.0
-            k = 0
-            for i in group:
-                f = feats[i]
-                if f.lo is not None and f.hi is not None:
-                    lo, hi = max(lo, f.lo), min(hi, f.hi)
-                if f.cc:
-                    ccs.add(f.cc)
-                if f.family:
-                    fams.add(f.family)
-                if f.precise and f.lat is not None and f.lon is not None:
-                    lat += f.lat
-                    lon += f.lon
-                    k += 1
-            if k:
-                cent.append((lat / k, lon / k))
-        if lo > hi or len(ccs) > 1 or len(fams) > 1:
-            return False
-        if len(cent) == 2 and haversine_km(*cent[0], *cent[1]) > _NEAR_KM:
-            return False
-        return not _nested(xs, ys)
+        spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        lat = lon = 0.0
+        k = 0
+        for i in group:
+            f = feats[i]
+            if f.lo is not None and f.hi is not None:
+                lo, hi = max(lo, f.lo), min(hi, f.hi)
+            if f.cc:
+                ccs.add(f.cc)
+            if f.family:
+                fams.add(f.family)
+            if f.precise and f.lat is not None and f.lon is not None:
+                # summed in member order, as the centroid always was
+                lat += f.lat
+                lon += f.lon
+                k += 1
+            spans[f.doc].add((f.start, f.end))
+        return _Extent(lo, hi, frozenset(ccs), frozenset(fams),
+                       (lat / k, lon / k) if k else None, spans)
 
-    def _nested(xs: list[int], ys: list[int]) -> bool:
+    of = PerCluster(extent)
+
+    def ok(xs: list[int], ys: list[int]) -> bool:
+        ex, ey = of(xs), of(ys)
+        if (max(ex.lo, ey.lo) > min(ex.hi, ey.hi) or len(ex.ccs | ey.ccs) > 1
+                or len(ex.fams | ey.fams) > 1):
+            return False
+        if ex.cent is not None and ey.cent is not None and haversine_km(
+                *ex.cent, *ey.cent) > _NEAR_KM:
+            return False
+        if _nested(ex, ey):
+            return False
+        of.forget(ys)  # merged next (unless the caller adds a constraint of its own)
+        return True
+
+    def _nested(ex: _Extent, ey: _Extent) -> bool:
         # Two different but overlapping spans of one document are two clauses of one
         # sentence, each telling its own act ("A, which led to B"): never one event.
-        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for i in xs:
-            spans[feats[i].doc].append((feats[i].start, feats[i].end))
-        for j in ys:
-            f = feats[j]
-            for s0, e0 in spans.get(f.doc, ()):
-                if (s0, e0) != (f.start, f.end) and max(s0, f.start) < min(e0, f.end):
-                    return True
+        if len(ex.spans) > len(ey.spans):
+            ex, ey = ey, ex
+        for doc, mine in ex.spans.items():
+            theirs = ey.spans.get(doc)
+            if theirs:
+                for s0, e0 in mine:
+                    for s1, e1 in theirs:
+                        if (s0, e0) != (s1, e1) and max(s0, s1) < min(e0, e1):
+                            return True
         return False
 
     return ok
@@ -727,10 +796,10 @@ def _can_merge(feats: Sequence[_Feat]) -> Callable[[list[int], list[int]], bool]
 def _cluster_bonus(feats: Sequence[_Feat]) -> Callable[[list[int], list[int]], float]:
     """Evidence only whole clusters show: the perpetrators each cluster names, pooled
     (one report names the group behind an attack, others only the attack)."""
+    perps = PerCluster(lambda xs: frozenset().union(*(feats[i].perps for i in xs)))
 
     def bonus(xs: list[int], ys: list[int]) -> float:
-        px = frozenset().union(*(feats[i].perps for i in xs))
-        py = frozenset().union(*(feats[i].perps for i in ys))
+        px, py = perps(xs), perps(ys)
         if px and py:
             return 0.3 if px & py else -0.3
         return 0.0
@@ -845,8 +914,8 @@ def doc_neighbours(
     """
     ids = list(texts)
     max_df = max(30, int(3 * math.sqrt(len(ids))))
-    wanted = sorted((i, j) for i, j in tf.candidate_pairs(max_df)
-                    if ids[i] in needy or ids[j] in needy)
+    is_needy = [d in needy for d in ids]
+    wanted = [(i, j) for i, j in tf.sorted_candidates(max_df) if is_needy[i] or is_needy[j]]
     scores: dict[tuple[int, int], float] = dict(
         zip(wanted, tf.cos_pairs(wanted), strict=True))
     # Pairs the candidate terms missed would count as 0 in the average: within a

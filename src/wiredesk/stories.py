@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from wiredesk.merge import TfIdf, agglomerate
+from wiredesk.merge import PerCluster, TfIdf, agglomerate
 from wiredesk.models import Document, Event, EventMention, Story
 
 # Threshold on the relative similarity (see ``relative``). On the news-cluster corpus
@@ -75,7 +75,7 @@ def text_similarities(documents: Sequence[Document]) -> dict[tuple[int, int], fl
     tf = TfIdf([_profile(d) for d in documents])
     max_df = max(30, int(3 * math.sqrt(len(documents))))
     out = {}
-    pairs = sorted(tf.candidate_pairs(max_df, top=40))
+    pairs = tf.sorted_candidates(max_df, top=40)
     for (i, j), s in zip(pairs, tf.cos_pairs(pairs), strict=True):
         a, b = documents[i].published, documents[j].published
         if a is not None and b is not None:
@@ -124,9 +124,11 @@ def group(
                 if x < y:
                     scores[(x, y)] = scores.get((x, y), 0.0) + 10.0
 
+    # The main events of a cluster, worked out once per cluster (see ``PerCluster``).
+    events_of = PerCluster(lambda xs: {mains[i] for i in xs} - {None})
+
     def can_merge(xs: list[int], ys: list[int]) -> bool:
-        ex = {mains[i] for i in xs} - {None}
-        ey = {mains[i] for i in ys} - {None}
+        ex, ey = events_of(xs), events_of(ys)
         return not (ex and ey and ex != ey)
 
     clusters = agglomerate(len(documents), scores, STORY_THRESHOLD, can_merge)
