@@ -3,6 +3,7 @@
     python benchmarks/merge_dense.py make DIR [--data ../shared/data] [--every K]
                                               [--variants V] [--since D] [--until D]
     python benchmarks/merge_dense.py time DIR [--baseline REV] [--profile FILE]
+                                              [--copies K]
 
 ``make`` writes a corpus from the development articles with ``scale.py``'s generator:
 every ``--every``-th real article, each copied into ``--variants`` variants (shifted
@@ -19,6 +20,8 @@ and wall time would count the other jobs). With ``--baseline REV`` the same merg
 the package at git revision REV too (``git archive`` into a temporary folder, a process of
 its own), and the two results are compared: events (ids and member mentions),
 relations and stories must be identical; the ratio of the two times is printed.
+``--copies K`` merges every stored analysis K times (copy k under its own document id,
+every date k days later): K times the density of the blocks without analysing again.
 """
 
 from __future__ import annotations
@@ -126,7 +129,32 @@ def _version(url: str) -> str:
     return str(max(got, key=lambda r: r[1])[0])
 
 
-def worker(folder: Path, out: Path, profile: str | None) -> None:
+def _copies(analyses: list[Any], copies: int) -> list[Any]:
+    """Each analysis ``copies`` times, copy k under its own document id with every date
+    ``k`` days later: the blocks of a store ``copies`` times as dense, without running
+    the analysis again."""
+    import datetime as dt
+
+    from wiredesk import pipeline
+
+    def later(d: dt.date | None, k: int) -> dt.date | None:
+        return None if d is None else d + dt.timedelta(days=k)
+
+    out = list(analyses)
+    for k in range(1, copies):
+        for a in analyses:
+            doc = a.doc.model_copy(update={"id": f"{a.doc.id}~{k}", "path": f"{a.doc.path}~{k}",
+                                           "published": later(a.doc.published, k)})
+            ms = [m.model_copy(update={
+                "id": f"{m.id}~{k}", "doc_id": doc.id,
+                "date": None if m.date is None else m.date.model_copy(update={
+                    "start": later(m.date.start, k), "end": later(m.date.end, k)})})
+                for m in a.mentions]
+            out.append(pipeline._Analysis(doc, ms, a.entities))
+    return out
+
+
+def worker(folder: Path, out: Path, profile: str | None, copies: int = 1) -> None:
     """One timed merge of the stored analyses; its result and times go to ``out``."""
     from wiredesk import pipeline, review
     from wiredesk.store import Store
@@ -139,6 +167,7 @@ def worker(folder: Path, out: Path, profile: str | None) -> None:
     members, aliases = store.load_identity()
     reviews = review.load_reviews(store)
     store.close()
+    analyses = _copies(analyses, copies)
     load = time.process_time() - t
     _instrument()
     prof = None
@@ -162,10 +191,11 @@ def worker(folder: Path, out: Path, profile: str | None) -> None:
     }))
 
 
-def _run(folder: Path, src: Path, profile: str | None) -> dict[str, Any]:
+def _run(folder: Path, src: Path, profile: str | None, copies: int) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(src))
     with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-        cmd = [sys.executable, __file__, "_worker", str(folder), tmp.name]
+        cmd = [sys.executable, __file__, "_worker", str(folder), tmp.name,
+               "--copies", str(copies)]
         if profile:
             cmd += ["--profile", profile]
         subprocess.run(cmd, check=True, env=env)
@@ -185,10 +215,10 @@ def _report(name: str, got: dict[str, Any]) -> None:
               + (f"  ({calls} calls)" if calls > 1 else ""))
 
 
-def time_merge(folder: Path, baseline: str | None, profile: str | None) -> None:
+def time_merge(folder: Path, baseline: str | None, profile: str | None, copies: int) -> None:
     """Time the merge of the stored analyses, against REV's when ``baseline`` is given."""
     src = HERE.parent / "src"
-    new = _run(folder, src, profile)
+    new = _run(folder, src, profile, copies)
     _report("this tree", new)
     if baseline is None:
         return
@@ -196,7 +226,7 @@ def time_merge(folder: Path, baseline: str | None, profile: str | None) -> None:
         archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", baseline,
                                   "src/wiredesk"], check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        old = _run(folder, Path(tmp) / "src", None)
+        old = _run(folder, Path(tmp) / "src", None, copies)
     _report(f"baseline {baseline}", old)
     same_events = new["events"] == old["events"]
     parts = {k: new["result"][k] == old["result"][k] for k in new["result"]}
@@ -221,16 +251,19 @@ def main() -> None:
     tm.add_argument("dir", type=Path)
     tm.add_argument("--baseline", help="git revision to compare with")
     tm.add_argument("--profile", help="write a cProfile of this tree's merge here")
+    tm.add_argument("--copies", type=int, default=1,
+                    help="merge every stored analysis this many times (see _copies)")
     wk = sub.add_parser("_worker")
     wk.add_argument("dir", type=Path)
     wk.add_argument("out", type=Path)
     wk.add_argument("--profile")
+    wk.add_argument("--copies", type=int, default=1)
     args = ap.parse_args()
     run: dict[str, Callable[[], None]] = {
         "make": lambda: make(args.dir, args.data, args.every, args.variants,
                              args.since, args.until),
-        "time": lambda: time_merge(args.dir, args.baseline, args.profile),
-        "_worker": lambda: worker(args.dir, args.out, args.profile),
+        "time": lambda: time_merge(args.dir, args.baseline, args.profile, args.copies),
+        "_worker": lambda: worker(args.dir, args.out, args.profile, args.copies),
     }
     run[args.cmd]()
 

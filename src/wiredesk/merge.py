@@ -394,11 +394,14 @@ class TfIdf:
                 post[w].append(i)
         n = len(self.vecs)
         codes = []
+        upper: dict[int, tuple[Any, Any]] = {}
         for ids in post.values():
             if len(ids) > 1:
                 # ids ascend (texts are visited in order): each pair comes out (i < j)
                 arr = np.asarray(ids, dtype=np.int64)
-                x, y = np.triu_indices(len(ids), k=1)
+                if len(ids) not in upper:
+                    upper[len(ids)] = np.triu_indices(len(ids), k=1)
+                x, y = upper[len(ids)]
                 codes.append(arr[x] * n + arr[y])
         if not codes:
             return []
@@ -407,6 +410,10 @@ class TfIdf:
 
 
 # --- agglomeration -------------------------------------------------------------
+
+
+# Stale heap entries ``agglomerate`` lets pile up before it sweeps them out.
+_SWEEP_MIN = 4096
 
 
 def agglomerate(
@@ -438,9 +445,25 @@ def agglomerate(
                 heap.append((-s, i, j))
     heapq.heapify(heap)
     next_id = n
+    # Entries pushed per cluster, and about how many went stale with their clusters: in
+    # a dense block most entries die before they come up, and popping them one by one
+    # cost more than sweeping them out of the heap now and then.
+    pushed: dict[int, int] = defaultdict(int)
+    for _, i, j in heap:
+        pushed[i] += 1
+        pushed[j] += 1
+    stale = 0
     # A link between two live clusters never changes (only merging creates new
     # clusters), so an entry is stale exactly when one of its clusters is gone.
     while heap:
+        if stale > _SWEEP_MIN and 2 * stale > len(heap):
+            # Every entry has its own key (-average, ids), so the order they come up in
+            # is the same with the stale ones gone.
+            heap = [e for e in heap if e[1] in members and e[2] in members]
+            heapq.heapify(heap)
+            stale = 0
+            if not heap:
+                break
         _, a, b = heapq.heappop(heap)
         if a not in members or b not in members:
             continue
@@ -449,6 +472,7 @@ def agglomerate(
         c = next_id
         next_id += 1
         members[c] = members.pop(a) + members.pop(b)
+        stale += pushed.pop(a, 0) + pushed.pop(b, 0)
         # c's links: a's (its dict taken over), then b's added in; the same sums, in
         # the same order, as summing both into a new dict.
         merged = links.pop(a, None) or {}
@@ -468,6 +492,8 @@ def agglomerate(
                 avg += bonus(members[c], members[k])
             if avg > threshold:
                 heapq.heappush(heap, (-avg, k, c))
+                pushed[k] += 1
+                pushed[c] += 1
     return [sorted(m) for m in members.values()]
 
 
@@ -1201,6 +1227,24 @@ def _one_site(a: EventMention, b: EventMention) -> bool:
                 and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _SITE_KM)
 
 
+def _doc_pairs(
+    doc_of: Sequence[int], pairs: set[tuple[int, int]], n_docs: int
+) -> list[tuple[int, int]]:
+    """The pairs of different documents (lower index first, sorted) the mention pairs
+    join, deduplicated as integer codes (numpy): in a dense block most mention pairs
+    fall on a document pair already seen."""
+    import numpy as np
+
+    if not pairs:
+        return []
+    of = np.asarray(doc_of, dtype=np.int64)
+    both = np.fromiter((k for p in pairs for k in p), dtype=np.int64, count=2 * len(pairs))
+    da, db = of[both[0::2]], of[both[1::2]]
+    lo, hi = np.minimum(da, db), np.maximum(da, db)
+    codes = np.unique(lo[lo != hi] * n_docs + hi[lo != hi])
+    return list(zip((codes // n_docs).tolist(), (codes % n_docs).tolist(), strict=True))
+
+
 def _cluster_indices(
     mentions: Sequence[EventMention], documents: dict[str, Document] | None
 ) -> list[list[int]]:
@@ -1222,11 +1266,7 @@ def _cluster_indices(
                                           if not m.sub_event_type)}
     arg_tf = TfIdf([_window(m) for m in mentions if not m.sub_event_type]) if untyped else None
     cand = _candidate_pairs(feats, neighbours)
-    doc_pairs = sorted({
-        (da, db) if da < db else (db, da)
-        for da, db in ((doc_index[feats[i].doc], doc_index[feats[j].doc]) for i, j in cand)
-        if da != db
-    })
+    doc_pairs = _doc_pairs([doc_index[f.doc] for f in feats], cand, len(doc_ids))
     doc_cache = dict(zip(doc_pairs, doc_tf.cos_pairs(doc_pairs), strict=True))
     best = [GROUP_FLOOR] * len(doc_ids)
     for (da, db), v in doc_cache.items():
@@ -1310,17 +1350,26 @@ def _bound_by_precedence(
         if i in of and j in of:
             near[i][j] = near[j][i] = v
 
-    def avg(x: int, members: list[int]) -> float:
-        others = [y for y in members if y != x]
-        return sum(near[x].get(y, 0.0) for y in others) / len(others) if others else 0.0
+    pos = {i: p for members in trial for p, i in enumerate(members)}
 
     def margin(x: int, lo: int, hi: int) -> float:
         """What x loses by leaving its trial event for the best one within [lo, hi]."""
-        ks = {of[y] for y in near[x]} - {of[x]}
-        alt = max((avg(x, trial[k]) for k in ks
+        # x's average score with each event it has scores with: its scores summed in the
+        # events' member order (a missing score adds 0, so skipping it changes no sum),
+        # not a walk over every member of every event for each bound pair.
+        got: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for y, v in near[x].items():
+            got[of[y]].append((pos[y], v))
+
+        def avg(k: int) -> float:
+            others = len(trial[k]) - (k == of[x])
+            return sum(v for _, v in sorted(got[k])) / others if others else 0.0
+
+        ks = set(got) - {of[x]}
+        alt = max((avg(k) for k in ks
                    if k not in spans or (spans[k][0] <= hi and lo <= spans[k][1])),
                   default=0.0)
-        return avg(x, trial[of[x]]) - max(alt, 0.0)
+        return avg(of[x]) - max(alt, 0.0)
 
     out = list(feats)
     for i, j in before:
