@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
@@ -34,6 +34,8 @@ from wiredesk.models import (
     Precision,
 )
 from wiredesk.reconcile import reconcile, reconcile_categories
+
+_T = TypeVar("_T")
 
 # --- text features -------------------------------------------------------------
 
@@ -376,6 +378,14 @@ class TfIdf:
 
     def candidate_pairs(self, max_df: int, top: int = 25) -> set[tuple[int, int]]:
         """Pairs of texts sharing one of their ``top`` heaviest terms with df <= max_df."""
+        return set(self.sorted_candidates(max_df, top))
+
+    def sorted_candidates(self, max_df: int, top: int = 25) -> list[tuple[int, int]]:
+        """``candidate_pairs`` in sorted order. Near-copies share most of their heaviest
+        terms, so each pair comes up many times: the pairs are listed and deduplicated
+        as integer codes (numpy), not one Python tuple at a time."""
+        import numpy as np
+
         post: dict[str, list[int]] = defaultdict(list)
         for i, vec in enumerate(self.vecs):
             best = sorted(
@@ -383,15 +393,28 @@ class TfIdf:
             )[:top]
             for w in best:
                 post[w].append(i)
-        pairs: set[tuple[int, int]] = set()
+        n = len(self.vecs)
+        codes = []
+        upper: dict[int, tuple[Any, Any]] = {}
         for ids in post.values():
-            for x in range(len(ids)):
-                for y in range(x + 1, len(ids)):
-                    pairs.add((ids[x], ids[y]))
-        return pairs
+            if len(ids) > 1:
+                # ids ascend (texts are visited in order): each pair comes out (i < j)
+                arr = np.asarray(ids, dtype=np.int64)
+                if len(ids) not in upper:
+                    upper[len(ids)] = np.triu_indices(len(ids), k=1)
+                x, y = upper[len(ids)]
+                codes.append(arr[x] * n + arr[y])
+        if not codes:
+            return []
+        uniq = np.unique(np.concatenate(codes))
+        return list(zip((uniq // n).tolist(), (uniq % n).tolist(), strict=True))
 
 
 # --- agglomeration -------------------------------------------------------------
+
+
+# Stale heap entries ``agglomerate`` lets pile up before it sweeps them out.
+_SWEEP_MIN = 4096
 
 
 def agglomerate(
@@ -423,9 +446,25 @@ def agglomerate(
                 heap.append((-s, i, j))
     heapq.heapify(heap)
     next_id = n
+    # Entries pushed per cluster, and about how many went stale with their clusters: in
+    # a dense block most entries die before they come up, and popping them one by one
+    # cost more than sweeping them out of the heap now and then.
+    pushed: dict[int, int] = defaultdict(int)
+    for _, i, j in heap:
+        pushed[i] += 1
+        pushed[j] += 1
+    stale = 0
     # A link between two live clusters never changes (only merging creates new
     # clusters), so an entry is stale exactly when one of its clusters is gone.
     while heap:
+        if stale > _SWEEP_MIN and 2 * stale > len(heap):
+            # Every entry has its own key (-average, ids), so the order they come up in
+            # is the same with the stale ones gone.
+            heap = [e for e in heap if e[1] in members and e[2] in members]
+            heapq.heapify(heap)
+            stale = 0
+            if not heap:
+                break
         _, a, b = heapq.heappop(heap)
         if a not in members or b not in members:
             continue
@@ -434,11 +473,14 @@ def agglomerate(
         c = next_id
         next_id += 1
         members[c] = members.pop(a) + members.pop(b)
-        merged: dict[int, float] = {}
-        for old in (a, b):
-            for k, s in links.pop(old, {}).items():
-                if k not in (a, b):
-                    merged[k] = merged.get(k, 0.0) + s
+        stale += pushed.pop(a, 0) + pushed.pop(b, 0)
+        # c's links: a's (its dict taken over), then b's added in; the same sums, in
+        # the same order, as summing both into a new dict.
+        merged = links.pop(a, None) or {}
+        merged.pop(b, None)
+        for k, s in links.pop(b, {}).items():
+            if k != a:
+                merged[k] = merged.get(k, 0.0) + s
         links[c] = merged
         nc = len(members[c])
         for k, s in merged.items():
@@ -451,6 +493,8 @@ def agglomerate(
                 avg += bonus(members[c], members[k])
             if avg > threshold:
                 heapq.heappush(heap, (-avg, k, c))
+                pushed[k] += 1
+                pushed[c] += 1
     return [sorted(m) for m in members.values()]
 
 
@@ -680,46 +724,97 @@ def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> 
     return s
 
 
+class PerCluster(Generic[_T]):
+    """``summarize`` of the clusters ``agglomerate`` hands its callbacks, each worked out
+    once: in a dense block the same clusters are asked about again and again, and going
+    over their members every time made the merge cubic in the block.
+
+    A cluster is known by its first member and its size: clusters only grow by merging
+    (and a merged cluster starts with its first part's members), so the cluster that
+    holds a given first member never has the same size twice. One summary is kept per
+    first member, the one of its latest size."""
+
+    def __init__(self, summarize: Callable[[list[int]], _T]) -> None:
+        self.summarize = summarize
+        self.cache: dict[int, tuple[int, _T]] = {}
+
+    def __call__(self, xs: list[int]) -> _T:
+        """The summary of cluster ``xs``."""
+        got = self.cache.get(xs[0])
+        if got is None or got[0] != len(xs):
+            got = self.cache[xs[0]] = (len(xs), self.summarize(xs))
+        return got[1]
+
+    def forget(self, xs: list[int]) -> None:
+        """Drop the summary of a cluster about to be merged into another (memory only:
+        a summary asked for again is worked out again)."""
+        self.cache.pop(xs[0], None)
+
+
+@dataclass
+class _Extent:
+    """What ``_can_merge`` needs of one cluster, gathered over its members in order."""
+
+    lo: int
+    hi: int
+    ccs: frozenset[str]
+    fams: frozenset[str]
+    cent: tuple[float, float] | None
+    spans: dict[str, set[tuple[int, int]]]
+
+
 def _can_merge(feats: Sequence[_Feat]) -> Callable[[list[int], list[int]], bool]:
-    def ok(xs: list[int], ys: list[int]) -> bool:
+    def extent(group: list[int]) -> _Extent:
         lo, hi = -(10**9), 10**9
         ccs: set[str] = set()
         fams: set[str] = set()
-        cent: list[tuple[float, float]] = []
-        for group in (xs, ys):
-            lat = lon = 0.0
-            k = 0
-            for i in group:
-                f = feats[i]
-                if f.lo is not None and f.hi is not None:
-                    lo, hi = max(lo, f.lo), min(hi, f.hi)
-                if f.cc:
-                    ccs.add(f.cc)
-                if f.family:
-                    fams.add(f.family)
-                if f.precise and f.lat is not None and f.lon is not None:
-                    lat += f.lat
-                    lon += f.lon
-                    k += 1
-            if k:
-                cent.append((lat / k, lon / k))
-        if lo > hi or len(ccs) > 1 or len(fams) > 1:
-            return False
-        if len(cent) == 2 and haversine_km(*cent[0], *cent[1]) > _NEAR_KM:
-            return False
-        return not _nested(xs, ys)
+        spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        lat = lon = 0.0
+        k = 0
+        for i in group:
+            f = feats[i]
+            if f.lo is not None and f.hi is not None:
+                lo, hi = max(lo, f.lo), min(hi, f.hi)
+            if f.cc:
+                ccs.add(f.cc)
+            if f.family:
+                fams.add(f.family)
+            if f.precise and f.lat is not None and f.lon is not None:
+                # summed in member order, as the centroid always was
+                lat += f.lat
+                lon += f.lon
+                k += 1
+            spans[f.doc].add((f.start, f.end))
+        return _Extent(lo, hi, frozenset(ccs), frozenset(fams),
+                       (lat / k, lon / k) if k else None, spans)
 
-    def _nested(xs: list[int], ys: list[int]) -> bool:
+    of = PerCluster(extent)
+
+    def ok(xs: list[int], ys: list[int]) -> bool:
+        ex, ey = of(xs), of(ys)
+        if (max(ex.lo, ey.lo) > min(ex.hi, ey.hi) or len(ex.ccs | ey.ccs) > 1
+                or len(ex.fams | ey.fams) > 1):
+            return False
+        if ex.cent is not None and ey.cent is not None and haversine_km(
+                *ex.cent, *ey.cent) > _NEAR_KM:
+            return False
+        if _nested(ex, ey):
+            return False
+        of.forget(ys)  # merged next (unless the caller adds a constraint of its own)
+        return True
+
+    def _nested(ex: _Extent, ey: _Extent) -> bool:
         # Two different but overlapping spans of one document are two clauses of one
         # sentence, each telling its own act ("A, which led to B"): never one event.
-        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for i in xs:
-            spans[feats[i].doc].append((feats[i].start, feats[i].end))
-        for j in ys:
-            f = feats[j]
-            for s0, e0 in spans.get(f.doc, ()):
-                if (s0, e0) != (f.start, f.end) and max(s0, f.start) < min(e0, f.end):
-                    return True
+        if len(ex.spans) > len(ey.spans):
+            ex, ey = ey, ex
+        for doc, mine in ex.spans.items():
+            theirs = ey.spans.get(doc)
+            if theirs:
+                for s0, e0 in mine:
+                    for s1, e1 in theirs:
+                        if (s0, e0) != (s1, e1) and max(s0, s1) < min(e0, e1):
+                            return True
         return False
 
     return ok
@@ -728,10 +823,10 @@ def _can_merge(feats: Sequence[_Feat]) -> Callable[[list[int], list[int]], bool]
 def _cluster_bonus(feats: Sequence[_Feat]) -> Callable[[list[int], list[int]], float]:
     """Evidence only whole clusters show: the perpetrators each cluster names, pooled
     (one report names the group behind an attack, others only the attack)."""
+    perps = PerCluster(lambda xs: frozenset().union(*(feats[i].perps for i in xs)))
 
     def bonus(xs: list[int], ys: list[int]) -> float:
-        px = frozenset().union(*(feats[i].perps for i in xs))
-        py = frozenset().union(*(feats[i].perps for i in ys))
+        px, py = perps(xs), perps(ys)
         if px and py:
             return 0.3 if px & py else -0.3
         return 0.0
@@ -846,8 +941,8 @@ def doc_neighbours(
     """
     ids = list(texts)
     max_df = max(30, int(3 * math.sqrt(len(ids))))
-    wanted = sorted((i, j) for i, j in tf.candidate_pairs(max_df)
-                    if ids[i] in needy or ids[j] in needy)
+    is_needy = [d in needy for d in ids]
+    wanted = [(i, j) for i, j in tf.sorted_candidates(max_df) if is_needy[i] or is_needy[j]]
     scores: dict[tuple[int, int], float] = dict(
         zip(wanted, tf.cos_pairs(wanted), strict=True))
     # Pairs the candidate terms missed would count as 0 in the average: within a
@@ -1133,6 +1228,24 @@ def _one_site(a: EventMention, b: EventMention) -> bool:
                 and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= _SITE_KM)
 
 
+def _doc_pairs(
+    doc_of: Sequence[int], pairs: set[tuple[int, int]], n_docs: int
+) -> list[tuple[int, int]]:
+    """The pairs of different documents (lower index first, sorted) the mention pairs
+    join, deduplicated as integer codes (numpy): in a dense block most mention pairs
+    fall on a document pair already seen."""
+    import numpy as np
+
+    if not pairs:
+        return []
+    of = np.asarray(doc_of, dtype=np.int64)
+    both = np.fromiter((k for p in pairs for k in p), dtype=np.int64, count=2 * len(pairs))
+    da, db = of[both[0::2]], of[both[1::2]]
+    lo, hi = np.minimum(da, db), np.maximum(da, db)
+    codes = np.unique(lo[lo != hi] * n_docs + hi[lo != hi])
+    return list(zip((codes // n_docs).tolist(), (codes % n_docs).tolist(), strict=True))
+
+
 def _cluster_indices(
     mentions: Sequence[EventMention], documents: dict[str, Document] | None
 ) -> list[list[int]]:
@@ -1154,11 +1267,7 @@ def _cluster_indices(
                                           if not m.sub_event_type)}
     arg_tf = TfIdf([_window(m) for m in mentions if not m.sub_event_type]) if untyped else None
     cand = _candidate_pairs(feats, neighbours)
-    doc_pairs = sorted({
-        (da, db) if da < db else (db, da)
-        for da, db in ((doc_index[feats[i].doc], doc_index[feats[j].doc]) for i, j in cand)
-        if da != db
-    })
+    doc_pairs = _doc_pairs([doc_index[f.doc] for f in feats], cand, len(doc_ids))
     doc_cache = dict(zip(doc_pairs, doc_tf.cos_pairs(doc_pairs), strict=True))
     best = [GROUP_FLOOR] * len(doc_ids)
     for (da, db), v in doc_cache.items():
@@ -1242,17 +1351,26 @@ def _bound_by_precedence(
         if i in of and j in of:
             near[i][j] = near[j][i] = v
 
-    def avg(x: int, members: list[int]) -> float:
-        others = [y for y in members if y != x]
-        return sum(near[x].get(y, 0.0) for y in others) / len(others) if others else 0.0
+    pos = {i: p for members in trial for p, i in enumerate(members)}
 
     def margin(x: int, lo: int, hi: int) -> float:
         """What x loses by leaving its trial event for the best one within [lo, hi]."""
-        ks = {of[y] for y in near[x]} - {of[x]}
-        alt = max((avg(x, trial[k]) for k in ks
+        # x's average score with each event it has scores with: its scores summed in the
+        # events' member order (a missing score adds 0, so skipping it changes no sum),
+        # not a walk over every member of every event for each bound pair.
+        got: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for y, v in near[x].items():
+            got[of[y]].append((pos[y], v))
+
+        def avg(k: int) -> float:
+            others = len(trial[k]) - (k == of[x])
+            return sum(v for _, v in sorted(got[k])) / others if others else 0.0
+
+        ks = set(got) - {of[x]}
+        alt = max((avg(k) for k in ks
                    if k not in spans or (spans[k][0] <= hi and lo <= spans[k][1])),
                   default=0.0)
-        return avg(x, trial[of[x]]) - max(alt, 0.0)
+        return avg(of[x]) - max(alt, 0.0)
 
     out = list(feats)
     for i, j in before:

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from wiredesk.merge import TfIdf, agglomerate
+from wiredesk.merge import PerCluster, TfIdf, agglomerate
 from wiredesk.models import Document, Event, EventMention, Story
 
 # Threshold on the relative similarity (see ``relative``). On the news-cluster corpus
@@ -83,7 +83,7 @@ def text_similarities(documents: Sequence[Document]) -> dict[tuple[int, int], fl
     tf = TfIdf([_profile(d) for d in documents])
     max_df = max(30, int(3 * math.sqrt(len(documents))))
     out = {}
-    pairs = sorted(tf.candidate_pairs(max_df, top=40))
+    pairs = tf.sorted_candidates(max_df, top=40)
     for (i, j), s in zip(pairs, tf.cos_pairs(pairs), strict=True):
         a, b = documents[i].published, documents[j].published
         if a is not None and b is not None:
@@ -138,11 +138,13 @@ def group(
             scores[(x, y)] = v - MAIN_CLASH
     ev_by_id = {e.id: e for e in events}
 
+    # The main events of a cluster, worked out once per cluster (see ``PerCluster``).
+    events_of = PerCluster(lambda xs: {mains[i] for i in xs} - {None})
+
     def can_merge(xs: list[int], ys: list[int]) -> bool:
         # Events dated to different days are different events: the 11 March attack and
         # the 14 March one are two stories however alike their reports read.
-        ex = {mains[i] for i in xs} - {None}
-        ey = {mains[i] for i in ys} - {None}
+        ex, ey = events_of(xs), events_of(ys)
         return not any(_distinct(ev_by_id[a], ev_by_id[b]) for a in ex for b in ey
                        if a is not None and b is not None)
 
