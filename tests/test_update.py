@@ -92,19 +92,22 @@ def test_a_document_analysed_but_not_merged_is_merged_next_time(
     assert _summary(after) == _summary(before)
 
 
-def test_scope_of_a_mention_is_the_months_of_its_date(
+def test_reach_of_a_mention_is_its_days_and_country(
     analyses: list[pipeline._Analysis],
 ) -> None:
     documents = {a.doc.id: a.doc for a in analyses}
     dated = [m for a in analyses for m in a.mentions
-             if m.date and m.date.start == m.date.end == dt.date(2020, 3, 11)]
+             if m.date and m.date.start == m.date.end == dt.date(2020, 3, 11) and m.place]
     assert dated
-    scope = update.scope_ranges(dated[:1], documents)
-    assert scope.days == [(dt.date(2020, 3, 11), dt.date(2020, 3, 11))]
-    assert scope.months == [(dt.date(2020, 3, 1), dt.date(2020, 3, 31))]
-    undated = [m for a in analyses for m in a.mentions if m.date is None]
-    if undated:
-        pub = documents[undated[0].doc_id].published
-        assert pub is not None
-        lo, hi = update.scope_ranges(undated[:1], documents).days[0]
-        assert lo < pub < hi
+    (reach,) = update.reaches(dated[:1], documents)
+    assert (reach.lo, reach.hi, reach.short) == (dt.date(2020, 3, 11), dt.date(2020, 3, 11),
+                                                 True)
+    assert reach.cc == "IQ"
+    # A stored event of that day in Iraq is met; one in Syria, or two days later, is not.
+    assert update._meets(reach, dt.date(2020, 3, 11), dt.date(2020, 3, 11), "IQ", 33.3, 44.4)
+    assert not update._meets(reach, dt.date(2020, 3, 11), dt.date(2020, 3, 11), "SY",
+                             34.8, 40.1)
+    assert not update._meets(reach, dt.date(2020, 3, 13), dt.date(2020, 3, 13), "IQ",
+                             33.3, 44.4)
+    # An event dated only to March (a long one) is met through the month's block.
+    assert update._meets(reach, dt.date(2020, 3, 1), dt.date(2020, 3, 31), None, None, None)

@@ -686,25 +686,32 @@ class Store:
         """These documents with their analyses by this version (those that have one)."""
         return list(self.iter_analyses(version, ids=sorted(set(doc_ids))))
 
-    def events_starting(self, lo: dt.date, hi: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-        """(id, start, end) of the stored events that start between ``lo`` and ``hi``."""
+    def events_starting(
+        self, lo: dt.date, hi: dt.date
+    ) -> list[tuple[str, dt.date, dt.date, str | None, float | None, float | None]]:
+        """(id, start, end, country code, lat, lon) of the stored events that start
+        between ``lo`` and ``hi``; the point only for an event placed at a town or near
+        one (geo precision 1 or 2)."""
         with Session(self.engine) as s:
-            rows = s.execute(select(EventRow.id, EventRow.start, EventRow.data)
+            rows = s.execute(select(EventRow.id, EventRow.start, EventRow.country_code,
+                                    EventRow.data)
                              .where(EventRow.start >= lo, EventRow.start <= hi)).all()
         out = []
-        for eid, start, data in rows:
+        for eid, start, cc, data in rows:
             end = (data.get("date") or {}).get("end")
-            out.append((eid, start, dt.date.fromisoformat(end) if end else start))
+            loc = data.get("location") or {}
+            sharp = loc.get("precision", 3) <= 2
+            out.append((eid, start, dt.date.fromisoformat(end) if end else start, cc,
+                        loc.get("lat") if sharp else None, loc.get("lon") if sharp else None))
         return out
 
-    def undated_events(self) -> set[str]:
-        """Ids of the stored events without a date."""
+    def published_between(self, lo: dt.date | None, hi: dt.date | None) -> set[str]:
+        """Ids of the stored documents published between ``lo`` and ``hi`` (both None:
+        those without a publication date)."""
         with Session(self.engine) as s:
-            return set(s.scalars(select(EventRow.id).where(EventRow.start.is_(None))))
-
-    def published_between(self, lo: dt.date, hi: dt.date) -> set[str]:
-        """Ids of the stored documents published between ``lo`` and ``hi``."""
-        with Session(self.engine) as s:
+            if lo is None or hi is None:
+                return set(s.scalars(select(DocumentRow.id)
+                                     .where(DocumentRow.published.is_(None))))
             return set(s.scalars(select(DocumentRow.id).where(DocumentRow.published >= lo,
                                                               DocumentRow.published <= hi)))
 

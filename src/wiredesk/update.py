@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,9 +42,14 @@ from wiredesk.store import Store, StoryDocRow, ViewChange
 
 # A run whose new documents are at least this share of the analysed store merges it all.
 FULL_SHARE = 0.5
-# Days around an undated mention's publication date whose events it may tell.
+# Days before and after an undated mention's publication date whose events at its town
+# it may tell.
 UNDATED_BEFORE = 62
 UNDATED_AFTER = 7
+# Days around a new document within which stored documents like it are looked for.
+NEIGHBOUR_DAYS = 31
+# Up to this many (new, stored) document pairs are all compared; more, only candidates.
+_ALL_PAIRS = 200_000
 # Days around a new document that tells no event within which its story is looked for.
 STORY_WEEK = 7
 
@@ -86,13 +92,50 @@ def _undated(m: EventMention) -> bool:
 
 
 @dataclass
-class Scope:
-    """Date ranges of the stored events new mentions can meet: any event overlapping
-    ``days``, and events of more than a week (``merge._SHORT_DAYS``) overlapping
-    ``months`` (a day-dated mention meets those through its month's block)."""
+class Reach:
+    """What one new mention can meet in the store, as ``merge``'s blocking compares:
+    stored events whose dates meet ``lo``..``hi`` (``short``: its days, and the longer
+    events of its months; else its months), in its country, and for a month-dated
+    mention placed at a town, near that town. An undated mention (``undated``) meets the
+    events at its town in the weeks before its document, and (``neighbours``) those of
+    documents like its own."""
 
-    days: list[tuple[dt.date, dt.date]]
-    months: list[tuple[dt.date, dt.date]]
+    lo: dt.date
+    hi: dt.date
+    short: bool
+    cc: str | None
+    lat: float | None
+    lon: float | None
+    undated: bool = False
+
+
+# Degrees of latitude or longitude within which ``merge`` compares month-dated mentions
+# (1-degree cells and their neighbours).
+_CELL_DEG = 2.0
+
+
+def reaches(mentions: Sequence[EventMention], documents: dict[str, Document]) -> list[Reach]:
+    """The reach of each mention (those of an undated document without a place reach
+    only through similar documents, so they have none here)."""
+    out = []
+    for m in mentions:
+        pl = m.place
+        cc = pl.country_code if pl else None
+        lat, lon = (pl.lat, pl.lon) if pl is not None and pl.precision <= 2 else (None, None)
+        d = m.date
+        if d is not None and not _undated(m):
+            if (d.end - d.start).days <= merge._SHORT_DAYS:
+                out.append(Reach(d.start, d.end, True, cc, lat, lon))
+            else:
+                lo, hi = _month_bounds(d.start, d.end)
+                out.append(Reach(lo, hi, False, cc, lat, lon))
+            continue
+        doc = documents.get(m.doc_id)
+        if doc is not None and doc.published is not None and lat is not None:
+            out.append(Reach(doc.published - dt.timedelta(days=UNDATED_BEFORE),
+                             doc.published + dt.timedelta(days=UNDATED_AFTER), False, cc,
+                             lat, lon, undated=True))
+    return out
 
 
 def _merged(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
@@ -106,39 +149,76 @@ def _merged(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date
     return out
 
 
-def scope_ranges(mentions: Sequence[EventMention], documents: dict[str, Document]) -> Scope:
-    """What these mentions can meet in the store, as ``merge``'s blocking compares: a
-    mention dated to a week or less meets mentions of its days, and longer ones of its
-    months; one dated more vaguely, or not at all, meets the events of the weeks around
-    its document's publication."""
-    days: list[tuple[dt.date, dt.date]] = []
-    months: list[tuple[dt.date, dt.date]] = []
-    for m in mentions:
-        d = m.date
-        if d is not None and not _undated(m):
-            month = _month_bounds(d.start, d.end)
-            if (d.end - d.start).days <= merge._SHORT_DAYS:
-                days.append((d.start, d.end))
-                months.append(month)
-            else:
-                days.append(month)
-            continue
-        doc = documents.get(m.doc_id)
-        if doc is not None and doc.published is not None:
-            days.append((doc.published - dt.timedelta(days=UNDATED_BEFORE),
-                         doc.published + dt.timedelta(days=UNDATED_AFTER)))
-    return Scope(_merged(days), _merged(months))
+def _meets(r: Reach, start: dt.date, end: dt.date, cc: str | None,
+           lat: float | None, lon: float | None) -> bool:
+    if r.cc is not None and cc is not None and r.cc != cc:
+        return False
+    if r.short:
+        if not (start <= r.hi and r.lo <= end):
+            if (end - start).days <= merge._SHORT_DAYS:
+                return False
+            lo, hi = _month_bounds(r.lo, r.hi)  # a long event meets its months' days
+            if not (start <= hi and lo <= end):
+                return False
+        return True
+    if not (start <= r.hi and r.lo <= end):
+        return False
+    if r.lat is not None and r.lon is not None and lat is not None and lon is not None:
+        return abs(r.lat - lat) <= _CELL_DEG and abs(r.lon - lon) <= _CELL_DEG
+    return not r.undated
 
 
-def _affected(store: Store, scope: Scope) -> set[str]:
+def _affected(store: Store, wants: Sequence[Reach]) -> set[str]:
+    """The stored events some reach meets (queried by date, filtered by place)."""
     pad = dt.timedelta(days=merge._MAX_BLOCK_DAYS)
+    spans = []
+    for r in wants:
+        lo, hi = _month_bounds(r.lo, r.hi) if r.short else (r.lo, r.hi)
+        spans.append((lo, hi))
+    by_month: dict[int, list[Reach]] = defaultdict(list)
+    for r in wants:
+        lo, hi = _month_bounds(r.lo, r.hi)
+        for k in range(lo.year * 12 + lo.month, hi.year * 12 + hi.month + 1):
+            by_month[k].append(r)
     out: set[str] = set()
-    for lo, hi in scope.days:
-        out |= {eid for eid, _start, end in store.events_starting(lo - pad, hi) if end >= lo}
-    for lo, hi in scope.months:
-        out |= {eid for eid, start, end in store.events_starting(lo - pad, hi)
-                if end >= lo and (end - start).days > merge._SHORT_DAYS}
+    for lo, hi in _merged(spans):
+        for eid, start, end, cc, lat, lon in store.events_starting(lo - pad, hi):
+            if end < lo or eid in out:
+                continue
+            a, b = max(start, lo), min(end, hi)
+            months = range(a.year * 12 + a.month, b.year * 12 + b.month + 1) if a <= b else ()
+            if any(_meets(r, start, end, cc, lat, lon) for k in months for r in by_month[k]):
+                out.add(eid)
     return out
+
+
+def _neighbour_docs(store: Store, new: Sequence[Document]) -> set[str]:
+    """Stored documents like these new ones, among those published within
+    ``NEIGHBOUR_DAYS`` of them (or undated as they are)."""
+    spans = [(d.published - dt.timedelta(days=NEIGHBOUR_DAYS),
+              d.published + dt.timedelta(days=NEIGHBOUR_DAYS)) for d in new if d.published]
+    window: set[str] = set()
+    for lo, hi in _merged(spans):
+        window |= store.published_between(lo, hi)
+    if any(d.published is None for d in new):
+        window |= store.published_between(None, None)  # the other undated documents
+    new_ids = {d.id for d in new}
+    window -= new_ids
+    if not window:
+        return set()
+    pool = list(new) + store.load_documents(window)
+    tf = merge.TfIdf([merge._profile(d.text) for d in pool])
+    # Every document that resembles a new one at all (cosine above merge's floor): a
+    # superset of the topic group ``merge.doc_neighbours`` would find in the whole store,
+    # whose statistics a pool this small cannot reproduce.
+    k = len(new)
+    if k * (len(pool) - k) <= _ALL_PAIRS:
+        pairs = [(i, j) for i in range(k) for j in range(k, len(pool))]
+    else:  # pairs sharing a rare heavy term, as merge.doc_neighbours starts from
+        max_df = max(30, int(3 * math.sqrt(len(pool))))
+        pairs = [(i, j) for i, j in tf.sorted_candidates(max_df) if i < k <= j]
+    return {pool[j].id for (_i, j), v in zip(pairs, tf.cos_pairs(pairs), strict=True)
+            if v > merge.GROUP_FLOOR}
 
 
 def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
@@ -151,17 +231,12 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     reviews = review.load_reviews(store)
 
     kept = [m for m in new_mentions if not merge.is_generic(m, documents)]
-    affected = _affected(store, scope_ranges(kept, documents))
-    wide = [m for m in kept if _undated(m)]
-    if wide:
-        # Undated events meet undated mentions through their documents: those of the
-        # stored documents published around the new ones.
-        near: set[str] = set()
-        for lo, hi in scope_ranges(wide, documents).days:
-            near |= store.published_between(lo, hi)
-        undated = store.undated_events()
-        affected |= {e for k, e in members_all.items()
-                     if e in undated and k.split(":", 1)[0] in near}
+    affected = _affected(store, reaches(kept, documents))
+    wide_docs = {m.doc_id for m in kept if _undated(m)}
+    if wide_docs:
+        # Undated mentions meet the mentions of documents like their own.
+        near = _neighbour_docs(store, [documents[d] for d in sorted(wide_docs)])
+        affected |= {e for k, e in members_all.items() if k.split(":", 1)[0] in near}
     # A document analysed again brings along the events its old mentions were in.
     pending_set = set(pending)
     stale_keys = {k for k in members_all if k.split(":", 1)[0] in pending_set}
