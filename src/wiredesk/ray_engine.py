@@ -242,10 +242,13 @@ class RayAnalyzer:
         the workers finish them, so the workers analyse while the caller does other
         work (merging the previous chunk) before it reads the rows."""
         got: queue.Queue[dict[str, Any] | BaseException | None] = queue.Queue()
+        dropped = threading.Event()  # the reader gave up (an interrupted run)
 
         def pull() -> None:
             try:
                 for out in self._batches(rows, fn, fn_kwargs or {}):
+                    if dropped.is_set():  # leaving the loop stops the dataset's tasks
+                        break
                     got.put(out)
                 got.put(None)
             except BaseException as exc:  # handed to the reader, which raises it
@@ -254,12 +257,15 @@ class RayAnalyzer:
         threading.Thread(target=pull, name="wiredesk-ray-pull", daemon=True).start()
 
         def read() -> Iterator[dict[str, Any]]:
-            while (out := got.get()) is not None:
-                if isinstance(out, BaseException):
-                    raise out
-                cols = list(out)
-                for k in range(len(out["i"])):
-                    yield {c: out[c][k] for c in cols}
+            try:
+                while (out := got.get()) is not None:
+                    if isinstance(out, BaseException):
+                        raise out
+                    cols = list(out)
+                    for k in range(len(out["i"])):
+                        yield {c: out[c][k] for c in cols}
+            finally:
+                dropped.set()
 
         return read()
 
