@@ -380,19 +380,22 @@ def run_articles(
     try:
         version = analysis_version(nlp_model_name(options.model))
 
-        def analyse(docs: list[Document]) -> None:
-            """Analyse documents and commit them with their analyses, batch by batch."""
+        def analyse(docs: list[Document], meanwhile: Callable[[], None] | None = None) -> None:
+            """Analyse documents and commit them with their analyses, batch by batch;
+            ``meanwhile`` runs once they are handed to the analyzer (Ray's workers
+            analyse while the driver does it)."""
             nonlocal analyzer
-            if not docs:
-                return
-            if analyzer is None:
+            if docs and analyzer is None:
                 analyzer = make_analyzer(options)
 
             def doc_failed(d: Document, exc: Exception) -> None:
                 fail(f"{d.path}: analysis failed: {type(exc).__name__}: {exc}")
 
+            results = analyzer.analyze(docs, doc_failed, progress) if analyzer and docs else ()
+            if meanwhile is not None:
+                meanwhile()
             batch: list[_Analysis] = []
-            for an in analyzer.analyze(docs, doc_failed, progress):
+            for an in results:
                 batch.append(an)
                 if len(batch) >= options.batch_size:
                     store.save_analyses([(x.doc, x.mentions, x.entities) for x in batch],
@@ -403,6 +406,17 @@ def run_articles(
         # 1. stream the input in chunks: read, clean, date, analyse, commit. Memory holds
         # one chunk; what a chunk produced is in the store before the next is read.
         progress.stage("analysing", None)
+        unmerged = False  # the last chunk's documents wait for their merge
+
+        def merge_chunk() -> None:
+            # Merged chunk by chunk, so that memory holds one chunk and the events it
+            # can join, not the whole store (``wiredesk.update``); a chunk is merged
+            # while the next one is analysed.
+            nonlocal unmerged
+            if unmerged and not options.full_merge:
+                update.merge_pending(store, version)
+            unmerged = False
+
         for chunk in _chunks(items, options.chunk_size):
             raws: list[RawArticle] = []
             for item in chunk:
@@ -438,11 +452,9 @@ def run_articles(
                     todo.append(doc)
             store.save_documents(reused)  # paths and metadata as read now
             progress.advance(len(reused))
-            analyse(todo)
-            # Merged chunk by chunk, so that memory holds one chunk and the events it
-            # can join, not the whole store (``wiredesk.update``).
-            if not options.full_merge:
-                update.merge_pending(store, version)
+            analyse(todo, merge_chunk)
+            unmerged = True
+        merge_chunk()
 
         # 2. documents stored by older code or another model are analysed again
         stale = store.stale_documents(version)
