@@ -417,9 +417,13 @@ def _stories(
 
     wanted = {f"st_{hashlib.sha1(m.encode()).hexdigest()[:12]}" for m in mains.values() if m}
     old.update(store.load_stories(wanted - set(old)))
-    placed = _place_loose(store, docs, [d for d in docs if d.id in new_docs and
-                                        mains[d.id] is None and d.id not in
-                                        {x for st in old.values() for x in st.doc_ids}],
+    # New documents with no story to go to: those that tell no event, and those whose
+    # main event is new (a story of another event may still take them, as in ``group``).
+    storied = {main_of(st) for st in old.values()} - {None}
+    in_old = {x for st in old.values() for x in st.doc_ids}
+    placed = _place_loose(store, docs, [d for d in docs if d.id in new_docs
+                                        and d.id not in in_old
+                                        and (mains[d.id] is None or mains[d.id] not in storied)],
                           events, by_event, main_of, old)
     buckets: dict[str, list[str]] = defaultdict(list)  # key -> doc ids
     ids_of: dict[str, str] = {}  # key -> story id kept
@@ -437,7 +441,7 @@ def _stories(
         old_events[key] |= {x for x in map(live, st.event_ids) if x}
     for d in docs:
         main_id = mains[d.id]
-        if main_id is not None:
+        if main_id is not None and (main_id in storied or d.id not in placed):
             key = main_id
         elif d.id in story_of_doc:
             key = story_of_doc[d.id]
