@@ -469,12 +469,9 @@ class Store:
 
     def load_documents(self, ids: Iterable[str]) -> list[Document]:
         """These stored documents, in id order (unknown ids are left out)."""
-        wanted = sorted(set(ids))
         with Session(self.engine) as s:
-            return [_doc_from_row(r) for i in range(0, len(wanted), 500)
-                    for r in s.scalars(select(DocumentRow)
-                                       .where(DocumentRow.id.in_(wanted[i : i + 500]))
-                                       .order_by(DocumentRow.id))]
+            return sorted((_doc_from_row(r) for r in _select_in(
+                s, select(DocumentRow), DocumentRow.id, ids)), key=lambda d: d.id)
 
     def load_document(self, doc_id: str) -> Document | None:
         with Session(self.engine) as s:
@@ -717,47 +714,28 @@ class Store:
 
     def members_of(self, event_ids: Iterable[str]) -> dict[str, str]:
         """Mention key -> event id for the mentions of these events."""
-        ids = sorted(set(event_ids))
-        out: dict[str, str] = {}
         with Session(self.engine) as s:
-            for i in range(0, len(ids), 500):
-                for r in s.scalars(select(EventMemberRow)
-                                   .where(EventMemberRow.event_id.in_(ids[i : i + 500]))):
-                    out[r.mention_key] = r.event_id
-        return out
+            return {r.mention_key: r.event_id for r in _select_in(
+                s, select(EventMemberRow), EventMemberRow.event_id, event_ids)}
 
     def load_events(self, ids: Iterable[str]) -> dict[str, Event]:
         """These stored events of the view, by id (unknown ids are left out)."""
-        wanted = sorted(set(ids))
-        out: dict[str, Event] = {}
         with Session(self.engine) as s:
-            for i in range(0, len(wanted), 500):
-                for r in s.scalars(select(EventRow).where(EventRow.id.in_(wanted[i : i + 500]))):
-                    out[r.id] = Event.model_validate(r.data)
-        return out
+            return {r.id: Event.model_validate(r.data)
+                    for r in _select_in(s, select(EventRow), EventRow.id, ids)}
 
     def stories_of(self, doc_ids: Iterable[str]) -> dict[str, Story]:
         """The stories these documents are in, by story id."""
-        wanted = sorted(set(doc_ids))
-        sids: set[str] = set()
-        out: dict[str, Story] = {}
         with Session(self.engine) as s:
-            for i in range(0, len(wanted), 500):
-                sids.update(s.scalars(select(StoryDocRow.story_id)
-                                      .where(StoryDocRow.doc_id.in_(wanted[i : i + 500]))))
-            got = sorted(sids)
-            for i in range(0, len(got), 500):
-                for r in s.scalars(select(StoryRow).where(StoryRow.id.in_(got[i : i + 500]))):
-                    out[r.id] = Story.model_validate(r.data)
-        return out
+            sids = set(_select_in(s, select(StoryDocRow.story_id), StoryDocRow.doc_id,
+                                  doc_ids))
+        return self.load_stories(sids)
 
     def load_stories(self, ids: Iterable[str]) -> dict[str, Story]:
         """These stored stories, by id (unknown ids are left out)."""
-        wanted = sorted(set(ids))
         with Session(self.engine) as s:
-            return {r.id: Story.model_validate(r.data) for i in range(0, len(wanted), 500)
-                    for r in s.scalars(select(StoryRow)
-                                       .where(StoryRow.id.in_(wanted[i : i + 500])))}
+            return {r.id: Story.model_validate(r.data)
+                    for r in _select_in(s, select(StoryRow), StoryRow.id, ids)}
 
     def relations_at(self, event_ids: Iterable[str]) -> list[Relation]:
         """The stored relations from or to any of these events."""
@@ -780,11 +758,9 @@ class Store:
 
     def load_entities(self, ids: Iterable[str]) -> list[Entity]:
         """These stored entities (unknown ids are left out)."""
-        wanted = sorted(set(ids))
         with Session(self.engine) as s:
-            return [Entity.model_validate(r.data) for i in range(0, len(wanted), 500)
-                    for r in s.scalars(select(EntityRow)
-                                       .where(EntityRow.id.in_(wanted[i : i + 500])))]
+            return [Entity.model_validate(r.data)
+                    for r in _select_in(s, select(EntityRow), EntityRow.id, ids)]
 
     def update_merged(self, change: ViewChange) -> None:
         """Apply an incremental merge's outcome to the view in one transaction: the
@@ -839,6 +815,14 @@ class Store:
                 select(EntityRow).order_by(EntityRow.id))]
         return Result(documents=docs, entities=entities, events=events,
                       relations=relations, stories=stories)
+
+
+def _select_in(s: Session, query: Any, column: Any, keys: Iterable[str]) -> Iterator[Any]:
+    """``query`` restricted to rows whose ``column`` is one of ``keys``, run in chunks
+    (SQLite caps the parameters of one statement)."""
+    wanted = sorted(set(keys))
+    for i in range(0, len(wanted), 500):
+        yield from s.scalars(query.where(column.in_(wanted[i : i + 500])))
 
 
 def _delete_keys(s: Session, column: Any, keys: Iterable[str]) -> None:
