@@ -29,10 +29,15 @@ STORY_THRESHOLD = 0.3
 # two rules, 0.975 with neither; without the date rule the seeds' Taji attacks of 11
 # and 14 March and the US strikes of 13 March become one story.
 MAIN_CLASH = 0.2
-DISTINCT_DAYS = 1
 # Nearest-neighbour similarity below which a document counts as having no close story.
 _REL_FLOOR = 0.1
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
+def story_id(key: str) -> str:
+    """The id of the story keyed by its main event's id (or, with none, by its first
+    document's id): the same story gets the same id in every run."""
+    return "st_" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def main_event(
@@ -168,7 +173,7 @@ def group(
         key = main.id if main is not None else min(doc_ids)
         stories.append(
             Story(
-                id="st_" + hashlib.sha1(key.encode()).hexdigest()[:12],
+                id=story_id(key),
                 title=_title(main, docs),
                 doc_ids=doc_ids,
                 event_ids=event_ids,
@@ -186,7 +191,7 @@ def _distinct(a: Event, b: Event) -> bool:
     da, db = a.date, b.date
     if da is None or db is None or da.precision not in _SHARP or db.precision not in _SHARP:
         return False
-    return (db.start - da.end).days >= DISTINCT_DAYS or (da.start - db.end).days >= DISTINCT_DAYS
+    return da.end < db.start or db.end < da.start
 
 
 _SHARP = frozenset({"day", "week"})

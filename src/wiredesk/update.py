@@ -6,39 +6,43 @@ time and memory grow with the store. Here the new documents' mentions are cluste
 with the mentions of the stored events they can meet, and only those events are
 rebuilt, re-linked and re-grouped into stories:
 
-- a dated mention meets events of the months its date interval touches (what
-  ``merge``'s blocking compares: days, months, and their places), so the scope is every
-  stored event that starts at most ``merge._MAX_BLOCK_DAYS`` before those months and
-  ends in or after them;
-- an undated or vaguely dated mention meets events of the weeks around its document's
-  publication (``UNDATED_BEFORE`` / ``UNDATED_AFTER``), which is what such passing
-  mentions mostly refer to;
+- each new mention reaches the stored events ``merge``'s blocking would compare it
+  with (``reaches``): a mention dated to a week or less, the events of its days and the
+  longer events of its months; one dated to a month, the events of its months near its
+  town; both only in its country; an undated one, the events at its town in the weeks
+  before its document (``UNDATED_BEFORE`` / ``UNDATED_AFTER``);
+- an undated mention also reaches the events of stored documents like its own, among
+  those published within ``NEIGHBOUR_DAYS`` of it (``_neighbour_docs``);
 - a document analysed again (its inferred date changed) takes the events its old
   mentions were in along, so none keeps a mention that no longer exists.
 
 Event ids go through ``identity.stabilize`` as in a full merge, and reviews that name a
 touched event (or that merged one with another) are replayed with the other event
 brought into scope. What a scoped merge cannot see: document similarity is weighed
-against the documents in scope instead of the whole store, and a new document that
-tells no event is grouped (``stories.group``) only with the documents in scope and those
-published within a week of it. ``benchmarks/incremental_eval.py`` measures the gap.
-A run that brings many documents at once (``FULL_SHARE`` of the store or more) merges
-the whole store instead, which stays the reference.
+against the documents in scope instead of the whole store, a new document with no story
+to go to is grouped (``stories.group``) only with the documents in scope and those
+published within a week of it, and stories already made are never joined
+(``benchmarks/incremental_eval.py`` measures the gap). A run that brings many
+documents at once (``FULL_SHARE`` of the store or more) merges the whole store
+instead, which stays the reference.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wiredesk import identity, link, merge, stories
 from wiredesk.identity import mention_key
 from wiredesk.models import Document, Event, EventMention, Evidence, Relation, Story
 from wiredesk.store import Store, StoryDocRow, ViewChange
+
+if TYPE_CHECKING:
+    from wiredesk.review import Review
 
 # A run whose new documents are at least this share of the analysed store merges it all.
 FULL_SHARE = 0.5
@@ -316,16 +320,15 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     return MergeOutcome("scoped", len(pending), len(final))
 
 
-def _with_reviewed(affected: set[str], reviews: Sequence[object], aliases: dict[str, str]
+def _with_reviewed(affected: set[str], reviews: Sequence[Review], aliases: dict[str, str]
                    ) -> set[str]:
-    from wiredesk.review import MergeEvents, Review
+    from wiredesk.review import MergeEvents
 
     out = set(affected)
     changed = True
     while changed:
         changed = False
         for r in reviews:
-            assert isinstance(r, Review)
             act = r.parsed()
             ids = {identity.follow(r.event_id, aliases)}
             if isinstance(act, MergeEvents):
@@ -415,7 +418,7 @@ def _stories(
     def main_of(st: Story) -> str | None:
         return live(st.event_ids[0]) if st.event_ids else None
 
-    wanted = {f"st_{hashlib.sha1(m.encode()).hexdigest()[:12]}" for m in mains.values() if m}
+    wanted = {stories.story_id(m) for m in mains.values() if m}
     old.update(store.load_stories(wanted - set(old)))
     # New documents with no story to go to: those that tell no event, and those whose
     # main event is new (a story of another event may still take them, as in ``group``).
@@ -424,7 +427,7 @@ def _stories(
     placed = _place_loose(store, docs, [d for d in docs if d.id in new_docs
                                         and d.id not in in_old
                                         and (mains[d.id] is None or mains[d.id] not in storied)],
-                          events, by_event, main_of, old)
+                          events, by_event, mains, main_of, old)
     buckets: dict[str, list[str]] = defaultdict(list)  # key -> doc ids
     ids_of: dict[str, str] = {}  # key -> story id kept
     old_events: dict[str, set[str]] = defaultdict(set)
@@ -455,7 +458,7 @@ def _stories(
     out: list[Story] = []
     for key, doc_ids in buckets.items():
         main_ev = ev_by_id.get(key)
-        sid = ids_of.get(key) or f"st_{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+        sid = ids_of.get(key) or stories.story_id(key)
         evs = set(old_events.get(key, set()))
         for doc_id in doc_ids:
             evs |= events_of_doc.get(doc_id, set())
@@ -477,14 +480,17 @@ def _place_loose(
     loose: Sequence[Document],
     events: Sequence[Event],
     by_event: dict[str, list[EventMention]],
+    mains: dict[str, str | None],
     main_of: Callable[[Story], str | None],
     old: dict[str, Story],
 ) -> dict[str, str]:
-    """Story keys for new documents that tell no event: where ``stories.group`` puts
-    them among the documents in scope and those published within ``STORY_WEEK`` days
-    of them, i.e. the story most of their group's stored documents are in, else the
-    main event of their group, else a story of the group's new documents. Stories of
-    documents outside the scope that are chosen are added to ``old``."""
+    """Story keys for new documents with no story to go to: where ``stories.group``
+    puts them among the documents in scope and those published within ``STORY_WEEK``
+    days of them, i.e. the story most of their group's stored documents are in, else
+    the main event of their group, else a story of the group's new documents.
+    ``mains`` are the main events of the documents in scope (the others tell none of
+    ``events``). Stories of documents outside the scope that are chosen are added to
+    ``old``."""
     if not loose:
         return {}
     spans = [(d.published - dt.timedelta(days=STORY_WEEK),
@@ -503,8 +509,6 @@ def _place_loose(
         for x in st.doc_ids:
             key_of.setdefault(x, k)
     loose_ids = {d.id for d in loose}
-    mains = dict(zip((d.id for d in pool), stories.main_events(pool, events, by_event),
-                     strict=True))
     out: dict[str, str] = {}
     for st in stories.group(pool, list(events), by_event):
         mine = [x for x in st.doc_ids if x in loose_ids]
