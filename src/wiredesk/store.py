@@ -776,9 +776,11 @@ class Store:
                     part = touched[i : i + 500]
                     s.execute(delete(RelationRow).where(
                         RelationRow.source.in_(part) | RelationRow.target.in_(part)))
-                s.execute(delete(RelationRow).where(RelationRow.type == "follows",
-                                                    RelationRow.source.in_(
-                                                        sorted(change.chain_events))))
+                chain = sorted(change.chain_events)
+                for i in range(0, len(chain), 500):  # SQLite caps parameters
+                    s.execute(delete(RelationRow).where(
+                        RelationRow.type == "follows",
+                        RelationRow.source.in_(chain[i : i + 500])))
                 self._upsert(s, EventMemberRow, [
                     {"mention_key": k, "event_id": v, "assigned_at": _now()}
                     for k, v in change.members.items()
