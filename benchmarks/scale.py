@@ -97,15 +97,17 @@ def load_bases(data: Path) -> list[Base]:
     return bases
 
 
-def variant(base: Base, b: int, v: int) -> dict[str, str]:
-    """Variant ``v`` of base article ``b``: shifted date, rotated towns, its own dateline."""
+def variant(base: Base, b: int, v: int, published: dt.date | None = None) -> dict[str, str]:
+    """Variant ``v`` of base article ``b``: rotated towns, its own dateline, published on
+    ``published`` (default: the base's date shifted by 11 days a variant)."""
     shift = len(PLACE_POOL)
     mapping = {p: PLACE_POOL[(k + v) % shift] for k, p in enumerate(PLACE_POOL)}
 
     def swap(s: str) -> str:
         return _PLACE_RX.sub(lambda m: mapping[m.group(1)], s)
 
-    published = base.published + dt.timedelta(days=11 * v + (b % 5))
+    if published is None:
+        published = base.published + dt.timedelta(days=11 * v + (b % 5))
     town = PLACE_POOL[(b + v) % shift]
     dateline = f"{town.upper()}, {published:%B} {published.day}, {published.year} --"
     return {
@@ -117,9 +119,25 @@ def variant(base: Base, b: int, v: int) -> dict[str, str]:
     }
 
 
-def generate(bases: list[Base], start: int, count: int, folder: Path) -> list[Path]:
-    """Articles ``start`` .. ``start+count`` of the endless variant sequence (every base
-    article, then every base article again as the next variant, ...) as JSONL parts."""
+#: The stream order starts here (the development articles' densest year).
+STREAM_START = dt.date(2016, 1, 1)
+
+
+def article(bases: list[Base], k: int, order: str, per_day: float) -> dict[str, str]:
+    """Article ``k`` of the generated corpus. ``stream``: a feed in publication order at
+    a steady ``per_day`` articles a day from ``STREAM_START`` (article k is base k mod
+    len(bases), so a base comes back as a new variant every len(bases)/per_day days);
+    ``backfill``: every base at its own date, then every base again 11 days later, ...
+    (an archive loaded in no order of time, its density that of the real articles)."""
+    b, v = k % len(bases), k // len(bases)
+    if order == "stream":
+        return variant(bases[b], b, v, STREAM_START + dt.timedelta(days=int(k / per_day)))
+    return variant(bases[b], b, v)
+
+
+def generate(bases: list[Base], start: int, count: int, folder: Path,
+             order: str = "stream", per_day: float = 55.0) -> list[Path]:
+    """Articles ``start`` .. ``start+count`` of the corpus (``article``) as JSONL parts."""
     folder.mkdir(parents=True, exist_ok=True)
     parts: list[Path] = []
     for lo in range(start, start + count, PART):
@@ -127,8 +145,7 @@ def generate(bases: list[Base], start: int, count: int, folder: Path) -> list[Pa
         path = folder / f"part-{lo:07d}.jsonl"
         with path.open("w", encoding="utf-8") as fh:
             for k in range(lo, hi):
-                b, v = k % len(bases), k // len(bases)
-                fh.write(json.dumps(variant(bases[b], b, v)) + "\n")
+                fh.write(json.dumps(article(bases, k, order, per_day)) + "\n")
         parts.append(path)
     return parts
 
@@ -183,6 +200,11 @@ def main() -> None:
     ap.add_argument("--small", type=int, default=None, help="smaller run for RSS (n/4)")
     ap.add_argument("--ray-n", type=int, default=None, help="articles of the Ray run (n)")
     ap.add_argument("--no-ray", action="store_true", help="skip the Ray run")
+    ap.add_argument("--order", choices=("stream", "backfill"), default="stream",
+                    help="stream: a feed in publication order at --per-day articles a day "
+                         "(default); backfill: an archive of 2011-2019 in no time order")
+    ap.add_argument("--per-day", type=float, default=55.0,
+                    help="articles a day of the stream (default 55: 20,000 a year)")
     ap.add_argument("--keep", type=Path, default=None, help="work folder to keep")
     ap.add_argument("--engine-only", type=int, default=0, metavar="K",
                     help="instead: time only the analysis of K articles, local vs Ray, "
@@ -208,13 +230,16 @@ def main() -> None:
     try:
         src = snapshot(work)
         bases = load_bases(args.data)
-        corpus = generate(bases, 0, max(n, ray_n), work / "corpus")
-        new = generate(bases, max(n, ray_n), extra_n, work / "new")
+        corpus = generate(bases, 0, max(n, ray_n), work / "corpus", args.order, args.per_day)
+        # The 1% new articles follow the corpus: in a stream, the next hours' news.
+        new = generate(bases, max(n, ray_n), extra_n, work / "new", args.order, args.per_day)
 
         def first(k: int) -> list[Path]:
             return corpus[: -(-k // PART)] if k % PART == 0 else _cut(corpus, k, work)
 
-        print(f"corpus: {max(n, ray_n)} articles from {len(bases)} development articles "
+        print(f"corpus: {max(n, ray_n)} articles ({args.order}"
+              + (f", {args.per_day:g} a day" if args.order == "stream" else "")
+              + f") from {len(bases)} development articles "
               f"({args.data}); code: a snapshot of {src}; load: {_load()}", flush=True)
         r_small = measured_run(first(small), work / "out_small", [])
         print(f"local, {small} articles: {r_small['seconds']:.1f}s, "

@@ -231,3 +231,34 @@ def test_events_json_streamed_is_the_same_text_as_dumped_whole(seeds_dir: Path) 
     whole = json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
     assert "".join(outputs.iter_events_json(result)) == whole
     assert json.loads("".join(outputs.iter_events_json(type(result)())))["events"] == []
+
+
+def test_outputs_streamed_from_the_store_are_those_of_the_view_in_memory(
+        seeds_store_dir: Path, tmp_path: Path) -> None:
+    """A run writes its outputs from the store a page of events at a time (memory stays
+    bounded on a large store); the files must be those the whole view in memory gives,
+    whatever the page size."""
+    from wiredesk import outputs
+    from wiredesk.store import default_url
+
+    store = Store(default_url(seeds_store_dir))
+    try:
+        result = store.load_merged()
+        assert result.events and result.relations and result.stories
+        outputs.write_all(result, tmp_path / "memory")
+        old_page = outputs.PAGE
+        outputs.PAGE = 2  # several pages, each with its own entities and documents
+        try:
+            outputs.write_all(store, tmp_path / "store")
+        finally:
+            outputs.PAGE = old_page
+    finally:
+        store.close()
+    for name in ("events.json", "events.geojson"):
+        assert (tmp_path / "store" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes()
+        assert (tmp_path / "store" / name).read_bytes() == (seeds_store_dir / name).read_bytes()
+    frames = [pd.read_csv(tmp_path / d / "events.csv").drop(columns="timestamp")
+              for d in ("memory", "store")]
+    assert len(frames[0]) == len(result.events)
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert frames[1]["source"].notna().all() and (frames[1]["actor1"].notna()).any()

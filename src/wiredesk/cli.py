@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from wiredesk.models import Event
 
 app = typer.Typer(
     add_completion=False,
@@ -107,10 +110,10 @@ def run(
                 TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(), console=_err, transient=True,
             ) as bar:
-                result = pipeline.run(paths, out, db=db, options=options,
-                                      progress=_Bar(bar), on_error=on_error)
+                result = pipeline.process(paths, out, db=db, options=options,
+                                          progress=_Bar(bar), on_error=on_error)
         else:
-            result = pipeline.run(paths, out, db=db, options=options, on_error=on_error)
+            result = pipeline.process(paths, out, db=db, options=options, on_error=on_error)
     except (OutputError, StoreError) as exc:
         _error(str(exc))
         raise typer.Exit(2) from exc
@@ -122,10 +125,10 @@ def run(
             raise typer.Exit(2) from exc
         raise
     if not quiet:
-        _print_events(result)
+        _print_events(result.first_events, result.events)
         _err.print(
-            f"{len(result.documents)} documents, {len(result.events)} events, "
-            f"{len(result.relations)} relations, {len(result.stories)} stories "
+            f"{result.documents} documents, {result.events} events, "
+            f"{result.relations} relations, {result.stories} stories "
             f"-> {out / 'events.json'}"
             + (f"; {len(failures)} input(s) failed" if failures else "")
         )
@@ -135,19 +138,17 @@ def run(
     raise typer.Exit(1 if failures else 0)
 
 
-def _print_events(result: object, limit: int = 20) -> None:
-    """A short table of the run's events, disputed figures marked, on standard output."""
+def _print_events(events: list[Event], total: int) -> None:
+    """A short table of a run's first events (of ``total``), disputed figures marked, on
+    standard output."""
     from rich.table import Table
 
-    from wiredesk.models import Result
-
-    assert isinstance(result, Result)
-    if not result.events:
+    if not events:
         return
-    table = Table(title=f"{len(result.events)} events", title_justify="left")
+    table = Table(title=f"{total} events", title_justify="left")
     for col in ("date", "event", "where", "killed", "injured", "sources", "disputed"):
         table.add_column(col)
-    for ev in result.events[:limit]:
+    for ev in events:
         def fig(kind: str, ev: object = ev) -> str:
             f = ev.figures.get(kind)  # type: ignore[attr-defined]
             if f is None:
@@ -171,8 +172,8 @@ def _print_events(result: object, limit: int = 20) -> None:
     if not out.is_terminal:
         out = Console(highlight=False, width=160)  # piped: don't squeeze to 80 columns
     out.print(table)
-    if len(result.events) > limit:
-        typer.echo(f"... and {len(result.events) - limit} more in events.json")
+    if total > len(events):
+        typer.echo(f"... and {total - len(events)} more in events.json")
 
 
 @app.command()

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from wiredesk import __version__
 from wiredesk.identity import Identity
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from wiredesk.review import Review
     from wiredesk.store import Store
 
+_T = TypeVar("_T")
 
 @lru_cache(maxsize=8)
 def analysis_version(model: str | None = None) -> str:
@@ -333,18 +335,67 @@ def run(
     Errors on single inputs are collected in ``Result.errors`` (and passed to
     ``on_error`` as they happen); the rest of the batch goes on.
     """
+    options = options or Options()
+    return run_articles(_read(paths, options, stdin), out, db=db, options=options,
+                        progress=progress, on_error=on_error)
+
+
+def process(
+    paths: Sequence[str],
+    out: str | Path | None = None,
+    *,
+    db: str | None = None,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    on_error: Callable[[str], None] | None = None,
+    stdin: object | None = None,
+) -> RunSummary:
+    """``run``, returning only a summary instead of the whole merged view: what the
+    command line uses, so that a large store's view is written to the outputs page by
+    page and never held in memory."""
+    options = options or Options()
+    return process_articles(_read(paths, options, stdin), out, db=db, options=options,
+                            progress=progress, on_error=on_error)
+
+
+def _read(paths: Sequence[str], options: Options, stdin: object | None
+          ) -> Iterable[RawArticle | IngestError]:
     import sys
 
     from wiredesk import ingest
 
-    options = options or Options()
     stream = stdin if stdin is not None else sys.stdin
-    items = ingest.iter_articles(
+    return ingest.iter_articles(
         list(paths), stdin=stream,  # type: ignore[arg-type]
         encoding=options.encoding, max_bytes=options.max_bytes,
     )
-    return run_articles(items, out, db=db, options=options, progress=progress,
-                        on_error=on_error)
+
+
+@dataclass
+class RunSummary:
+    """What a run left in its store's merged view, without the view: how many documents,
+    events, relations and stories it holds, its first events (for a terminal table)
+    and the inputs that failed."""
+
+    documents: int
+    events: int
+    relations: int
+    stories: int
+    first_events: list[Event]
+    errors: list[str] = field(default_factory=list)
+
+
+def _summary(store: Store, errors: list[str], first: int = 20) -> RunSummary:
+    counts = store.view_counts()
+    return RunSummary(counts["documents"], counts["events"], counts["relations"],
+                      counts["stories"], list(itertools.islice(store.view_items("events"),
+                                                               first)), errors)
+
+
+def _result(store: Store, errors: list[str]) -> Result:
+    result = store.load_merged()
+    result.errors = errors
+    return result
 
 
 def run_articles(
@@ -357,8 +408,34 @@ def run_articles(
     on_error: Callable[[str], None] | None = None,
 ) -> Result:
     """Run the pipeline over articles already read (``RawArticle``), e.g. fetched from a
-    feed or uploaded. An ``IngestError`` item is an input that could not be read: it is
-    reported through ``on_error`` and the rest goes on."""
+    feed or uploaded, and return the store's whole merged view. An ``IngestError`` item
+    is an input that could not be read: it is reported through ``on_error`` and the rest
+    goes on."""
+    return _run_items(items, out, db, options, progress, on_error, _result)
+
+
+def process_articles(
+    items: Iterable[RawArticle | IngestError],
+    out: str | Path | None = None,
+    *,
+    db: str | None = None,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> RunSummary:
+    """``run_articles`` returning a summary, not the view (see ``process``)."""
+    return _run_items(items, out, db, options, progress, on_error, _summary)
+
+
+def _run_items(
+    items: Iterable[RawArticle | IngestError],
+    out: str | Path | None,
+    db: str | None,
+    options: Options | None,
+    progress: Progress | None,
+    on_error: Callable[[str], None] | None,
+    collect: Callable[[Store, list[str]], _T],
+) -> _T:
     from wiredesk import outputs, update
     from wiredesk.store import Store, default_url
 
@@ -470,11 +547,10 @@ def run_articles(
         # whole store when asked; the outputs show the whole view.
         progress.stage("merging", None)
         update.merge_pending(store, version, full=options.full_merge)
-        result = store.load_merged()
-        result.errors = errors
         if out_dir is not None:
-            outputs.write_all(result, out_dir)
-        return result
+            progress.stage("writing", None)
+            outputs.write_all(store, out_dir)  # streamed from the store, page by page
+        return collect(store, errors)
     finally:
         if analyzer is not None:
             analyzer.close()

@@ -31,6 +31,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     select,
     text,
 )
@@ -40,6 +41,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from wiredesk.models import (
+    VIEW_PARTS,
     Document,
     DocumentOut,
     Entity,
@@ -188,6 +190,19 @@ class SeenUrlRow(Base):
     url: Mapped[str] = mapped_column(Text, primary_key=True)
     doc_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+#: The rows of each list of the merged view, by the columns that order it.
+_VIEW_ORDER: dict[str, tuple[Any, ...]] = {
+    "documents": (DocumentRow.published, DocumentRow.id),
+    "entities": (EntityRow.id,),
+    "events": (EventRow.start, EventRow.id),
+    "relations": (RelationRow.source, RelationRow.target, RelationRow.type),
+    "stories": (StoryRow.id,),
+}
+_VIEW_MODELS: dict[str, type[Any]] = {
+    "entities": Entity, "events": Event, "relations": Relation, "stories": Story,
+}
 
 
 def default_url(out_dir: Path) -> str:
@@ -799,24 +814,42 @@ class Store:
     def load_merged(self) -> Result:
         """The store's merged view (documents without their text, entities, events,
         relations, stories), as a run's ``Result``: what the briefing, exports and web
-        app read."""
+        app read. A large store's view is better streamed (``view_items``)."""
+        part = {name: list(self.view_items(name)) for name in VIEW_PARTS}
+        return Result(documents=part["documents"], entities=part["entities"],
+                      events=part["events"], relations=part["relations"],
+                      stories=part["stories"])
+
+    def view_items(self, part: str, page: int = 500) -> Iterator[Any]:
+        """One list of the merged view (one of ``VIEW_PARTS``) in ``load_merged``'s
+        order, read ``page`` rows at a time, so that writing a large store's outputs
+        holds one page, not the store."""
+        if part not in _VIEW_ORDER:
+            raise ValueError(f"no view part {part!r}: one of {', '.join(VIEW_PARTS)}")
+        columns = _VIEW_ORDER[part]
+        query = select(columns[0].class_).order_by(*columns)
+        model = _VIEW_MODELS.get(part)
         with Session(self.engine) as s:
-            docs = [
-                DocumentOut(id=d.id, path=d.path, title=d.title, source=d.source, url=d.url,
-                            published=d.published,
-                            published_basis=d.published_basis)  # type: ignore[arg-type]
-                for d in s.scalars(select(DocumentRow).order_by(DocumentRow.published,
-                                                                DocumentRow.id))
-            ]
-            events = [Event.model_validate(r.data) for r in s.scalars(
-                select(EventRow).order_by(EventRow.start, EventRow.id))]
-            relations = [Relation.model_validate(r.data) for r in s.scalars(select(RelationRow))]
-            stories = [Story.model_validate(r.data) for r in s.scalars(
-                select(StoryRow).order_by(StoryRow.id))]
-            entities = [Entity.model_validate(r.data) for r in s.scalars(
-                select(EntityRow).order_by(EntityRow.id))]
-        return Result(documents=docs, entities=entities, events=events,
-                      relations=relations, stories=stories)
+            for r in s.scalars(query.execution_options(yield_per=page)):
+                yield _document_out(r) if model is None else model.model_validate(r.data)
+
+    def documents_out(self, ids: Iterable[str]) -> dict[str, DocumentOut]:
+        """These stored documents as the view shows them (no text), by id."""
+        with Session(self.engine) as s:
+            return {r.id: _document_out(r)
+                    for r in _select_in(s, select(DocumentRow), DocumentRow.id, ids)}
+
+    def view_counts(self) -> dict[str, int]:
+        """How many items each list of the merged view holds."""
+        with Session(self.engine) as s:
+            return {part: s.scalar(select(func.count()).select_from(
+                        _VIEW_ORDER[part][0].class_)) or 0 for part in VIEW_PARTS}
+
+
+def _document_out(d: DocumentRow) -> DocumentOut:
+    return DocumentOut(id=d.id, path=d.path, title=d.title, source=d.source, url=d.url,
+                       published=d.published,
+                       published_basis=d.published_basis)  # type: ignore[arg-type]
 
 
 def _select_in(s: Session, query: Any, column: Any, keys: Iterable[str]) -> Iterator[Any]:

@@ -3,7 +3,7 @@
 Each pass reads every source once. Folders give the files that are new or changed since
 the last pass; feeds give their entries, whose pages are fetched unless their address was
 fetched before. Articles whose content the store already holds are dropped, and the rest
-go through :func:`wiredesk.pipeline.run_articles` as one batch, streamed as they are
+go through :func:`wiredesk.pipeline.process_articles` as one batch, streamed as they are
 fetched. What was seen lives in the store (documents by content hash and address, the
 ``seen_urls`` table for pages that gave nothing new), so a restarted watcher does not
 fetch or add anything twice.
@@ -35,7 +35,7 @@ import httpx
 from wiredesk import __version__
 from wiredesk.ingest import SUPPORTED_EXTENSIONS, IngestError, guess_title, iter_articles
 from wiredesk.models import RawArticle
-from wiredesk.pipeline import Options, Progress, document_id, run_articles
+from wiredesk.pipeline import Options, Progress, document_id, process_articles
 from wiredesk.store import Store, default_url
 
 Kind = Literal["feed", "page"]
@@ -488,11 +488,11 @@ class Watcher:
         items = fresh()
         first = next(items, None)
         if first is not None:
-            result = run_articles(
+            result = process_articles(
                 itertools.chain([first], items), self.out, db=self.db, options=self.options,
                 progress=self.progress, on_error=fail,
             )
-            stats.documents, stats.events = len(result.documents), len(result.events)
+            stats.documents, stats.events = result.documents, result.events
         # Addresses of pages now stored (an article whose analysis failed is retried).
         stored = self.store.known_ids(d for _, d in pending)
         self.store.mark_urls_seen(copies + [(u, None) for u in ctx.dead]

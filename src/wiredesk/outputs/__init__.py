@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from wiredesk.models import Result
-from wiredesk.outputs.acled import acled_rows, to_csv
+from wiredesk.models import VIEW_PARTS, DocumentOut, Entity, Event, Result
+from wiredesk.outputs.acled import acled_rows
 
 
 class OutputError(RuntimeError):
@@ -28,8 +30,12 @@ def schema() -> dict[str, Any]:
 
 def geojson(result: Result) -> dict[str, Any]:
     """A FeatureCollection with one point per located event."""
-    features = []
-    for ev in result.events:
+    return {"type": "FeatureCollection", "features": list(_features(result.events))}
+
+
+def _features(events: Iterable[Event]) -> Iterator[dict[str, Any]]:
+    """A GeoJSON feature for each located event."""
+    for ev in events:
         if ev.location is None:
             continue
         props: dict[str, Any] = {
@@ -46,13 +52,100 @@ def geojson(result: Result) -> dict[str, Any]:
         for kind, fig in ev.figures.items():
             props[kind] = fig.value
             props[f"{kind}_status"] = fig.status
-        features.append({
+        yield {
             "type": "Feature",
             "id": ev.id,
             "geometry": {"type": "Point", "coordinates": [ev.location.lon, ev.location.lat]},
             "properties": props,
-        })
-    return {"type": "FeatureCollection", "features": features}
+        }
+
+
+class View(Protocol):
+    """A merged view the writers read list by list: a ``Store`` (streamed from the
+    database, so that a large store's outputs never sit in memory whole) or a
+    ``Result`` in memory (``ResultView``)."""
+
+    def view_items(self, part: str) -> Iterable[Any]: ...
+
+    def documents_out(self, ids: Iterable[str]) -> dict[str, DocumentOut]: ...
+
+    def load_entities(self, ids: Iterable[str]) -> list[Entity]: ...
+
+
+class ResultView:
+    """A ``Result`` in memory read as a ``View``."""
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        self._docs: dict[str, DocumentOut] | None = None
+        self._entities: dict[str, Entity] | None = None
+
+    def view_items(self, part: str) -> Iterable[Any]:
+        return list(getattr(self.result, part))
+
+    def documents_out(self, ids: Iterable[str]) -> dict[str, DocumentOut]:
+        if self._docs is None:
+            self._docs = {d.id: d for d in self.result.documents}
+        return {i: self._docs[i] for i in ids if i in self._docs}
+
+    def load_entities(self, ids: Iterable[str]) -> list[Entity]:
+        if self._entities is None:
+            self._entities = {e.id: e for e in self.result.entities}
+        return [self._entities[i] for i in ids if i in self._entities]
+
+
+def _as_view(source: Result | View) -> View:
+    return ResultView(source) if isinstance(source, Result) else source
+
+
+#: Events read together when a writer needs their entities and documents.
+PAGE = 500
+
+
+def _pages(items: Iterable[Event]) -> Iterator[list[Event]]:
+    page: list[Event] = []
+    for item in items:
+        page.append(item)
+        if len(page) >= PAGE:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+def iter_acled_csv(source: Result | View, timestamp: int | None = None) -> Iterator[str]:
+    """The ACLED-style CSV of a view in chunks, events read a page at a time with the
+    entities and documents they name."""
+    from wiredesk.outputs import acled, ucdp
+
+    view = _as_view(source)
+    ts = timestamp if timestamp is not None else int(time.time())
+
+    def rows() -> Iterator[dict[str, object]]:
+        for page in _pages(view.view_items("events")):
+            entities = {e.id: e for e in view.load_entities(
+                {a.entity_id for ev in page for a in ev.actors if a.entity_id})}
+            docs = view.documents_out({m.doc_id for ev in page for m in ev.mentions})
+            sources = {d.id: d.source or Path(d.path).name for d in docs.values()}
+            yield from acled_rows(page, entities, sources, ts)
+
+    return ucdp.iter_csv(rows(), acled.COLUMNS)
+
+
+def iter_ucdp(source: Result | View) -> Iterator[str]:
+    """The UCDP GED-style CSV of a view in chunks, a page of events at a time."""
+    from wiredesk.outputs import ucdp
+
+    view = _as_view(source)
+
+    def rows() -> Iterator[dict[str, object]]:
+        for page in _pages(view.view_items("events")):
+            entities = {e.id: e for e in view.load_entities(
+                {a.entity_id for ev in page for a in ev.actors if a.entity_id})}
+            docs = view.documents_out({m.doc_id for ev in page for m in ev.mentions})
+            yield from ucdp.ucdp_rows(page, entities, docs)
+
+    return ucdp.iter_csv(rows(), ucdp.COLUMNS)
 
 
 def _current_umask() -> int:
@@ -95,16 +188,19 @@ def _atomic_write(path: Path, text: str | Iterable[str]) -> None:
         raise
 
 
-def write_all(result: Result, out_dir: Path) -> list[Path]:
-    """Write events.json, events.csv and events.geojson into ``out_dir``."""
+def write_all(source: Result | View, out_dir: Path) -> list[Path]:
+    """Write events.json, events.csv and events.geojson into ``out_dir``, from a result
+    in memory or streamed from a store."""
+    view = _as_view(source)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        entities = {e.id: e for e in result.entities}
-        sources = {d.id: d.source or Path(d.path).name for d in result.documents}
-        files: dict[str, str | Iterable[str]] = {
-            "events.json": iter_events_json(result),
-            "events.csv": to_csv(acled_rows(result.events, entities, sources)),
-            "events.geojson": json.dumps(geojson(result), indent=1, ensure_ascii=False) + "\n",
+        files: dict[str, Iterable[str]] = {
+            "events.json": iter_events_json(view),
+            "events.csv": iter_acled_csv(view),
+            "events.geojson": _iter_json([
+                ("type", "FeatureCollection"),
+                ("features", _features(view.view_items("events"))),
+            ], indent=1),
         }
         written = []
         for name, text in files.items():
@@ -115,29 +211,52 @@ def write_all(result: Result, out_dir: Path) -> list[Path]:
         raise OutputError(f"cannot write results to {out_dir}: {exc.strerror or exc}") from exc
 
 
-def iter_events_json(result: Result) -> Iterator[str]:
+def iter_events_json(source: Result | View) -> Iterator[str]:
     """events.json as text chunks, item by item: the same text as ``json.dumps`` of
     ``result.to_json_dict()`` with an indent of 2, without holding a second copy of a
-    large store's view (as dicts and as one string) at once."""
+    large store's view (as dicts and as one string) at once; from a store, without
+    holding the view at all."""
+    view = _as_view(source)
+    defaults = source if isinstance(source, Result) else Result()
+    fields: list[tuple[str, Any]] = []
+    for name, info in Result.model_fields.items():
+        if info.exclude:
+            continue
+        if name in VIEW_PARTS:
+            value: Any = (x.model_dump(mode="json", by_alias=True)
+                          for x in view.view_items(name))
+        else:
+            value = getattr(defaults, name)
+        fields.append((info.alias or name, value))
+    return _iter_json(fields, indent=2)
+
+
+_END = object()
+
+
+def _iter_json(fields: list[tuple[str, Any]], indent: int) -> Iterator[str]:
+    """``json.dumps(dict(fields), indent=indent) + "\n"`` in chunks; a value that is an
+    iterator is a list written item by item (its items JSON-ready), the others
+    scalars."""
+    pad = " " * indent
+    inner = pad * 2
     yield "{\n"
-    fields = [(name, info) for name, info in Result.model_fields.items() if not info.exclude]
-    for n, (name, info) in enumerate(fields):
-        key = json.dumps(info.alias or name)
-        value = getattr(result, name)
+    for n, (key, value) in enumerate(fields):
         end = ",\n" if n < len(fields) - 1 else "\n"
-        if not isinstance(value, list):
-            yield f"  {key}: {json.dumps(value, ensure_ascii=False)}{end}"
+        head = f"{pad}{json.dumps(key)}: "
+        if not isinstance(value, Iterator):
+            yield head + json.dumps(value, ensure_ascii=False) + end
             continue
-        if not value:
-            yield f"  {key}: []{end}"
+        prev = next(value, _END)
+        if prev is _END:
+            yield f"{head}[]{end}"
             continue
-        yield f"  {key}: [\n"
-        for i, item in enumerate(value):
-            text = json.dumps(item.model_dump(mode="json", by_alias=True), indent=2,
-                              ensure_ascii=False)
-            yield ("    " + text.replace("\n", "\n    ")
-                   + (",\n" if i < len(value) - 1 else "\n"))
-        yield f"  ]{end}"
+        yield f"{head}[\n"
+        for item in itertools.chain(value, [_END]):
+            text = json.dumps(prev, indent=indent, ensure_ascii=False)
+            yield inner + text.replace("\n", "\n" + inner) + (",\n" if item is not _END else "\n")
+            prev = item
+        yield f"{pad}]{end}"
     yield "}\n"
 
 
@@ -155,16 +274,12 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 def iter_export(result: Result, fmt: str, timestamp: int | None = None) -> Iterator[str]:
     """The export of ``result`` in ``fmt`` (see ``EXPORT_FORMATS``) as text chunks, so a
     web response can stream it (e.g. Starlette's ``StreamingResponse``)."""
-    from wiredesk.outputs import acled, jsonl, ucdp
+    from wiredesk.outputs import jsonl
 
     if fmt == "acled":
-        entities = {e.id: e for e in result.entities}
-        sources = {d.id: d.source or Path(d.path).name for d in result.documents}
-        return ucdp.iter_csv(acled_rows(result.events, entities, sources, timestamp),
-                             acled.COLUMNS)
+        return iter_acled_csv(result, timestamp)
     if fmt == "ucdp":
-        return ucdp.iter_ucdp_csv(result.events, {e.id: e for e in result.entities},
-                                  {d.id: d for d in result.documents})
+        return iter_ucdp(result)
     if fmt == "geojson":
         return _iter_geojson(result)
     if fmt == "jsonl":
@@ -174,7 +289,7 @@ def iter_export(result: Result, fmt: str, timestamp: int | None = None) -> Itera
 
 def _iter_geojson(result: Result) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": [\n'
-    for i, feature in enumerate(geojson(result)["features"]):
+    for i, feature in enumerate(_features(result.events)):
         yield ("," if i else "") + json.dumps(feature, ensure_ascii=False) + "\n"
     yield "]}\n"
 

@@ -74,7 +74,7 @@ class JobRunner:
         with self._lock:
             job.state = "running"
             try:
-                result = pipeline.run_articles(
+                result = pipeline.process_articles(
                     items, None, db=self.db_url, progress=_JobProgress(job),
                     on_error=job.errors.append,
                 )
@@ -84,8 +84,8 @@ class JobRunner:
                     review.reapply(store)
                 finally:
                     store.close()
-                job.events = len(result.events)
-                job.documents = len(result.documents)
+                job.events = result.events
+                job.documents = result.documents
                 job.total = job.total or job.n_inputs
                 job.done = job.total
                 job.state = "done"
