@@ -276,10 +276,6 @@ class Story(_Model):
     event_ids: list[str]
 
 
-#: The lists of a merged view, in events.json's order.
-VIEW_PARTS = ("documents", "entities", "events", "relations", "stories")
-
-
 class Result(_Model):
     """Everything events.json holds."""
 

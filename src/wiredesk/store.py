@@ -41,7 +41,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from wiredesk.models import (
-    VIEW_PARTS,
     Document,
     DocumentOut,
     Entity,
@@ -192,6 +191,8 @@ class SeenUrlRow(Base):
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+#: The lists of the merged view, in events.json's order.
+VIEW_PARTS = ("documents", "entities", "events", "relations", "stories")
 #: The rows of each list of the merged view, by the columns that order it.
 _VIEW_ORDER: dict[str, tuple[Any, ...]] = {
     "documents": (DocumentRow.published, DocumentRow.id),
@@ -704,18 +705,34 @@ class Store:
         """(id, start, end, country code, lat, lon) of the stored events that start
         between ``lo`` and ``hi``; the point only for an event placed at a town or near
         one (geo precision 1 or 2)."""
+        loc = EventRow.data["location"]
         with Session(self.engine) as s:
             rows = s.execute(select(EventRow.id, EventRow.start, EventRow.country_code,
-                                    EventRow.data)
-                             .where(EventRow.start >= lo, EventRow.start <= hi)).all()
-        out = []
-        for eid, start, cc, data in rows:
-            end = (data.get("date") or {}).get("end")
-            loc = data.get("location") or {}
-            sharp = loc.get("precision", 3) <= 2
-            out.append((eid, start, dt.date.fromisoformat(end) if end else start, cc,
-                        loc.get("lat") if sharp else None, loc.get("lon") if sharp else None))
+                                    EventRow.data["date"]["end"].as_string(),
+                                    loc["precision"].as_integer(), loc["lat"].as_float(),
+                                    loc["lon"].as_float())
+                             .where(EventRow.start >= lo, EventRow.start <= hi))
+            out = []
+            for eid, start, cc, end, precision, lat, lon in rows:
+                sharp = precision is not None and precision <= 2
+                out.append((eid, start, dt.date.fromisoformat(end) if end else start, cc,
+                            lat if sharp else None, lon if sharp else None))
         return out
+
+    def mentions_near(self, cc: str | None, lat: float, lon: float, deg: float) -> int:
+        """How many stored mentions belong to events placed at a town or near one
+        (geo precision 1 or 2) in country ``cc``, within ``deg`` degrees of a point."""
+        loc = EventRow.data["location"]
+        e_lat, e_lon = loc["lat"].as_float(), loc["lon"].as_float()
+        with Session(self.engine) as s:
+            return s.scalar(
+                select(func.count()).select_from(EventMemberRow)
+                .join(EventRow, EventRow.id == EventMemberRow.event_id)
+                .where(EventRow.country_code.is_(None) if cc is None
+                       else EventRow.country_code == cc,
+                       loc["precision"].as_integer() <= 2,
+                       e_lat >= lat - deg, e_lat <= lat + deg,
+                       e_lon >= lon - deg, e_lon <= lon + deg)) or 0
 
     def published_between(self, lo: dt.date | None, hi: dt.date | None) -> set[str]:
         """Ids of the stored documents published between ``lo`` and ``hi`` (both None:

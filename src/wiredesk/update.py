@@ -10,7 +10,9 @@ rebuilt, re-linked and re-grouped into stories:
   with (``reaches``): a mention dated to a week or less, the events of its days and the
   longer events of its months; one dated to a month, the events of its months near its
   town; both only in its country; an undated one, the events at its town in the weeks
-  before its document (``UNDATED_BEFORE`` / ``UNDATED_AFTER``);
+  before its document (``UNDATED_BEFORE`` / ``UNDATED_AFTER``), unless the store holds
+  so many mentions there that ``merge`` would not link by that place
+  (``merge._BUSY_PLACE``);
 - an undated mention also reaches the events of stored documents like its own, among
   those published within ``NEIGHBOUR_DAYS`` of it (``_neighbour_docs``);
 - a document analysed again (its inferred date changed) takes the events its old
@@ -52,7 +54,11 @@ UNDATED_BEFORE = 62
 UNDATED_AFTER = 7
 # Days around a new document within which stored documents like it are looked for.
 NEIGHBOUR_DAYS = 31
-# Up to this many (new, stored) document pairs are all compared; more, only candidates.
+# Relative similarity (see ``_neighbour_docs``) from which a stored document may be in a
+# new one's topic group: a fraction of ``merge.GROUP_THRESHOLD``, as average-link groups
+# also hold pairs below it.
+NEIGHBOUR_REL = 0.25
+# Up to this many document pairs of a window are all compared; more, only candidates.
 _ALL_PAIRS = 200_000
 # Days around a new document that tells no event within which its story is looked for.
 STORY_WEEK = 7
@@ -174,6 +180,19 @@ def _meets(r: Reach, start: dt.date, end: dt.date, cc: str | None,
 
 def _affected(store: Store, wants: Sequence[Reach]) -> set[str]:
     """The stored events some reach meets (queried by date, filtered by place)."""
+    busy: dict[tuple[str | None, int, int], bool] = {}
+
+    def is_busy(r: Reach) -> bool:
+        # ``merge`` compares an undated mention with the events of its place only when
+        # the place holds at most ``_BUSY_PLACE`` mentions (in its 1-degree cell and the
+        # neighbouring ones); the store's count is what the whole-store merge would see.
+        assert r.lat is not None and r.lon is not None
+        key = (r.cc, round(r.lat), round(r.lon))
+        if key not in busy:
+            busy[key] = store.mentions_near(r.cc, key[1], key[2], 1.5) > merge._BUSY_PLACE
+        return busy[key]
+
+    wants = [r for r in wants if not (r.undated and is_busy(r))]
     pad = dt.timedelta(days=merge._MAX_BLOCK_DAYS)
     spans = []
     for r in wants:
@@ -212,17 +231,24 @@ def _neighbour_docs(store: Store, new: Sequence[Document]) -> set[str]:
         return set()
     pool = list(new) + store.load_documents(window)
     tf = merge.TfIdf([merge._profile(d.text) for d in pool])
-    # Every document that resembles a new one at all (cosine above merge's floor): a
-    # superset of the topic group ``merge.doc_neighbours`` would find in the whole store,
-    # whose statistics a pool this small cannot reproduce.
-    k = len(new)
-    if k * (len(pool) - k) <= _ALL_PAIRS:
-        pairs = [(i, j) for i in range(k) for j in range(k, len(pool))]
+    n = len(pool)
+    if n * (n - 1) // 2 <= _ALL_PAIRS:
+        pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     else:  # pairs sharing a rare heavy term, as merge.doc_neighbours starts from
-        max_df = max(30, int(3 * math.sqrt(len(pool))))
-        pairs = [(i, j) for i, j in tf.sorted_candidates(max_df) if i < k <= j]
-    return {pool[j].id for (_i, j), v in zip(pairs, tf.cos_pairs(pairs), strict=True)
-            if v > merge.GROUP_FLOOR}
+        pairs = list(tf.sorted_candidates(max(30, int(3 * math.sqrt(n)))))
+    cos = dict(zip(pairs, tf.cos_pairs(pairs), strict=True))
+    # ``merge.doc_neighbours`` groups documents by relative similarity (a pair's cosine
+    # over the geometric mean of each one's best cosine); a stored document whose
+    # relative similarity to a new one is far below the group threshold is not in its
+    # group. Best cosines come from the window: the whole store could only raise them.
+    best = [merge.GROUP_FLOOR] * n
+    for (i, j), v in cos.items():
+        best[i] = max(best[i], v)
+        best[j] = max(best[j], v)
+    k = len(new)  # the new documents come first in the pool
+    return {pool[j].id for (i, j), v in cos.items()
+            if i < k <= j and v > merge.GROUP_FLOOR
+            and v / math.sqrt(best[i] * best[j]) >= NEIGHBOUR_REL}
 
 
 def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:

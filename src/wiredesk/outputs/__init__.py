@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from wiredesk.models import VIEW_PARTS, DocumentOut, Entity, Event, Result
+from wiredesk.models import DocumentOut, Entity, Event, Result
 from wiredesk.outputs.acled import acled_rows
 
 
@@ -216,6 +216,8 @@ def iter_events_json(source: Result | View) -> Iterator[str]:
     ``result.to_json_dict()`` with an indent of 2, without holding a second copy of a
     large store's view (as dicts and as one string) at once; from a store, without
     holding the view at all."""
+    from wiredesk.store import VIEW_PARTS
+
     view = _as_view(source)
     defaults = source if isinstance(source, Result) else Result()
     fields: list[tuple[str, Any]] = []
