@@ -239,6 +239,7 @@ def test_outputs_streamed_from_the_store_are_those_of_the_view_in_memory(
     bounded on a large store); the files must be those the whole view in memory gives,
     whatever the page size."""
     from wiredesk import outputs
+    from wiredesk.outputs import view
     from wiredesk.store import default_url
 
     store = Store(default_url(seeds_store_dir))
@@ -246,12 +247,14 @@ def test_outputs_streamed_from_the_store_are_those_of_the_view_in_memory(
         result = store.load_merged()
         assert result.events and result.relations and result.stories
         outputs.write_all(result, tmp_path / "memory")
-        old_page = outputs.PAGE
-        outputs.PAGE = 2  # several pages, each with its own entities and documents
+        old_page = view.PAGE
+        view.PAGE = 2  # several pages, each with its own entities and documents
         try:
             outputs.write_all(store, tmp_path / "store")
+            exports = {fmt: "".join(outputs.iter_export(store, fmt, timestamp=1))
+                       for fmt in outputs.EXPORT_FORMATS}
         finally:
-            outputs.PAGE = old_page
+            view.PAGE = old_page
     finally:
         store.close()
     for name in ("events.json", "events.geojson"):
@@ -262,3 +265,6 @@ def test_outputs_streamed_from_the_store_are_those_of_the_view_in_memory(
     assert len(frames[0]) == len(result.events)
     pd.testing.assert_frame_equal(frames[0], frames[1])
     assert frames[1]["source"].notna().all() and (frames[1]["actor1"].notna()).any()
+    for fmt, text in exports.items():  # `wiredesk export` reads the store the same way
+        assert text == "".join(outputs.iter_export(result, fmt, timestamp=1)), fmt
+    assert any(json.loads(line)["relations"] for line in exports["jsonl"].splitlines())

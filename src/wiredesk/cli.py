@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 if TYPE_CHECKING:
-    from wiredesk.models import Event
+    from wiredesk.models import Event, Result
+    from wiredesk.store import Store
 
 app = typer.Typer(
     add_completion=False,
@@ -292,9 +293,9 @@ def serve(
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
-def _stored_result(db: str | None, out_dir: Path | None) -> tuple[object, object]:
-    """The store (--db, else --out-dir's wiredesk.sqlite, default ./out) and its merged
-    record; exits 2 with a message when there is no usable store."""
+def _open_store(db: str | None, out_dir: Path | None) -> Store:
+    """The store (--db, else --out-dir's wiredesk.sqlite, default ./out); exits 2 with
+    a message when there is no usable store."""
     from wiredesk.store import Store, StoreError, default_url
 
     if db is not None and out_dir is not None:
@@ -308,9 +309,21 @@ def _stored_result(db: str | None, out_dir: Path | None) -> tuple[object, object
             raise typer.Exit(2)
         db = default_url(folder)
     try:
-        store = Store(db)
+        return Store(db)
+    except StoreError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from exc
+
+
+def _stored_result(db: str | None, out_dir: Path | None) -> tuple[Store, Result]:
+    """The store (see ``_open_store``) and its merged record."""
+    from wiredesk.store import StoreError
+
+    store = _open_store(db, out_dir)
+    try:
         return store, store.load_merged()
     except StoreError as exc:
+        store.close()
         _error(str(exc))
         raise typer.Exit(2) from exc
 
@@ -327,20 +340,19 @@ def report(
     """Write a briefing: per event a summary with citations, figures with best/low/high,
     disagreements quoted side by side, the chain of events and a map. HTML is one file
     that opens offline; Markdown gets its map as NAME.map.svg beside it."""
-    from wiredesk.models import Result
     from wiredesk.report import load_texts, write_report
 
     if out.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         _error(f"--out must end in .html or .md, not {out.name!r}")
         raise typer.Exit(2)
     store, result = _stored_result(db, out_dir)
-    assert isinstance(result, Result)
     try:
-        written = write_report(result, out, texts=load_texts(store, result),  # type: ignore[arg-type]
-                               title=title)
+        written = write_report(result, out, texts=load_texts(store, result), title=title)
     except OSError as exc:
         _error(f"cannot write {out}: {exc.strerror or exc}")
         raise typer.Exit(2) from exc
+    finally:
+        store.close()
     _err.print(f"{len(result.events)} events -> {', '.join(str(p) for p in written)}")
 
 
@@ -356,24 +368,25 @@ def export(
 ) -> None:
     """Export the stored events as ACLED-style CSV, UCDP GED-style CSV, GeoJSON or JSON
     Lines (one event per line)."""
-    from wiredesk.models import Result
     from wiredesk.outputs import EXPORT_FORMATS, OutputError, iter_export, write_export
 
     if format not in EXPORT_FORMATS:
         _error(f"unknown format {format!r}: one of {', '.join(EXPORT_FORMATS)}")
         raise typer.Exit(2)
-    _, result = _stored_result(db, out_dir)
-    assert isinstance(result, Result)
-    if out == "-":
-        for chunk in iter_export(result, format):
-            sys.stdout.write(chunk)
-        return
+    store = _open_store(db, out_dir)  # read a page of events at a time
     try:
-        write_export(result, format, Path(out))
-    except OutputError as exc:
-        _error(str(exc))
-        raise typer.Exit(2) from exc
-    _err.print(f"{len(result.events)} events -> {out} ({format})")
+        if out == "-":
+            for chunk in iter_export(store, format):
+                sys.stdout.write(chunk)
+            return
+        try:
+            write_export(store, format, Path(out))
+        except OutputError as exc:
+            _error(str(exc))
+            raise typer.Exit(2) from exc
+        _err.print(f"{store.view_counts()['events']} events -> {out} ({format})")
+    finally:
+        store.close()
 
 
 @app.command()

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from wiredesk.models import DocumentOut, Entity, Event, Result
+from wiredesk.models import Event, Result
 from wiredesk.outputs.acled import acled_rows
+from wiredesk.outputs.view import View, as_view, pages
 
 
 class OutputError(RuntimeError):
@@ -60,69 +61,16 @@ def _features(events: Iterable[Event]) -> Iterator[dict[str, Any]]:
         }
 
 
-class View(Protocol):
-    """A merged view the writers read list by list: a ``Store`` (streamed from the
-    database, so that a large store's outputs never sit in memory whole) or a
-    ``Result`` in memory (``ResultView``)."""
-
-    def view_items(self, part: str) -> Iterable[Any]: ...
-
-    def documents_out(self, ids: Iterable[str]) -> dict[str, DocumentOut]: ...
-
-    def load_entities(self, ids: Iterable[str]) -> list[Entity]: ...
-
-
-class ResultView:
-    """A ``Result`` in memory read as a ``View``."""
-
-    def __init__(self, result: Result) -> None:
-        self.result = result
-        self._docs: dict[str, DocumentOut] | None = None
-        self._entities: dict[str, Entity] | None = None
-
-    def view_items(self, part: str) -> Iterable[Any]:
-        return list(getattr(self.result, part))
-
-    def documents_out(self, ids: Iterable[str]) -> dict[str, DocumentOut]:
-        if self._docs is None:
-            self._docs = {d.id: d for d in self.result.documents}
-        return {i: self._docs[i] for i in ids if i in self._docs}
-
-    def load_entities(self, ids: Iterable[str]) -> list[Entity]:
-        if self._entities is None:
-            self._entities = {e.id: e for e in self.result.entities}
-        return [self._entities[i] for i in ids if i in self._entities]
-
-
-def _as_view(source: Result | View) -> View:
-    return ResultView(source) if isinstance(source, Result) else source
-
-
-#: Events read together when a writer needs their entities and documents.
-PAGE = 500
-
-
-def _pages(items: Iterable[Event]) -> Iterator[list[Event]]:
-    page: list[Event] = []
-    for item in items:
-        page.append(item)
-        if len(page) >= PAGE:
-            yield page
-            page = []
-    if page:
-        yield page
-
-
 def iter_acled_csv(source: Result | View, timestamp: int | None = None) -> Iterator[str]:
     """The ACLED-style CSV of a view in chunks, events read a page at a time with the
     entities and documents they name."""
     from wiredesk.outputs import acled, ucdp
 
-    view = _as_view(source)
+    view = as_view(source)
     ts = timestamp if timestamp is not None else int(time.time())
 
     def rows() -> Iterator[dict[str, object]]:
-        for page in _pages(view.view_items("events")):
+        for page in pages(view.view_items("events")):
             entities = {e.id: e for e in view.load_entities(
                 {a.entity_id for ev in page for a in ev.actors if a.entity_id})}
             docs = view.documents_out({m.doc_id for ev in page for m in ev.mentions})
@@ -136,10 +84,10 @@ def iter_ucdp(source: Result | View) -> Iterator[str]:
     """The UCDP GED-style CSV of a view in chunks, a page of events at a time."""
     from wiredesk.outputs import ucdp
 
-    view = _as_view(source)
+    view = as_view(source)
 
     def rows() -> Iterator[dict[str, object]]:
-        for page in _pages(view.view_items("events")):
+        for page in pages(view.view_items("events")):
             entities = {e.id: e for e in view.load_entities(
                 {a.entity_id for ev in page for a in ev.actors if a.entity_id})}
             docs = view.documents_out({m.doc_id for ev in page for m in ev.mentions})
@@ -191,7 +139,7 @@ def _atomic_write(path: Path, text: str | Iterable[str]) -> None:
 def write_all(source: Result | View, out_dir: Path) -> list[Path]:
     """Write events.json, events.csv and events.geojson into ``out_dir``, from a result
     in memory or streamed from a store."""
-    view = _as_view(source)
+    view = as_view(source)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         files: dict[str, Iterable[str]] = {
@@ -218,7 +166,7 @@ def iter_events_json(source: Result | View) -> Iterator[str]:
     holding the view at all."""
     from wiredesk.store import VIEW_PARTS
 
-    view = _as_view(source)
+    view = as_view(source)
     defaults = source if isinstance(source, Result) else Result()
     fields: list[tuple[str, Any]] = []
     for name, info in Result.model_fields.items():
@@ -273,9 +221,11 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
-def iter_export(result: Result, fmt: str, timestamp: int | None = None) -> Iterator[str]:
-    """The export of ``result`` in ``fmt`` (see ``EXPORT_FORMATS``) as text chunks, so a
-    web response can stream it (e.g. Starlette's ``StreamingResponse``)."""
+def iter_export(result: Result | View, fmt: str, timestamp: int | None = None
+                ) -> Iterator[str]:
+    """The export of ``result`` (a result in memory, or a store read a page at a time)
+    in ``fmt`` (see ``EXPORT_FORMATS``) as text chunks, so a web response can stream it
+    (e.g. Starlette's ``StreamingResponse``)."""
     from wiredesk.outputs import jsonl
 
     if fmt == "acled":
@@ -289,19 +239,18 @@ def iter_export(result: Result, fmt: str, timestamp: int | None = None) -> Itera
     raise ValueError(f"unknown export format {fmt!r}: one of {', '.join(EXPORT_FORMATS)}")
 
 
-def _iter_geojson(result: Result) -> Iterator[str]:
+def _iter_geojson(result: Result | View) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": [\n'
-    for i, feature in enumerate(_features(result.events)):
+    for i, feature in enumerate(_features(as_view(result).view_items("events"))):
         yield ("," if i else "") + json.dumps(feature, ensure_ascii=False) + "\n"
     yield "]}\n"
 
 
-def write_export(result: Result, fmt: str, path: Path) -> Path:
+def write_export(result: Result | View, fmt: str, path: Path) -> Path:
     """Write one export file (atomically)."""
-    text = "".join(iter_export(result, fmt))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, text)
+        _atomic_write(path, iter_export(result, fmt))
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
