@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
+
 @lru_cache(maxsize=8)
 def analysis_version(model: str | None = None) -> str:
     """Key of a stored analysis: the package version, a hash of the code and data that
