@@ -173,6 +173,19 @@ def test_embassy_demonstrations_and_storming_are_one_riot(result: Result) -> Non
     assert len({m.doc_id for m in ev.mentions}) == 3
 
 
+def test_troop_surge_and_air_defence_deployment_stay_apart(result: Result) -> None:
+    """The troops sent to the Middle East after the drone strike (told in passing on 13
+    March) and the air defences sent to Iraq in March are two decisions, though both are
+    undated deployments by the US in the same story."""
+    def quoting(*words: str) -> list[Event]:
+        return [e for e in result.events if e.event_type == "Strategic developments"
+                and any(all(w in m.quote.lower() for w in words) for m in e.mentions)]
+
+    troops = _one(quoting("deploy", "troops"), "troop surge")
+    air = _one(quoting("air defense", "deployed"), "air-defence deployment")
+    assert troops.id != air.id
+
+
 def test_embassy_riot_answers_the_29_december_strikes(result: Result) -> None:
     rels = _rel(result, embassy(result), strikes_29_dec(result))
     assert any(r.type in CAUSAL for r in rels)

@@ -536,6 +536,7 @@ class _Feat:
     figs: dict[str, frozenset[int]] = field(default_factory=dict)
     arms: frozenset[str] = frozenset()
     cls: frozenset[int] = frozenset()
+    force: str | None = None
 
 
 # Weapon names by kind of weapon: a launcher fires rockets, a warplane and a drone both
@@ -595,6 +596,34 @@ def _phrasal_trigger(m: EventMention) -> str:
     return f"{m.trigger} {nxt.group(0)}"
 
 
+# What a strategic development moves (a deployment, a build-up, a withdrawal), most
+# specific first: "air defense equipment and personnel" moves air defences (with their
+# crews), "thousands more troops" moves troops. Two developments that move different
+# kinds of force are two decisions, however alike their reports.
+_FORCES = (
+    ("air defence", re.compile(
+        r"\b(air[- ]defen[cs]es?|anti-?aircraft|patriot|c-?ram|thaad|iron dome|"
+        r"missile[- ]defen[cs]es?|interceptors?)\b", re.IGNORECASE)),
+    ("naval", re.compile(r"\b(warships?|aircraft carriers?|carrier strike group|destroyers?|"
+                         r"frigates?|navy ships?|submarines?)\b", re.IGNORECASE)),
+    ("aircraft", re.compile(r"\b(bombers?|fighter jets?|warplanes?|squadrons?|f-\d+s?|"
+                            r"b-52s?)\b", re.IGNORECASE)),
+    ("troops", re.compile(r"\b(troops|soldiers|marines|paratroopers|personnel|forces|"
+                          r"battalions?|brigades?|service ?members)\b", re.IGNORECASE)),
+)
+
+
+def force_moved(m: EventMention) -> str | None:
+    """The kind of force a strategic development moves (a change to a group's
+    activity, or another development such as a drawdown), read from its quote."""
+    if m.sub_event_type not in ("Change to group/activity", "Other"):
+        return None
+    for kind, rx in _FORCES:
+        if rx.search(m.quote):
+            return kind
+    return None
+
+
 def _features(m: EventMention) -> _Feat:
     lo = hi = None
     if m.date is not None:
@@ -625,6 +654,7 @@ def _features(m: EventMention) -> _Feat:
         figs={k: frozenset(v) for k, v in figs.items()},
         arms=frozenset(weapon_class(w.name) for w in m.weapons),
         cls=trigger_classes(trigger, m.quote),
+        force=force_moved(m),
     )
 
 
@@ -715,6 +745,8 @@ def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> 
     if a.arms and b.arms:
         # Rockets and missiles, or a drone and rockets, are seldom one attack.
         s += 0.4 if a.arms & b.arms else -0.6
+    if a.force and b.force and a.force != b.force:
+        s -= 1.5  # troops sent and air defences sent: two decisions
     for kind in a.figs.keys() & b.figs.keys():
         va, vb = a.figs[kind], b.figs[kind]
         if va & vb:
