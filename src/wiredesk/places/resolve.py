@@ -560,6 +560,66 @@ _NEAR_CAP = 2.5
 _W_SAME = 1.5
 
 
+# Countries whose towns share names across first-level regions (Springfield, Albany,
+# Richmond) and whose press names the region outside any toponym: "the Georgia Bureau
+# of Investigation", "Kentucky State Police", "of Macon, Ga.".
+_BG_COUNTRIES = ("US", "CA", "AU")
+# A bare "Washington" is the capital far more often than the state.
+_BG_SKIP = frozenset({"washington"})
+_W_BG = 1.0
+
+
+@lru_cache(maxsize=1)
+def _bg_regions() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    """A pattern of the region names of :data:`_BG_COUNTRIES`, and key -> (cc, region).
+
+    Full names match anywhere (capitalized); AP abbreviations ("Ga.", "Ont.") only
+    after a comma.
+    """
+    g = gazetteer()
+    regions: dict[str, tuple[str, str]] = {}
+    by_code: dict[str, list[Entry]] = {}
+    for e in g.by_feature(("ADM1",), _BG_COUNTRIES):
+        if e.source != "adm1" or not e.country_code:
+            continue
+        by_code.setdefault(e.country_code, []).append(e)
+        for key in g.names_of(e.id):
+            if key not in _BG_SKIP and len(key) >= 4:
+                regions.setdefault(key, (e.country_code, e.name))
+    full = sorted(regions, key=len, reverse=True)
+    abbr = []
+    with (_DATA / "places_aliases.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            cc, key = r["code"][:2], norm(r["alias"])
+            if r["kind"] != "subdivision" or cc not in _BG_COUNTRIES or "." not in r["alias"]:
+                continue
+            hit = [e for e in by_code.get(cc, ()) if key in g.names_of(e.id)]
+            if hit:
+                regions.setdefault(key, (cc, hit[0].name))
+                abbr.append(r["alias"])
+    rx = re.compile(
+        r"(?<![\w.])(?P<full>" + "|".join(r"\s+".join(map(re.escape, w.split()))
+                                          for w in full) + r")(?![\w-])"
+        r"|(?<=,\s)(?P<abbr>" + "|".join(map(re.escape, sorted(abbr, key=len, reverse=True)))
+        + r")(?!\w)", re.I)
+    return rx, regions
+
+
+def _background_regions(text: str, spans: list[Span]) -> Counter[tuple[str, str]]:
+    """First-level regions named in the text outside the toponym spans, with counts."""
+    rx, regions = _bg_regions()
+    out: Counter[tuple[str, str]] = Counter()
+    for m in rx.finditer(text):
+        if m.group("full") and not m.group()[0].isupper():
+            continue
+        if _overlaps(m.span(), spans):
+            continue
+        hit = regions.get(norm(m.group()))
+        if hit is not None:
+            out[hit] += 1
+    return out
+
+
 def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     """Choose each toponym's candidate jointly with the rest of the document.
 
@@ -645,6 +705,12 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     for cc, h in _home(text).items():
         if cc in cc_ids:
             dem_mass[cc_ids[cc]] += _W_HOME * h
+    # Regions named outside the toponyms ("Georgia Bureau of Investigation") speak like
+    # one more name each, for the towns in them.
+    bg_a1 = np.zeros(len(a1_ids))
+    for (cc, region), _count in _background_regions(text, [t.span for t in topos]).items():
+        if (cc, region) in a1_ids:
+            bg_a1[a1_ids[(cc, region)]] = _W_BG
     others = max(n_groups - 1, 1)
     # How much each name hears each other name: more within its own sentence.
     groups_in_sent: dict[int, set[int]] = {}
@@ -688,7 +754,8 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
             a1_mass = np.zeros((n_groups, len(a1_ids)))
             ok = a1_idx >= 0
             np.maximum.at(a1_mass, (grp[ok], a1_idx[ok]), rel[ok])
-            a1_bonus[ok] = (hk[ok] @ a1_mass)[np.arange(int(ok.sum())), a1_idx[ok]] / others
+            a1_bonus[ok] = ((hk[ok] @ a1_mass)[np.arange(int(ok.sum())), a1_idx[ok]]
+                            + bg_a1[a1_idx[ok]]) / others
         near = np.maximum.reduceat((prox * rel[None, :])[:, order], starts, axis=1)
         coh = (near * hk_cols).sum(axis=1)
         nocc = cc_idx == cc_ids.get("", -1)
