@@ -66,6 +66,8 @@ def _prior(m: Match) -> float:
             # A curated sea or world region is named for itself, not for the province
             # or town that shares its name (Red Sea state, Luzon in the Philippines).
             s = _AREA_PRIOR
+    elif e.source == "postal":
+        s = _POSTAL_PRIOR
     else:
         pop = e.population if e.population > 0 else 1000
         s = math.log10(pop) + _FEATURE_PRIOR.get(e.feature, 0.0)
@@ -84,6 +86,10 @@ def _prior(m: Match) -> float:
     return s
 
 
+# A place known only by its ZIP codes is mostly a village of a few hundred people.
+_POSTAL_PRIOR = 2.5
+# ... and seldom meant when a city bears its name ("Atlanta", "Denver").
+_POSTAL_CITY_PENALTY = 2.0
 _ALT_PENALTY = 1.0
 _CAPITAL_REGION_PENALTY = 2.5
 _ALT_SMALL_PENALTY = 2.5
@@ -101,10 +107,14 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
     owned = any(m.exact == any_exact and m.primary for m in matches)
     capitals = {m.entry.country_code for m in matches
                 if m.entry.feature == "PPLC" and m.exact and m.primary}
+    big_city = any(m.exact and m.primary and m.entry.population >= 100_000
+                   and m.entry.feature.startswith("PPL") for m in matches)
     out = []
     for m in matches:
         p = _prior(m)
         e = m.entry
+        if big_city and e.source == "postal":
+            p -= _POSTAL_CITY_PENALTY
         if e.feature == "ADM1" and e.country_code in capitals:
             # A region named like its country's capital (Washington, Buenos Aires):
             # the bare name is the capital unless words around it say "state".
@@ -385,6 +395,9 @@ _GENERIC_HEAD = re.compile(
     r"(?:[\s-]+(?:east|west|central))?)\s+", re.I)
 
 
+_NATURAL = re.compile(
+    r"\b(?:river|lake|creek|mount|mt|mountains?|valley|bay|falls|park|national|islands?|"
+    r"peninsula|strait|coast|delta|plateau|hills?|harbou?r)\b", re.I)
 _COUNTY_TAIL = re.compile(r"\s+(?:county|co\.?|parish)$", re.I)
 
 
@@ -405,9 +418,13 @@ def _fallback(name: str) -> tuple[list[Match], bool]:
     head = _GENERIC_HEAD.sub("", name)
     forms = [f for f in (tail, head, _GENERIC_HEAD.sub("", tail)) if f and f != name]
     county = _COUNTY_TAIL.search(name) is not None
+    natural = _NATURAL.search(name) is not None
     for f in forms:
         # A township, river or valley takes a town's name, not a state's or a country's.
-        found = [m for m in lookup(f) if m.exact and m.entry.feature not in _WIDE]
+        # A river, lake or mountain is seldom named for a village known only by its
+        # ZIP code ("Neches River" is not Neches, Tex.); a township is ("Readington").
+        found = [m for m in lookup(f) if m.exact and m.entry.feature not in _WIDE
+                 and not (natural and m.entry.source == "postal")]
         if county and any(m.entry.feature == "ADM2" for m in found):
             found = [m for m in found if m.entry.feature == "ADM2"]  # "Platte Co." is the county
         if found:
@@ -577,32 +594,39 @@ def _bg_regions() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     after a comma.
     """
     g = gazetteer()
+    ents = {e.id: e for e in g.by_feature(("ADM1",), _BG_COUNTRIES)
+            if e.source == "adm1" and e.country_code}
     regions: dict[str, tuple[str, str]] = {}
-    by_code: dict[str, list[Entry]] = {}
-    for e in g.by_feature(("ADM1",), _BG_COUNTRIES):
-        if e.source != "adm1" or not e.country_code:
-            continue
-        by_code.setdefault(e.country_code, []).append(e)
-        for key in g.names_of(e.id):
-            if key not in _BG_SKIP and len(key) >= 4:
-                regions.setdefault(key, (e.country_code, e.name))
+    # One pass over the names table (it has no index by place).
+    for key, pid in g.con.execute(
+            f"SELECT key, place_id FROM names WHERE place_id IN ({','.join('?' * len(ents))})",
+            list(ents)):
+        e = ents[pid]
+        if key not in _BG_SKIP and len(key) >= 4:
+            regions.setdefault(key, (e.country_code or "", e.name))
     full = sorted(regions, key=len, reverse=True)
     abbr = []
-    with (_DATA / "places_aliases.csv").open(encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            cc, key = r["code"][:2], norm(r["alias"])
-            if r["kind"] != "subdivision" or cc not in _BG_COUNTRIES or "." not in r["alias"]:
-                continue
-            hit = [e for e in by_code.get(cc, ()) if key in g.names_of(e.id)]
-            if hit:
-                regions.setdefault(key, (cc, hit[0].name))
-                abbr.append(r["alias"])
+    for r in _alias_rows():
+        cc = r["code"][:2]
+        if r["kind"] != "subdivision" or cc not in _BG_COUNTRIES or "." not in r["alias"]:
+            continue
+        hit = [m.entry for m in lookup(r["alias"]) if m.entry.id in ents
+               and m.entry.country_code == cc]
+        if hit:
+            regions.setdefault(norm(r["alias"]), (cc, hit[0].name))
+            abbr.append(r["alias"])
     rx = re.compile(
         r"(?<![\w.])(?P<full>" + "|".join(r"\s+".join(map(re.escape, w.split()))
                                           for w in full) + r")(?![\w-])"
         r"|(?<=,\s)(?P<abbr>" + "|".join(map(re.escape, sorted(abbr, key=len, reverse=True)))
         + r")(?!\w)", re.I)
     return rx, regions
+
+
+@lru_cache(maxsize=1)
+def _alias_rows() -> list[dict[str, str]]:
+    with (_DATA / "places_aliases.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 
 def _background_regions(text: str, spans: list[Span]) -> Counter[tuple[str, str]]:
