@@ -586,26 +586,26 @@ _BG_SKIP = frozenset({"washington"})
 _W_BG = 1.0
 
 
-@lru_cache(maxsize=1)
-def _bg_regions() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
-    """A pattern of the region names of :data:`_BG_COUNTRIES`, and key -> (cc, region).
+_Region = tuple[str, str]
 
-    Full names match anywhere (capitalized); AP abbreviations ("Ga.", "Ont.") only
-    after a comma.
-    """
+
+@lru_cache(maxsize=1)
+def _bg_regions() -> tuple[dict[str, _Region], dict[str, _Region], int]:
+    """The region names of :data:`_BG_COUNTRIES`: normalized full names -> (cc, region),
+    AP abbreviations as written ("Ga.", "Ont.") -> (cc, region), and the most words
+    in a full name."""
     g = gazetteer()
     ents = {e.id: e for e in g.by_feature(("ADM1",), _BG_COUNTRIES)
             if e.source == "adm1" and e.country_code}
-    regions: dict[str, tuple[str, str]] = {}
+    full: dict[str, _Region] = {}
     # One pass over the names table (it has no index by place).
     for key, pid in g.con.execute(
             f"SELECT key, place_id FROM names WHERE place_id IN ({','.join('?' * len(ents))})",
             list(ents)):
         e = ents[pid]
         if key not in _BG_SKIP and len(key) >= 4:
-            regions.setdefault(key, (e.country_code or "", e.name))
-    full = sorted(regions, key=len, reverse=True)
-    abbr = []
+            full.setdefault(key, (e.country_code or "", e.name))
+    abbr: dict[str, _Region] = {}
     for r in _alias_rows():
         cc = r["code"][:2]
         if r["kind"] != "subdivision" or cc not in _BG_COUNTRIES or "." not in r["alias"]:
@@ -613,14 +613,8 @@ def _bg_regions() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
         hit = [m.entry for m in lookup(r["alias"]) if m.entry.id in ents
                and m.entry.country_code == cc]
         if hit:
-            regions.setdefault(norm(r["alias"]), (cc, hit[0].name))
-            abbr.append(r["alias"])
-    rx = re.compile(
-        r"(?<![\w.])(?P<full>" + "|".join(r"\s+".join(map(re.escape, w.split()))
-                                          for w in full) + r")(?![\w-])"
-        r"|(?<=,\s)(?P<abbr>" + "|".join(map(re.escape, sorted(abbr, key=len, reverse=True)))
-        + r")(?!\w)", re.I)
-    return rx, regions
+            abbr.setdefault(r["alias"], (cc, hit[0].name))
+    return full, abbr, max((len(k.split()) for k in full), default=1)
 
 
 @lru_cache(maxsize=1)
@@ -629,19 +623,45 @@ def _alias_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _background_regions(text: str, spans: list[Span]) -> Counter[tuple[str, str]]:
+_CAP_WORD = re.compile(r"(?<![\w.])[A-Z][A-Za-z]*\.?")
+
+
+@lru_cache(maxsize=16)  # find() scores a text twice
+def _bg_hits(text: str) -> tuple[tuple[int, int, _Region], ...]:
+    """Region names in ``text``: (start, end, (cc, region)).
+
+    Full names count capitalized and whole ("Georgia Bureau", not "Georgia-Pacific");
+    abbreviations only after a comma ("of Macon, Ga."). Runs of capitalized words are
+    tried longest name first, so "West Virginia" is not Virginia.
+    """
+    full, abbr, most = _bg_regions()
+    words = [(m.start(), m.end()) for m in _CAP_WORD.finditer(text)]
+    # How many words from each one on are joined by single spaces (a name's words).
+    run = [1] * len(words)
+    for j in range(len(words) - 2, -1, -1):
+        if text[words[j][1]:words[j + 1][0]] == " ":
+            run[j] = run[j + 1] + 1
+    out = []
+    i = 0
+    while i < len(words):
+        step = 1
+        for n in range(min(most, run[i]), 0, -1):
+            s, e = words[i][0], words[i + n - 1][1]
+            surface = text[s:e]
+            hit = abbr.get(surface) if text[max(0, s - 2):s] == ", " else None
+            if hit is None and text[e:e + 1] != "-":
+                hit = full.get(norm(surface))
+            if hit is not None:
+                out.append((s, e, hit))
+                step = n
+                break
+        i += step
+    return tuple(out)
+
+
+def _background_regions(text: str, spans: list[Span]) -> Counter[_Region]:
     """First-level regions named in the text outside the toponym spans, with counts."""
-    rx, regions = _bg_regions()
-    out: Counter[tuple[str, str]] = Counter()
-    for m in rx.finditer(text):
-        if m.group("full") and not m.group()[0].isupper():
-            continue
-        if _overlaps(m.span(), spans):
-            continue
-        hit = regions.get(norm(m.group()))
-        if hit is not None:
-            out[hit] += 1
-    return out
+    return Counter(r for s, e, r in _bg_hits(text) if not _overlaps((s, e), spans))
 
 
 def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
