@@ -341,3 +341,27 @@ def test_a_text_written_for_one_country_names_its_towns() -> None:
                     ok += p is not None and km((lat, lon), (p.lat, p.lon)) <= 161
     assert n >= 500
     assert ok / n >= 0.88
+
+
+def test_a_region_named_outside_the_toponyms_places_its_towns() -> None:
+    """Local news names its state in an agency or an address, not as a toponym."""
+    text = ("An Albany man was arrested on Friday, the Georgia Bureau of Investigation "
+            "said. Albany police had searched for him for a week.")
+    spans = [(m.start(), m.end()) for m in re.finditer("Albany", text)]
+    assert [p.admin1 if p else None for p in resolve(text, spans)] == ["Georgia"] * 2
+
+
+def test_a_village_known_by_its_zip_code_is_found() -> None:
+    """Villages and New England towns that GeoNames' populated-place files lack come
+    from the US Postal Service's names (the zipcodes package)."""
+    pytest.importorskip("zipcodes", reason="zipcodes is not installed")
+    text = "A barn burned in Meadow Grove, and firefighters from Norfolk, Neb., helped."
+    a = text.index("Meadow Grove")
+    b = text.index("Norfolk")
+    places = resolve(text, [(a, a + 12), (b, b + 7)])
+    assert [p.admin1 if p else None for p in places] == ["Nebraska", "Nebraska"]
+    # A village does not take the name of a big city from it.
+    text = "Flights between New York and Atlanta resumed."
+    a = text.index("Atlanta")
+    place = resolve(text, [(a, a + 7)])[0]
+    assert place is not None and place.admin1 == "Georgia"

