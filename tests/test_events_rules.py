@@ -220,17 +220,18 @@ def test_context_alias_needs_the_country() -> None:
 # --- the town of a local incident ------------------------------------------------------
 
 
-def test_upper_case_dateline_places_a_local_shooting(model: Any) -> None:
+def test_upper_case_dateline_places_a_local_shooting() -> None:
     # "STOCKTON, Calif. (KCRA) - A Stockton man was shot and killed ...": the town of the
     # dateline is where the reported shooting happened, even for a sentence naming none
-    text = _gvdb_article("1319")
-    # the corpus glues the headline to the first line, as gvdb_eval.py undoes
-    text = re.sub(r"(?<=[a-z])(?=STOCKTON, Calif\.)", "\n", text, count=1)
+    import wiredesk
+
+    text, title = _gvdb_titled(r"^Stockton man shot, killed while backing out of driveway")
     assert "\nSTOCKTON, Calif." in text
-    ms = _extract(model, "g1319", text, dt.date(2016, 1, 1))  # any date: places only
-    violent = [m for m in ms if not m.background and m.event_type != "Strategic developments"]
+    violent = [e for e in wiredesk.analyze(text, title=title).events
+               if e.event_type != "Strategic developments"]
     assert violent
-    assert all(m.place is not None and m.place.name == "Stockton" for m in violent)
+    assert all(e.location is not None and e.location.name == "Stockton" for e in violent), \
+        [(e.sub_event_type, e.location) for e in violent]
 
 
 def test_one_victim_shot_then_dead_is_no_injury(model: Any) -> None:
@@ -545,13 +546,15 @@ def test_the_leads_town_outweighs_towns_of_a_pages_trailing_headlines() -> None:
     assert "Colorado Springs" in got and "Madison" not in got, got
 
 
-def test_a_longer_name_after_on_is_a_road_not_the_town(model: Any) -> None:
+def test_a_longer_name_after_on_is_a_road_not_the_town() -> None:
     # "the man was shot on Cypress Station near the North Freeway": a road, read loosely
     # as the town of Cypress; the shooting is placed in the story's one county
-    text, _ = _gvdb_titled(r"^Deputies: Couple claims man found dead on northwest Harris")
+    import wiredesk
+
+    text, title = _gvdb_titled(r"^Deputies: Couple claims man found dead on northwest Harris")
     assert "shot on Cypress Station" in text
-    ms = _extract(model, "gvdb", text, dt.date(2016, 1, 1))
-    got = [m.place.name for m in ms if m.place is not None]
+    got = [e.location.name for e in wiredesk.analyze(text, title=title).events
+           if e.location is not None]
     assert got and "Cypress" not in got and got[0] == "Harris County", got
 
 
@@ -564,14 +567,16 @@ def test_suburban_town_under_a_county_dateline_is_the_county() -> None:
     assert got and got[0] == "Palm Beach County", got
 
 
-def test_an_associations_seat_is_not_the_scene(model: Any) -> None:
+def test_an_associations_seat_is_not_the_scene() -> None:
     # "Hussam Ayloush, executive director of the Council on American-Islamic Relations in
     # Los Angeles, said shooting suspect Syed Rizwan Farook ...": the council's seat, not
     # where the shooting was; the headline's San Bernardino is
-    text, _ = _gvdb_titled(r"^San Bernardino shootings: Male suspect not well-known")
+    import wiredesk
+
+    text, title = _gvdb_titled(r"^San Bernardino shootings: Male suspect not well-known")
     assert "American-Islamic Relations in Los Angeles" in text
-    ms = _extract(model, "gvdb", text, dt.date(2015, 12, 4))
-    got = [m.place.name for m in ms if "American-Islamic" in m.quote and m.place is not None]
+    got = [e.location.name for e in wiredesk.analyze(text, title=title).events
+           if e.location is not None and any("American-Islamic" in m.quote for m in e.mentions)]
     assert got == ["San Bernardino"], got
 
 

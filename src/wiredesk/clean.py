@@ -31,7 +31,8 @@ from rapidfuzz import fuzz
 
 from wiredesk.models import RawArticle
 
-__all__ = ["Cleaned", "clean_text", "html_to_article", "is_furniture_line", "looks_like_prose"]
+__all__ = ["Cleaned", "clean_text", "html_to_article", "is_furniture_line", "looks_like_prose",
+           "with_headline"]
 
 
 @dataclass
@@ -663,6 +664,18 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     # Keep `removed` in document order: tails were appended as met, lines likewise, but
     # lines dropped after their tails were cut are rare enough not to reorder.
     return Cleaned(text="".join(out).strip(), removed=removed)
+
+
+def with_headline(text: str, title: str | None) -> str:
+    """The text the extractor reads: the headline on its own first line, then the body.
+
+    Cleaning takes a repeated headline out of the body (the title is kept apart), but the
+    headline is reporting: its town ("Two Wounded In Riverdale Shooting"), its figures and
+    its act are read with the body, as they would be from the article's own text."""
+    head = " ".join((title or "").split())
+    if not head or text.lstrip().startswith(head):
+        return text
+    return f"{head}\n{text}" if text else head
 
 
 def html_to_article(html: str, path: str) -> RawArticle:
