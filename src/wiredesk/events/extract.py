@@ -1806,6 +1806,8 @@ def extract_mentions(
     for m in mentions:
         _flag_aggregates(m, text)
         _shot_then_died(m)
+        _fatal_act_wounded_is_the_dead(m)
+    _one_shot_is_the_dead(mentions)
     _town_of_incident(mentions, text, units, all_places, places, doc.title)
     _hit_count_holds_the_dead(mentions, lead_end)
     return mentions
@@ -1872,7 +1874,7 @@ def _similar_acts(made: list[tuple[_Cand, EventMention]], text: str) -> None:
         m.date_text = gap.group(0)[:gap.end(2) - gap.start(0)].strip()
 
 
-_SHOT_STATE = re.compile(r"\b(?:shot|struck|gunshot wounds?|wounds? to)\b", re.I)
+_SHOT_STATE = re.compile(r"\b(?:shot|struck|hit|hitting|gunshot wounds?|wounds? to)\b", re.I)
 _OTHER_VICTIM = re.compile(r"\b(?:another|second|other|also|wounded|injured|hurt|critical|"
                            r"hospitali[sz]ed|two|three|four|\d+)\b", re.I)
 
@@ -1888,6 +1890,38 @@ def _shot_then_died(m: EventMention) -> None:
         f.kind == "injured" and f.value == 1 and _SHOT_STATE.search(f.quote)
         # (an age is no count: "a 23-year-old man", "Khushwilder Singh, 24, was ...")
         and not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", f.quote)))]
+
+
+def _fatal_act_wounded_is_the_dead(m: EventMention) -> None:
+    """A "fatal shooting" or "deadly shooting" that counts no death but one victim hit
+    ("a 23-year-old man suffering from at least one gunshot wound") counts that victim
+    dead: the act's own word says he did not survive."""
+    if any(f.kind == "fatalities" and f.value >= 1 for f in m.figures):
+        return
+    if not re.search(rf"\b(?i:fatal|fatally|deadly)\s+(?:\w+\s+)?{re.escape(m.trigger)}\b",
+                     m.quote):
+        return
+    hit = [f for f in m.figures if f.kind == "injured" and f.value >= 1]
+    if len(hit) == 1 and hit[0].value == 1 and _SHOT_STATE.search(hit[0].quote) and \
+            not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", hit[0].quote)):
+        m.figures = [f.model_copy(update={"kind": "fatalities"}) if f is hit[0] else f
+                     for f in m.figures]
+
+
+_SHOT_OBJECT = re.compile(r"^(?:shot|shoots|hitting|hit|hits|striking|struck|strikes)\s", re.I)
+
+
+def _one_shot_is_the_dead(mentions: list[EventMention]) -> None:
+    """"The suspect shot the victim once" says a person was hit, not that he lived: in a
+    story that tells a death, such a hit is that death (the killing told again), not
+    another victim wounded. Victims told wounded in their own words stay."""
+    if not any(f.kind == "fatalities" and f.value >= 1 and not f.aggregate
+               for m in mentions if not m.background and m.event_type in _VIOLENT
+               for f in m.figures):
+        return
+    for m in mentions:
+        m.figures = [f for f in m.figures if not (
+            f.kind == "injured" and f.value == 1 and _SHOT_OBJECT.match(f.quote))]
 
 
 _AFTER_ACT = re.compile(r"^\s+(?:after|following)\s+(?:the|a|an|that)\s+(?:[\w-]+\s+){0,3}?"

@@ -88,6 +88,7 @@ _ALT_PENALTY = 1.0
 _CAPITAL_REGION_PENALTY = 2.5
 _ALT_SMALL_PENALTY = 2.5
 _ALT_BIG = 100_000
+_ALT_HOME_PENALTY = 2.0
 
 
 def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
@@ -101,6 +102,9 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
     owned = any(m.exact == any_exact and m.primary for m in matches)
     capitals = {m.entry.country_code for m in matches
                 if m.entry.feature == "PPLC" and m.exact and m.primary}
+    # countries where a town bears the name as its own
+    home = {m.entry.country_code for m in matches if m.primary and m.exact
+            and m.entry.source in ("city", "import") and m.entry.population >= 1000}
     out = []
     for m in matches:
         p = _prior(m)
@@ -115,6 +119,10 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
                 # A small town's alternate name (Beeville's "Maryville") is seldom
                 # what a writer means when towns bear the name as their own.
                 p -= _ALT_SMALL_PENALTY
+            elif e.country_code in home:
+                # nor a big town's old name where a town of the same country bears it
+                # now: "Manchester" is Manchester, Conn., not Paterson, N.J.
+                p -= _ALT_HOME_PENALTY
         # The town must be a big part of the region: Baghdad of its governorate, New
         # York City of its state, but not Oklahoma City of Oklahoma.
         if e.feature in ("ADM1", "ADM2") and any(
