@@ -454,6 +454,18 @@ def _gvdb_sentence(title_pattern: str, pattern: str) -> str:
     # an age in words is no count of victims
     (r"^Toddler shot and killed in north St\. Louis County", r"The three-year-old boy was "
      r"shot", "injured"),
+    # one person hit by a shot, told from the shot or the gun: "one bullet hitting a
+    # 20-year-old male customer", "accidentally shot a woman", "the male was struck"
+    (r"^2 men wanted in shootout at Strawberry Mansion", r"one bullet hitting a 20-year-old",
+     "injured"),
+    (r"^Man who accidentally shot a woman during '13 Hours'", r"A man who accidentally shot "
+     r"a woman", "injured"),
+    (r"^Man arrested after domestic situation on Milwaukee", r"exchanged gunfire and the "
+     r"male was struck", "injured"),
+    (r"^Meatpacking District Robbers At Large", r"The victim was then shot", "injured"),
+    # "shot the 18-year-old man who died at the scene"
+    (r"^Police: 18-year-old man shot and killed near N\. 20th", r"shot the 18-year-old man "
+     r"who died", "fatalities"),
 ])
 def test_one_victim_is_counted_by_these_phrasings(model: Any, title_pattern: str, pattern: str,
                                                   kind: str) -> None:
@@ -666,6 +678,22 @@ def test_a_county_gives_way_to_the_town_of_it_the_story_names() -> None:
     got = [e.location.name for e in wiredesk.analyze(text, title=title).events
            if e.location is not None]
     assert got and got[0] == "Crossville", got
+
+
+def test_no_one_hurt_counts_nobody() -> None:
+    # "... shot twice at the neighbor's trailer home ... No one was hurt.": no victim
+    sentence = _gvdb_sentence(r"^Man arrested for shooting at neighbors", r"No one was hurt")
+    got = [(f.kind, f.value) for f in find_figures(sentence, "g")]
+    assert got == [("injured", 0)], (sentence, got)
+
+
+def test_the_one_hit_in_a_fatal_shooting_is_the_dead(model: Any) -> None:
+    # "... investigating a fatal shooting ... They discovered a 23-year-old man suffering
+    # from at least one gunshot wound": that man died; no one was wounded
+    text, _ = _gvdb_titled(r"^Police: Man with gunshot wound dies on Milwaukee")
+    ms = _extract(model, "g4616", text, dt.date(2016, 1, 24))
+    assert not [(m.quote, f.quote) for m in ms for f in m.figures if f.kind == "injured"]
+    assert any(f.kind == "fatalities" and f.value == 1 for m in ms for f in m.figures)
 
 
 def test_a_round_fired_is_no_victim() -> None:
