@@ -1985,7 +1985,12 @@ _DATELINE_TAIL = re.compile(r"^\s*(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?)?\s*"
 # an upper-case dateline the toponym finder may not know as a name: "STOCKTON, Calif."
 _CAPS_DATELINE = re.compile(r"(?:^|\n|(?:Press|AP|Reuters)\s+)([A-Z][A-Z.' ]{2,30}?[A-Z])(?=,\s*"
                             r"[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?\s*(?:\([^)]{0,40}\)\s*)?"
-                            r"(?:--|[—–-])|\s*(?:\([^)]{0,40}\)\s*)?(?:--|[—–-]))")
+                            r"(?:--|[—–-])|\s*(?:\([^)]{0,40}\)\s*)?(?:--|[—–-]))"
+                            # ... or run on after a page's repeated headline: "... now facing
+                            # charges WESTMORELAND, N.Y. -- A hunter ..." (its state says so)
+                            r"|(?<=[a-z] )([A-Z][A-Z.']{2,20}(?: [A-Z][A-Z.']{1,20}){0,2})(?=,\s*"
+                            r"[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?\s*(?:\([^)]{0,40}\)\s*)?"
+                            r"(?:--|[—–]))")
 
 
 def _dateline_town(text: str, units: list[Span],
@@ -2007,7 +2012,16 @@ def _dateline_town(text: str, units: list[Span],
             from wiredesk.places import resolve
         except ImportError:  # pragma: no cover - the places stage is optional
             return None
-        got = resolve(text, [(m.start(1), m.end(1))])[0]
+        g = 1 if m.group(1) is not None else 2
+        spans = [(m.start(g), m.end(g))]
+        st = re.match(r",\s*([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)", text[m.end(g):m.end(g) + 40])
+        if st is not None:
+            spans.append((m.end(g) + st.start(1), m.end(g) + st.end(1)))
+        got, *state = resolve(text, spans)
+        # "WESTMORELAND, N.Y.": a place of the state the dateline names, or none
+        if state and state[0] is not None and state[0].feature == "ADM1" and (
+                got is None or got.admin1 != state[0].name):
+            return None
         if got is not None and (_is_town(got) or county and got.feature == "ADM2"):
             return got
     return None
@@ -2163,9 +2177,15 @@ def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> se
     """Names of the towns of ``found`` that the text presents as parts of a town."""
     out = set()
     for (a, b), p in found:
-        if _is_town(p) and (_HOOD_AFTER.match(text, b) or _HOOD_BEFORE.search(
-                text[max(0, a - 30):a])):
-            out.add(p.name)
+        if not _is_town(p) or p.name in out:
+            continue
+        # any time the text names it ("... in West Oak Lane", then "in Philadelphia's
+        # West Oak Lane neighborhood", a name the toponym finder took only once)
+        for occ in re.finditer(rf"\b{re.escape(text[a:b])}\b", text):
+            if _HOOD_AFTER.match(text, occ.end()) or _HOOD_BEFORE.search(
+                    text[max(0, occ.start() - 30):occ.start()]):
+                out.add(p.name)
+                break
     return out
 
 
