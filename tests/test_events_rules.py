@@ -367,6 +367,30 @@ def test_a_neighbourhood_the_headline_names_bare_gives_way_to_the_city() -> None
     assert got and all(p == "Philadelphia" for p in got), got
 
 
+@pytest.mark.parametrize(("title_pattern", "said", "wrong", "town"), [
+    # "... in Dearborn Hts. police station": the abbreviation, not the city of Dearborn
+    (r"^Man shot and killed in Dearborn Hts\. police station", "Dearborn Hts.", "Dearborn",
+     "Dearborn Heights"),
+    # "SALT LAKE CITY (AP) --": the whole upper-case name, not "LAKE CITY" (an old name
+    # of American Fork); the shooting itself was in Holladay
+    (r"^Utah police officer, suspect dead in gunfire exchange", "SALT LAKE CITY",
+     "American Fork", None),
+    # "the city's Feltonville section": Hudson, Mass. was once called Feltonville
+    (r"^Man shot, killed in Feltonville", "Feltonville section", "Hudson", None),
+])
+def test_a_name_is_read_whole_and_as_written(title_pattern: str, said: str, wrong: str,
+                                             town: str | None) -> None:
+    import wiredesk
+
+    text, title = _gvdb_titled(title_pattern)
+    assert said in text
+    got = [e.location.name for e in wiredesk.analyze(text, title=title).events
+           if e.location is not None]
+    assert wrong not in got, got
+    if town is not None:
+        assert got and got[0] == town, got
+
+
 def test_a_run_on_dateline_is_a_place_of_its_state_or_none() -> None:
     # "... now facing charges WESTMORELAND, N.Y. -- A hunter ...": the gazetteer knows no
     # Westmoreland in New York; the story is not placed in Pennsylvania's county

@@ -2173,6 +2173,14 @@ def _headline_town(text: str, found: list[tuple[tuple[int, int], Place]],
     return None
 
 
+def _names_as_written(text: str, found: list[tuple[tuple[int, int], Place]]) -> set[str]:
+    """Names of the places of ``found`` that the text writes as their own name somewhere
+    (not only by an alternate name: "Feltonville" for Hudson, Mass.)."""
+    from wiredesk.places.normalize import norm
+
+    return {p.name for (a, b), p in found if norm(text[a:b]) == norm(p.name)}
+
+
 def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> set[str]:
     """Names of the towns of ``found`` that the text presents as parts of a town."""
     out = set()
@@ -2218,6 +2226,9 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
             if m.place is not None and m.place.name in gone:
                 m.place = None
     hoods = _neighbourhoods(text, found)
+    written = _names_as_written(text, found)
+    # a section of a city read as another town by that town's old name is no town at all
+    found = [(sp, p) for sp, p in found if p.name not in hoods or p.name in written]
     counts: dict[str, float] = {}
     first: dict[str, Place] = {}
     # (a victim's home town and the hospital's are not candidates)
@@ -2272,6 +2283,8 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
         counties = {p.name: p for _, p in found if p.feature == "ADM2"}
         if len(counties) == 1:
             town = next(iter(counties.values()))
+    if town is not None and town.name in hoods and town.name not in written:
+        town = None  # (the headline's "in Feltonville", read as Hudson again)
     for m in violent:
         # A neighbourhood gives way to its town (the main one if near, else the most
         # named town near it): whatever else the story names, that is where it is.
@@ -2286,6 +2299,10 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
             if near:
                 host = max(near, key=lambda t: counts.get(t.name, 0))
                 m.place = host.model_copy(update={"precision": max(2, m.place.precision)})
+            elif m.place.name in hoods and m.place.name not in written:
+                # "the city's Feltonville section", read as Hudson, Mass., whose old name
+                # it is: another town's alternate name is not the section of a city
+                m.place = None
     if town is None:
         return
     # only a local story: places abroad or far away mean the dateline is the reporter's,

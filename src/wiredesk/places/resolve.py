@@ -1078,6 +1078,27 @@ def _extend_dc(text: str, sp: Span) -> Span:
     return (sp[0], m.end()) if m and text[sp[0]:sp[1]] == "Washington" else sp
 
 
+_HEIGHTS_AFTER = re.compile(r"\s(?:Hts|HTS)\b\.?")
+_CAPS_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(]))([A-Z][A-Z'.]+) $")
+
+
+def _whole_name(text: str, sp: Span) -> Span:
+    """The whole name a span is part of: "Dearborn" of "Dearborn Hts.", "LAKE CITY" of a
+    dateline's "SALT LAKE CITY" (the tagger may take only a piece of an upper-case
+    name or an abbreviated one) when the gazetteer knows the whole as a name of its own."""
+    def known(s: int, e: int) -> bool:
+        return any(m.exact and m.primary for m in lookup(text[s:e]))
+    m = _HEIGHTS_AFTER.match(text, sp[1])
+    if m is not None and known(sp[0], m.end()):
+        sp = (sp[0], m.end())
+    name = text[sp[0]:sp[1]]
+    if name.isupper():
+        w = _CAPS_WORD_BEFORE.search(text, max(0, sp[0] - 20), sp[0])
+        if w is not None and known(w.start(1), sp[1]):
+            sp = (w.start(1), sp[1])
+    return sp
+
+
 def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     """Every toponym in ``text`` resolved in context, in text order.
 
@@ -1108,8 +1129,8 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     # A curated multi-word place ("U.S. Embassy in Baghdad") replaces the NER pieces in it.
     geo = [g for g in geo if not any(s <= g[0] and g[1] <= e and (s, e) != g for s, e in extra)]
     # "Washington, D.C." is one name.
-    geo = [_extend_dc(text, g) for g in geo]
-    extra = [_extend_dc(text, g) for g in extra]
+    geo = [_whole_name(text, _extend_dc(text, g)) for g in geo]
+    extra = [_whole_name(text, _extend_dc(text, g)) for g in extra]
     spans = sorted(set(geo + extra + [n for n in norp if norm(text[n[0]:n[1]]) in demonyms()
                                       or norm(text[n[0]:n[1]]).rstrip("s") in demonyms()]))
     # Credit lines: drop toponyms of sentences naming where reporters worked.
