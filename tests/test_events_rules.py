@@ -504,6 +504,11 @@ def _gvdb_sentence(title_pattern: str, pattern: str) -> str:
     (r"^Man arrested after domestic situation on Milwaukee", r"exchanged gunfire and the "
      r"male was struck", "injured"),
     (r"^Meatpacking District Robbers At Large", r"The victim was then shot", "injured"),
+    # "where she was later pronounced deceased"
+    (r"^Homicide Overnight - Goldsboro Daily News", r"she was later pronounced deceased",
+     "fatalities"),
+    # "Flying gas [glass] injured him"
+    (r"^Bullet shatters State Trooper", r"Flying gas injured him", "injured"),
     # "shot the 18-year-old man who died at the scene"
     (r"^Police: 18-year-old man shot and killed near N\. 20th", r"shot the 18-year-old man "
      r"who died", "fatalities"),
@@ -726,6 +731,16 @@ def test_no_one_hurt_counts_nobody() -> None:
     sentence = _gvdb_sentence(r"^Man arrested for shooting at neighbors", r"No one was hurt")
     got = [(f.kind, f.value) for f in find_figures(sentence, "g")]
     assert got == [("injured", 0)], (sentence, got)
+
+
+def test_another_after_a_comma_and_a_near_miss() -> None:
+    # "... one man was killed, another was injured and people ran": one dead, one hurt
+    sentence = _gvdb_sentence(r"^Irving Giovanni Araujo, 29", r"one man was killed, another")
+    got = sorted((f.kind, f.value) for f in find_figures(sentence, "g"))
+    assert got == [("fatalities", 1), ("injured", 1)], (sentence, got)
+    # "the bullet came within inches of possibly killing the trooper": no one died
+    sentence = _gvdb_sentence(r"^Bullet shatters State Trooper", r"possibly killing")
+    assert not find_figures(sentence, "g"), sentence
 
 
 def test_the_one_hit_in_a_fatal_shooting_is_the_dead(model: Any) -> None:

@@ -91,7 +91,7 @@ _KILL_AFTER = re.compile(
     r"(?:killed|died|dies|dead|slain|shot dead|"
     r"shot (?:and|&) killed|shot to death|stabbed to death|beaten to death|murdered|executed|"
     r"lost (?:their|his|her) li(?:ves|fe)|perished|confirmed dead|fatally|"
-    r"pronounced dead|succumbed)\b"
+    r"pronounced (?:dead|deceased)|succumbed)\b"
 )
 _INJ_AFTER = re.compile(
     r"^" + _WHO + r"(?:(?:were|was|have been|had been|are|is|been|being)\s+)?(?:also\s+|"
@@ -135,13 +135,13 @@ _INTERCEPT_AFTER = re.compile(
 _SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+|had been\s+)?(?:[a-z]+ly\s+)?(?:shot|suffering|"
                           r"suffered)\b(?:[,\s]+"
                           r"(?:(?:and|&)\s+)?(?:killed|(?:later\s+)?died)\b|[^.;]{0,60}?\s(?:and|&)\s+"
-                          r"(?:was\s+|later\s+)*(?:died|pronounced dead|killed)\b)")
+                          r"(?:was\s+|later\s+)*(?:died|pronounced (?:dead|deceased)|killed)\b)")
 # a headline's "Girl shot at party dies": the one shot is the one who died
 _HEADLINE_DIES = re.compile(r"^(?:shot|with\b[^;,|.:]{0,30}?\bwounds?)\b[^;,|.:]{0,40}?"
                             r"\b(?:dies|died|dead)\b")
 # "a 9-year-old boy who was accidentally shot in the head in Trinidad has died"
 _WHO_SHOT_DIED = re.compile(r"^who\s+(?:was|had been)\s+[^;,.]{0,80}?\b(?:has died|have died|"
-                            r"died|is dead|was pronounced dead)\b")
+                            r"died|is dead|was pronounced (?:dead|deceased))\b")
 _KILL_BEFORE = {"killing", "killed", "kills", "kill", "killings", "leaving", "left",
                 "claiming", "claimed", "murdering", "murdered", "executing", "executed"}
 _INJ_BEFORE = {"wounding", "wounded", "wounds", "wound", "injuring", "injured", "injures",
@@ -809,6 +809,11 @@ def find_figures(
                               doc_id, offset, attributed_to))
     claims.extend(_one_victim(_PRONOUN_SHOT, "injured", {"fatalities", "injured"}, text,
                               claims, doc_id, offset, attributed_to))
+    claims.extend(_one_victim(_PRONOUN_HURT, "injured", {"fatalities", "injured"}, text,
+                              claims, doc_id, offset, attributed_to))
+    # "came within inches of possibly killing the trooper", "nearly killed": no one was
+    claims = [c for c in claims if not (c.kind in {"fatalities", "injured"} and (_NEARLY.search(
+        text, max(0, c.start - offset - 30), c.start - offset) or _NEARLY_IN.search(c.quote)))]
     claims = _another_victim(text, claims, offset)
     claims.extend(_toll_phrases(text, claims, doc_id, offset, attributed_to))
     dead = sum(c.value for c in claims if c.kind == "fatalities" and not c.aggregate)
@@ -907,7 +912,7 @@ def _single_victims(
             if extra:
                 end_tok = end2
             if hit_by_shot and kind == "injured" and re.match(
-                    r"^,?\s*who\s+(?:later\s+|then\s+)?(?:died|was pronounced dead)\b",
+                    r"^,?\s*who\s+(?:later\s+|then\s+)?(?:died|was pronounced (?:dead|deceased))\b",
                     _after_text(text, tokens, end_tok)):
                 kind = "fatalities"  # "shot the 18-year-old man who died at the scene"
             s, e = tokens[i][1], tokens[end_tok - 1][2]
@@ -1027,7 +1032,7 @@ def _single_victims(
 # "left one person wounded and another injured", "one man dead and another with
 # life-threatening injuries": "another" adds one victim to the list just counted
 _ANOTHER = re.compile(
-    r"^,?\s*(?:and|while)\s+(?:another|a second)(?:\s+(?:man|woman|person|victim|boy|girl|"
+    r"^(?:,?\s*(?:and|while)|,)\s+(?:another|a second)(?:\s+(?:man|woman|person|victim|boy|girl|"
     r"teen|teenager|child|one))?\s+(?:(?:was|is)\s+)?(?:(?P<dead>dead|killed)|"
     r"(?:seriously\s+|critically\s+)?(?:wounded|injured|hurt)|(?:in|with)\s+(?:critical|serious|"
     r"stable|life-threatening|non-life-threatening|minor)\b[^.;,]{0,30}?"
@@ -1113,7 +1118,7 @@ _KILLING_VICTIM = re.compile(
 
 
 _PRONOUN_DIED = re.compile(
-    r"\b(?:he|she)\s+(?:later\s+)?(?:died|was (?:later )?(?:pronounced dead|killed|"
+    r"\b(?:he|she)\s+(?:later\s+)?(?:died|was (?:later )?(?:pronounced (?:dead|deceased)|killed|"
     r"fatally \w+|shot and killed|shot to death))\b", re.I)
 
 
@@ -1121,6 +1126,16 @@ _PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:(?:was|had been)\s+(?:shot|wounde
                            r"(?!\s+(?:and killed|dead|to death|at\b))|(?:suffered|sustained)\s+"
                            r"(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:gunshot\s+)?(?:wounds?|injur\w+)\b)",
                            re.I)
+
+
+# "Flying glass injured him": one wounded, told by the pronoun the harm governs
+_PRONOUN_HURT = re.compile(r"\b(?:injur(?:ed|ing)|wound(?:ed|ing)|hurt)\s+(?:him|her)\b(?!self)",
+                           re.I)
+# an act that did not happen: "possibly killing", "nearly killed", "could have killed"
+_NEARLY_IN = re.compile(r"\b(?:possibly|nearly|almost|narrowly)\s+(?:kill|injur|wound|hurt)",
+                        re.I)
+_NEARLY = re.compile(r"\b(?:possibly|nearly|almost|narrowly|(?:could|would|might)\s+have)"
+                     r"\s+$", re.I)
 
 
 def _one_victim(rx: re.Pattern[str], kind: str, unless: set[str], text: str,
