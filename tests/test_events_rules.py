@@ -697,6 +697,16 @@ def test_a_county_places_a_story_naming_no_town_of_its_own(title_pattern: str,
     assert got and got[0] == county, got
 
 
+def test_a_county_the_story_dwells_on_outweighs_the_outlets_town() -> None:
+    # "ROCKBRIDGE CO., Va., - ... search efforts in Rockbridge County ... for a male
+    # subject who shot at a deputy"; "He is from Abingdon, Va." is his home, and
+    # "WVVA TV Bluefield" the station's town
+    text, title = _gvdb_titled(r"^Virginia police continue search for man who shot at police")
+    assert "He is from Abingdon" in text
+    got = _violent_places(text, title)
+    assert got and got[0] == "Rockbridge County", got
+
+
 def test_a_town_named_as_a_landmark_is_not_the_scene() -> None:
     # "... in Catawba County, about an hour northwest of Charlotte": Charlotte only says
     # where the county is; the story names no town of its own, so the county holds it

@@ -88,6 +88,11 @@ _NOUN_TRIGGERS: dict[str, str] = {
 _NOT_EVENT_NOUN_HEADS = frozenset({"helicopter", "helicopters", "aircraft", "dog", "dogs",
                                    "plane", "planes", "submarine", "force", "group",
                                    "capability", "capabilities"})
+# people fired on: "fired at the deputy", "fired into the crowd"
+_PERSONS_FIRED_ON = frozenset({
+    "deputy", "deputies", "officer", "officers", "trooper", "troopers", "police", "man",
+    "woman", "men", "women", "people", "crowd", "victim", "victims", "driver", "group",
+    "him", "her", "them", "agents", "agent", "protesters", "students", "customers"})
 # nouns that make "fire", "launch", "hit" ... an attack
 _ATTACK_WORDS = re.compile(
     r"\b(?:rockets?|missiles?|mortars?|shells?|projectiles?|drones?|bombs?|grenades?|"
@@ -243,6 +248,9 @@ def _trigger_category(tok: Token, sent_text: str, weapons_in_sent: bool) -> str 
     if tok.pos_ in {"VERB", "AUX"} or (tok.tag_.startswith("VB")):
         if lemma in _VERB_TRIGGERS:
             return _VERB_TRIGGERS[lemma]
+        if lemma == "open" and any(c.dep_ == "dobj" and c.lower_ == "fire"
+                                   for c in tok.children):
+            return "attack"  # "a gunman opened fire on officers"
         if lemma in _WEAPON_VERBS:
             if lemma in {"land", "fall"}:
                 # "18 landed", "rockets fell inside the base": munitions as subject
@@ -259,6 +267,12 @@ def _trigger_category(tok: Token, sent_text: str, weapons_in_sent: bool) -> str 
                 return "attack"
             if lemma == "storm":
                 return "storm"
+            if lemma == "fire" and any(
+                    c.dep_ == "prep" and c.lower_ in {"at", "on", "upon", "into"} and any(
+                        g.dep_ == "pobj" and (g.lower_ in _PERSONS_FIRED_ON
+                                              or g.ent_type_ == "PERSON")
+                        for g in c.children) for c in tok.children):
+                return "attack"  # "Hall fired at the deputy", "fired on the crowd"
             args = " ".join(t.text for c in tok.children
                             if c.dep_ in {"nsubj", "nsubjpass", "dobj", "agent", "prep"}
                             for t in c.subtree)
@@ -355,7 +369,8 @@ def _not_an_act(tok: Token, cat: str) -> bool:
         # "who launched the rockets": an indirect question
         if any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"who", "what", "whoever"}
                for c in tok.children) and tok.dep_ in {"ccomp", "pcomp", "xcomp", "advcl",
-                                                       "acl", "relcl", "dobj"}:
+                                                       "acl", "dobj"}:
+            # ("a man who shot at a deputy": a relative clause tells the act itself)
             return True
     elif cat == "casualty" and tok.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"}:
         return True  # "the wounded included ..."
@@ -1081,12 +1096,15 @@ def _after_since(text: str, start: int) -> bool:
 
 
 # Where a person lives or is taken, not where the act happened: "Jeremiah Washington, 24,
-# of Memphis", "a Columbia resident", "taken to Ingalls Memorial Hospital in Harvey",
-# "the Medical Examiner's Office in Raleigh", "in Adams County District Court".
+# of Memphis", "a Columbia resident", "He is from Abingdon", "taken to Ingalls Memorial
+# Hospital in Harvey", "the Medical Examiner's Office in Raleigh", "in Adams County District
+# Court".
 _RESIDENCE_BEFORE = re.compile(
     r"(?:,\s*(?:(?:an?|the)\s+)?(?:resident|native)?\s*(?:of|from)|\b(?:man|woman|boy|girl|teen|"
     r"teenager|resident|residents|native|student|victim|suspect|father|mother|son|daughter)"
-    r"\s+(?:of|from))\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$")
+    r"\s+(?:of|from)|\b(?:[Hh]e|[Ss]he|[Tt]hey|who)\s+(?:is|was|are|were)\s+(?:originally\s+)?from|"
+    r"\b(?:lives|lived|living|resides|resided)\s+in)\s+(?:the\s+)?"
+    r"(?:(?:city|town|village)\s+of\s+)?$")
 _INSTITUTION_BEFORE = re.compile(
     r"\b(?:taken|transported|rushed|flown|airlifted|brought|driven|died|dead|treated|held|"
     r"booked|jailed|appear\w*|arraigned|sentenced|autopsy|remains?)\b[^.;]{0,60}?\b(?:"
@@ -2104,7 +2122,7 @@ def _name_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def _named_town(text: str, found: list[tuple[tuple[int, int], Place]],
-                title: str | None) -> Place | None:
+                title: str | None, outlet_town: bool = True) -> Place | None:
     """The town of a story whose text names none the toponym finder knows: the headline's
     place ("shot in South Philadelphia", "Augusta man shot"), a town's police force ("the
     Houston Police Department"), else the outlet's own town ("The Augusta Chronicle").
@@ -2131,7 +2149,7 @@ def _named_town(text: str, found: list[tuple[tuple[int, int], Place]],
         groups.append(_name_spans(text, m.start(1), m.end(1)))
     for m in _FORCE.finditer(text, 0, 3000):
         groups.append(_name_spans(text, m.start(1), m.end(1))[::-1])
-    if outlet is not None:
+    if outlet is not None and outlet_town:
         for m in re.finditer(_CAP_NAME, text[outlet[0]:outlet[1]]):
             s = outlet[0] + m.start()
             groups.append(_name_spans(text, s, outlet[0] + m.end()))
@@ -2276,12 +2294,25 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
                 town.admin1 != county.admin1 or _km(town, county) > 60):
             town = county  # "JEFFERSON COUNTY, Colo. --" outweighs a street read as a town
     if town is None:
-        town = county or _named_town(text, found, title)
+        town = county or _named_town(text, found, title, outlet_town=False)
+    counties = {p.name: p for _, p in found if p.feature == "ADM2"}
+    at = [sp[0] for sp, p in found if p.feature == "ADM2"]
     if town is None:
         # a story whose only place below its state is one county ("Richland County
-        # deputies say ...") happened there
-        counties = {p.name: p for _, p in found if p.feature == "ADM2"}
-        if len(counties) == 1:
+        # deputies say ...") happened there, before its outlet's town when the story
+        # dwells on it (named again, or in its lead)
+        if len(counties) == 1 and (len(at) >= 2 or at[0] < len(text) / 3):
+            town = next(iter(counties.values()))
+        # ... unless the outlet's own town lies in it: the Los Angeles Times' story of
+        # "Los Angeles County coroner's records" is a Los Angeles story
+        own = _named_town(text, found, title) if town is not None else None
+        if own is not None and town is not None and own.admin1 == town.admin1 and \
+                _km(own, town) <= 60:
+            town = own
+    if town is None:
+        # else the outlet's own town ("... - WVVA TV Bluefield Beckley"), else the county
+        town = _named_town(text, found, title)
+        if town is None and len(counties) == 1:
             town = next(iter(counties.values()))
     if town is not None and town.name in hoods and town.name not in written:
         town = None  # (the headline's "in Feltonville", read as Hudson again)
