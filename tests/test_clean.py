@@ -275,3 +275,28 @@ def test_news_cluster_widgets_go_and_no_article_is_emptied(shared_dir: Path) -> 
         assert out.text.strip(), f"{f.name}: cleaned to nothing"
         m = widgets.search(out.text)
         assert m is None, f"{f.name}: widget {m.group(0)!r} survived"
+
+
+def test_scraping_leftovers_are_read_as_the_characters_they_stand_for(
+        shared_dir: Path) -> None:
+    # GVDB pages copied with their markup's "&#39;" and with soft hyphens ("Castor
+    # Gar\u00addens"): the cleaned text has the apostrophe and the whole words
+    import csv
+
+    path = shared_dir / "data" / "gvdb" / "dev.tsv"
+    if not path.exists():
+        pytest.skip(f"GVDB not found at {path}")
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8", newline="") as fh:
+        texts = [r["Full text"] for r in csv.DictReader(fh, delimiter="\t")]
+    marked = [t for t in texts if "&#39;" in t][:3]
+    hyphened = [t for t in texts if "\u00ad" in t][:3]
+    if not marked or not hyphened:
+        pytest.skip("no article with character references or soft hyphens in GVDB")
+    for t in marked:
+        out = clean_text(t).text
+        assert "&#39;" not in out and "'" in out
+    for t in hyphened:
+        out = clean_text(t).text
+        assert "\u00ad" not in out
+        assert out.replace(" ", "") == clean_text(t.replace("\u00ad", "")).text.replace(" ", "")

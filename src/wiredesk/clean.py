@@ -22,6 +22,7 @@ the source has them, so quotes taken from the cleaned text match the source.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +32,8 @@ from rapidfuzz import fuzz
 
 from wiredesk.models import RawArticle
 
-__all__ = ["Cleaned", "clean_text", "html_to_article", "is_furniture_line", "looks_like_prose"]
+__all__ = ["Cleaned", "clean_text", "html_to_article", "is_furniture_line", "looks_like_prose",
+           "with_headline"]
 
 
 @dataclass
@@ -532,18 +534,30 @@ def _strip_tails(text: str, removed: list[str]) -> str:
     return text
 
 
+_CHAR_REF = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
+
+
+def _unscrape(text: str) -> str:
+    """Text copied from a page can keep its markup's character references
+    ("Philadelphia&#39;s") and invisible soft hyphens ("neigh\u00adbor"): a reader sees
+    the characters, so the reader's text has them, and names are found as written."""
+    text = text.replace("\u00ad", "")
+    return _CHAR_REF.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
+
+
 def clean_text(text: str, title: str | None = None) -> Cleaned:
     """Remove page furniture from article text.
 
     Returns the cleaned text (paragraphs separated by a blank line where the source had
-    one, a single newline otherwise; characters inside kept lines unchanged) and the
+    one, a single newline otherwise; characters inside kept lines unchanged but for
+    scraping leftovers: HTML character references decoded, soft hyphens dropped) and the
     removed pieces in document order. ``title``, when given, lets a repeated headline at
     the top of the text go.
     """
     removed: list[str] = []
     lines: list[_Line] = []
     blank = False
-    for raw in text.splitlines():
+    for raw in _unscrape(text).splitlines():
         if raw.strip():
             lines.append(_Line(raw.rstrip(), blank_before=blank or not lines))
             blank = False
@@ -663,6 +677,18 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     # Keep `removed` in document order: tails were appended as met, lines likewise, but
     # lines dropped after their tails were cut are rare enough not to reorder.
     return Cleaned(text="".join(out).strip(), removed=removed)
+
+
+def with_headline(text: str, title: str | None) -> str:
+    """The text the extractor reads: the headline on its own first line, then the body.
+
+    Cleaning takes a repeated headline out of the body (the title is kept apart), but the
+    headline is reporting: its town ("Two Wounded In Riverdale Shooting"), its figures and
+    its act are read with the body, as they would be from the article's own text."""
+    head = " ".join(_unscrape(title or "").split())
+    if not head or text.lstrip().startswith(head):
+        return text
+    return f"{head}\n{text}" if text else head
 
 
 def html_to_article(html: str, path: str) -> RawArticle:

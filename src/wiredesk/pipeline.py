@@ -159,16 +159,22 @@ def prepare(raw: RawArticle) -> Document:
 
     cleaned = clean.clean_text(raw.text, raw.title)
     published, basis = dating.document_date(raw.text, raw.published_raw, raw.title)
+    # the headline cleaning took out of the body is read with it again: offsets of
+    # mentions (and quotes from the headline) are into this text
+    text = clean.with_headline(cleaned.text, raw.title)
+    removed = cleaned.removed
+    if text != cleaned.text and raw.title:
+        removed = [r for r in removed if " ".join(r.split()) != " ".join(raw.title.split())]
     return Document(
         id=document_id(raw.text),
         path=raw.path,
         title=raw.title,
         url=raw.url,
         source=raw.source,
-        text=cleaned.text,
+        text=text,
         published=published,
         published_basis=basis,
-        removed=cleaned.removed,
+        removed=removed,
     )
 
 

@@ -88,6 +88,11 @@ _NOUN_TRIGGERS: dict[str, str] = {
 _NOT_EVENT_NOUN_HEADS = frozenset({"helicopter", "helicopters", "aircraft", "dog", "dogs",
                                    "plane", "planes", "submarine", "force", "group",
                                    "capability", "capabilities"})
+# people fired on: "fired at the deputy", "fired into the crowd"
+_PERSONS_FIRED_ON = frozenset({
+    "deputy", "deputies", "officer", "officers", "trooper", "troopers", "police", "man",
+    "woman", "men", "women", "people", "crowd", "victim", "victims", "driver", "group",
+    "him", "her", "them", "agents", "agent", "protesters", "students", "customers"})
 # nouns that make "fire", "launch", "hit" ... an attack
 _ATTACK_WORDS = re.compile(
     r"\b(?:rockets?|missiles?|mortars?|shells?|projectiles?|drones?|bombs?|grenades?|"
@@ -243,6 +248,9 @@ def _trigger_category(tok: Token, sent_text: str, weapons_in_sent: bool) -> str 
     if tok.pos_ in {"VERB", "AUX"} or (tok.tag_.startswith("VB")):
         if lemma in _VERB_TRIGGERS:
             return _VERB_TRIGGERS[lemma]
+        if lemma == "open" and any(c.dep_ == "dobj" and c.lower_ == "fire"
+                                   for c in tok.children):
+            return "attack"  # "a gunman opened fire on officers"
         if lemma in _WEAPON_VERBS:
             if lemma in {"land", "fall"}:
                 # "18 landed", "rockets fell inside the base": munitions as subject
@@ -259,6 +267,12 @@ def _trigger_category(tok: Token, sent_text: str, weapons_in_sent: bool) -> str 
                 return "attack"
             if lemma == "storm":
                 return "storm"
+            if lemma == "fire" and any(
+                    c.dep_ == "prep" and c.lower_ in {"at", "on", "upon", "into"} and any(
+                        g.dep_ == "pobj" and (g.lower_ in _PERSONS_FIRED_ON
+                                              or g.ent_type_ == "PERSON")
+                        for g in c.children) for c in tok.children):
+                return "attack"  # "Hall fired at the deputy", "fired on the crowd"
             args = " ".join(t.text for c in tok.children
                             if c.dep_ in {"nsubj", "nsubjpass", "dobj", "agent", "prep"}
                             for t in c.subtree)
@@ -355,7 +369,8 @@ def _not_an_act(tok: Token, cat: str) -> bool:
         # "who launched the rockets": an indirect question
         if any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"who", "what", "whoever"}
                for c in tok.children) and tok.dep_ in {"ccomp", "pcomp", "xcomp", "advcl",
-                                                       "acl", "relcl", "dobj"}:
+                                                       "acl", "dobj"}:
+            # ("a man who shot at a deputy": a relative clause tells the act itself)
             return True
     elif cat == "casualty" and tok.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"}:
         return True  # "the wounded included ..."
@@ -1081,12 +1096,15 @@ def _after_since(text: str, start: int) -> bool:
 
 
 # Where a person lives or is taken, not where the act happened: "Jeremiah Washington, 24,
-# of Memphis", "a Columbia resident", "taken to Ingalls Memorial Hospital in Harvey",
-# "the Medical Examiner's Office in Raleigh", "in Adams County District Court".
+# of Memphis", "a Columbia resident", "He is from Abingdon", "taken to Ingalls Memorial
+# Hospital in Harvey", "the Medical Examiner's Office in Raleigh", "in Adams County District
+# Court".
 _RESIDENCE_BEFORE = re.compile(
     r"(?:,\s*(?:(?:an?|the)\s+)?(?:resident|native)?\s*(?:of|from)|\b(?:man|woman|boy|girl|teen|"
     r"teenager|resident|residents|native|student|victim|suspect|father|mother|son|daughter)"
-    r"\s+(?:of|from))\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$")
+    r"\s+(?:of|from)|\b(?:[Hh]e|[Ss]he|[Tt]hey|who)\s+(?:is|was|are|were)\s+(?:originally\s+)?from|"
+    r"\b(?:lives|lived|living|resides|resided)\s+in)\s+(?:the\s+)?"
+    r"(?:(?:city|town|village)\s+of\s+)?$")
 _INSTITUTION_BEFORE = re.compile(
     r"\b(?:taken|transported|rushed|flown|airlifted|brought|driven|died|dead|treated|held|"
     r"booked|jailed|appear\w*|arraigned|sentenced|autopsy|remains?)\b[^.;]{0,60}?\b(?:"
@@ -1806,6 +1824,8 @@ def extract_mentions(
     for m in mentions:
         _flag_aggregates(m, text)
         _shot_then_died(m)
+        _fatal_act_wounded_is_the_dead(m)
+    _one_shot_is_the_dead(mentions)
     _town_of_incident(mentions, text, units, all_places, places, doc.title)
     _hit_count_holds_the_dead(mentions, lead_end)
     return mentions
@@ -1872,7 +1892,7 @@ def _similar_acts(made: list[tuple[_Cand, EventMention]], text: str) -> None:
         m.date_text = gap.group(0)[:gap.end(2) - gap.start(0)].strip()
 
 
-_SHOT_STATE = re.compile(r"\b(?:shot|struck|gunshot wounds?|wounds? to)\b", re.I)
+_SHOT_STATE = re.compile(r"\b(?:shot|struck|hit|hitting|gunshot wounds?|wounds? to)\b", re.I)
 _OTHER_VICTIM = re.compile(r"\b(?:another|second|other|also|wounded|injured|hurt|critical|"
                            r"hospitali[sz]ed|two|three|four|\d+)\b", re.I)
 
@@ -1888,6 +1908,38 @@ def _shot_then_died(m: EventMention) -> None:
         f.kind == "injured" and f.value == 1 and _SHOT_STATE.search(f.quote)
         # (an age is no count: "a 23-year-old man", "Khushwilder Singh, 24, was ...")
         and not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", f.quote)))]
+
+
+def _fatal_act_wounded_is_the_dead(m: EventMention) -> None:
+    """A "fatal shooting" or "deadly shooting" that counts no death but one victim hit
+    ("a 23-year-old man suffering from at least one gunshot wound") counts that victim
+    dead: the act's own word says he did not survive."""
+    if any(f.kind == "fatalities" and f.value >= 1 for f in m.figures):
+        return
+    if not re.search(rf"\b(?i:fatal|fatally|deadly)\s+(?:\w+\s+)?{re.escape(m.trigger)}\b",
+                     m.quote):
+        return
+    hit = [f for f in m.figures if f.kind == "injured" and f.value >= 1]
+    if len(hit) == 1 and hit[0].value == 1 and _SHOT_STATE.search(hit[0].quote) and \
+            not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", hit[0].quote)):
+        m.figures = [f.model_copy(update={"kind": "fatalities"}) if f is hit[0] else f
+                     for f in m.figures]
+
+
+_SHOT_OBJECT = re.compile(r"^(?:shot|shoots|hitting|hit|hits|striking|struck|strikes)\s", re.I)
+
+
+def _one_shot_is_the_dead(mentions: list[EventMention]) -> None:
+    """"The suspect shot the victim once" says a person was hit, not that he lived: in a
+    story that tells a death, such a hit is that death (the killing told again), not
+    another victim wounded. Victims told wounded in their own words stay."""
+    if not any(f.kind == "fatalities" and f.value >= 1 and not f.aggregate
+               for m in mentions if not m.background and m.event_type in _VIOLENT
+               for f in m.figures):
+        return
+    for m in mentions:
+        m.figures = [f for f in m.figures if not (
+            f.kind == "injured" and f.value == 1 and _SHOT_OBJECT.match(f.quote))]
 
 
 _AFTER_ACT = re.compile(r"^\s+(?:after|following)\s+(?:the|a|an|that)\s+(?:[\w-]+\s+){0,3}?"
@@ -1951,7 +2003,12 @@ _DATELINE_TAIL = re.compile(r"^\s*(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?)?\s*"
 # an upper-case dateline the toponym finder may not know as a name: "STOCKTON, Calif."
 _CAPS_DATELINE = re.compile(r"(?:^|\n|(?:Press|AP|Reuters)\s+)([A-Z][A-Z.' ]{2,30}?[A-Z])(?=,\s*"
                             r"[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?\s*(?:\([^)]{0,40}\)\s*)?"
-                            r"(?:--|[—–-])|\s*(?:\([^)]{0,40}\)\s*)?(?:--|[—–-]))")
+                            r"(?:--|[—–-])|\s*(?:\([^)]{0,40}\)\s*)?(?:--|[—–-]))"
+                            # ... or run on after a page's repeated headline: "... now facing
+                            # charges WESTMORELAND, N.Y. -- A hunter ..." (its state says so)
+                            r"|(?<=[a-z] )([A-Z][A-Z.']{2,20}(?: [A-Z][A-Z.']{1,20}){0,2})(?=,\s*"
+                            r"[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?\s*(?:\([^)]{0,40}\)\s*)?"
+                            r"(?:--|[—–]))")
 
 
 def _dateline_town(text: str, units: list[Span],
@@ -1973,7 +2030,16 @@ def _dateline_town(text: str, units: list[Span],
             from wiredesk.places import resolve
         except ImportError:  # pragma: no cover - the places stage is optional
             return None
-        got = resolve(text, [(m.start(1), m.end(1))])[0]
+        g = 1 if m.group(1) is not None else 2
+        spans = [(m.start(g), m.end(g))]
+        st = re.match(r",\s*([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)", text[m.end(g):m.end(g) + 40])
+        if st is not None:
+            spans.append((m.end(g) + st.start(1), m.end(g) + st.end(1)))
+        got, *state = resolve(text, spans)
+        # "WESTMORELAND, N.Y.": a place of the state the dateline names, or none
+        if state and state[0] is not None and state[0].feature == "ADM1" and (
+                got is None or got.admin1 != state[0].name):
+            return None
         if got is not None and (_is_town(got) or county and got.feature == "ADM2"):
             return got
     return None
@@ -2056,7 +2122,7 @@ def _name_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def _named_town(text: str, found: list[tuple[tuple[int, int], Place]],
-                title: str | None) -> Place | None:
+                title: str | None, outlet_town: bool = True) -> Place | None:
     """The town of a story whose text names none the toponym finder knows: the headline's
     place ("shot in South Philadelphia", "Augusta man shot"), a town's police force ("the
     Houston Police Department"), else the outlet's own town ("The Augusta Chronicle").
@@ -2083,7 +2149,7 @@ def _named_town(text: str, found: list[tuple[tuple[int, int], Place]],
         groups.append(_name_spans(text, m.start(1), m.end(1)))
     for m in _FORCE.finditer(text, 0, 3000):
         groups.append(_name_spans(text, m.start(1), m.end(1))[::-1])
-    if outlet is not None:
+    if outlet is not None and outlet_town:
         for m in re.finditer(_CAP_NAME, text[outlet[0]:outlet[1]]):
             s = outlet[0] + m.start()
             groups.append(_name_spans(text, s, outlet[0] + m.end()))
@@ -2125,13 +2191,27 @@ def _headline_town(text: str, found: list[tuple[tuple[int, int], Place]],
     return None
 
 
+def _names_as_written(text: str, found: list[tuple[tuple[int, int], Place]]) -> set[str]:
+    """Names of the places of ``found`` that the text writes as their own name somewhere
+    (not only by an alternate name: "Feltonville" for Hudson, Mass.)."""
+    from wiredesk.places.normalize import norm
+
+    return {p.name for (a, b), p in found if norm(text[a:b]) == norm(p.name)}
+
+
 def _neighbourhoods(text: str, found: list[tuple[tuple[int, int], Place]]) -> set[str]:
     """Names of the towns of ``found`` that the text presents as parts of a town."""
     out = set()
     for (a, b), p in found:
-        if _is_town(p) and (_HOOD_AFTER.match(text, b) or _HOOD_BEFORE.search(
-                text[max(0, a - 30):a])):
-            out.add(p.name)
+        if not _is_town(p) or p.name in out:
+            continue
+        # any time the text names it ("... in West Oak Lane", then "in Philadelphia's
+        # West Oak Lane neighborhood", a name the toponym finder took only once)
+        for occ in re.finditer(rf"\b{re.escape(text[a:b])}\b", text):
+            if _HOOD_AFTER.match(text, occ.end()) or _HOOD_BEFORE.search(
+                    text[max(0, occ.start() - 30):occ.start()]):
+                out.add(p.name)
+                break
     return out
 
 
@@ -2164,6 +2244,9 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
             if m.place is not None and m.place.name in gone:
                 m.place = None
     hoods = _neighbourhoods(text, found)
+    written = _names_as_written(text, found)
+    # a section of a city read as another town by that town's old name is no town at all
+    found = [(sp, p) for sp, p in found if p.name not in hoods or p.name in written]
     counts: dict[str, float] = {}
     first: dict[str, Place] = {}
     # (a victim's home town and the hospital's are not candidates)
@@ -2211,13 +2294,28 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
                 town.admin1 != county.admin1 or _km(town, county) > 60):
             town = county  # "JEFFERSON COUNTY, Colo. --" outweighs a street read as a town
     if town is None:
-        town = county or _named_town(text, found, title)
+        town = county or _named_town(text, found, title, outlet_town=False)
+    counties = {p.name: p for _, p in found if p.feature == "ADM2"}
+    at = [sp[0] for sp, p in found if p.feature == "ADM2"]
     if town is None:
         # a story whose only place below its state is one county ("Richland County
-        # deputies say ...") happened there
-        counties = {p.name: p for _, p in found if p.feature == "ADM2"}
-        if len(counties) == 1:
+        # deputies say ...") happened there, before its outlet's town when the story
+        # dwells on it (named again, or in its lead)
+        if len(counties) == 1 and (len(at) >= 2 or at[0] < len(text) / 3):
             town = next(iter(counties.values()))
+        # ... unless the outlet's own town lies in it: the Los Angeles Times' story of
+        # "Los Angeles County coroner's records" is a Los Angeles story
+        own = _named_town(text, found, title) if town is not None else None
+        if own is not None and town is not None and own.admin1 == town.admin1 and \
+                _km(own, town) <= 60:
+            town = own
+    if town is None:
+        # else the outlet's own town ("... - WVVA TV Bluefield Beckley"), else the county
+        town = _named_town(text, found, title)
+        if town is None and len(counties) == 1:
+            town = next(iter(counties.values()))
+    if town is not None and town.name in hoods and town.name not in written:
+        town = None  # (the headline's "in Feltonville", read as Hudson again)
     for m in violent:
         # A neighbourhood gives way to its town (the main one if near, else the most
         # named town near it): whatever else the story names, that is where it is.
@@ -2232,6 +2330,10 @@ def _town_of_incident(mentions: list[EventMention], text: str, units: list[Span]
             if near:
                 host = max(near, key=lambda t: counts.get(t.name, 0))
                 m.place = host.model_copy(update={"precision": max(2, m.place.precision)})
+            elif m.place.name in hoods and m.place.name not in written:
+                # "the city's Feltonville section", read as Hudson, Mass., whose old name
+                # it is: another town's alternate name is not the section of a city
+                m.place = None
     if town is None:
         return
     # only a local story: places abroad or far away mean the dateline is the reporter's,

@@ -86,23 +86,24 @@ _WHO = r"(?:who\s+(?=(?:was|were|had|has|is|are)\b))?"
 _KILL_AFTER = re.compile(
     r"^" + _WHO + r"(?:(?:were|was|have been|had been|are|is|been|being)\s+|"
     r"(?:has|have|had)\s+(?=died|perished|succumbed))?(?:also\s+|reportedly\s+|"
-    r"later\s+|all\s+|accidentally\s+|found\s+|(?!critically|seriously|slightly)[a-z]+ly\s+)?"
+    r"later\s+|then\s+|all\s+|accidentally\s+|found\s+|"
+    r"(?!critically|seriously|slightly)[a-z]+ly\s+)?"
     r"(?:killed|died|dies|dead|slain|shot dead|"
     r"shot (?:and|&) killed|shot to death|stabbed to death|beaten to death|murdered|executed|"
     r"lost (?:their|his|her) li(?:ves|fe)|perished|confirmed dead|fatally|"
-    r"pronounced dead|succumbed)\b"
+    r"pronounced (?:dead|deceased)|succumbed)\b"
 )
 _INJ_AFTER = re.compile(
     r"^" + _WHO + r"(?:(?:were|was|have been|had been|are|is|been|being)\s+)?(?:also\s+|"
     r"reportedly\s+|seriously\s+|critically\s+|slightly\s+|lightly\s+|accidentally\s+|"
-    r"also\s+)?"
+    r"also\s+|then\s+)?"
     r"(?:injured|wounded|hurt|hospitali[sz]ed|grazed|stabbed|pistol-whipped|"
     r"(?:(?:listed|reported)\s+)?(?:in\s+)?(?:critical|serious|stable|good|fair)\s+condition|"
     r"critical\b(?!\s+of)|recovering\b|"
     r"(?:found\s+)?(?:with|had|has|having)\s+(?:a\s+|an\s+|multiple\s+|several\s+)?"
     r"(?:apparent\s+)?gunshot\s+wounds?|"
     r"struck\s+(?:once|twice|one time|multiple times|several times|in the|by (?:a )?"
-    r"(?:bullet|gunfire|stray))|"
+    r"(?:bullet|gunfire|stray))|(?<=was )struck(?=\s*(?:[.;]|$))|"
     r"shot\b(?!\s+(?:dead|and killed|&\s+killed|to death|into\b))|"
     r"suffer(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound)|"
     r"sustain(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound))"
@@ -134,13 +135,13 @@ _INTERCEPT_AFTER = re.compile(
 _SHOT_KILLED = re.compile(r"^(?:who\s+)?(?:was\s+|had been\s+)?(?:[a-z]+ly\s+)?(?:shot|suffering|"
                           r"suffered)\b(?:[,\s]+"
                           r"(?:(?:and|&)\s+)?(?:killed|(?:later\s+)?died)\b|[^.;]{0,60}?\s(?:and|&)\s+"
-                          r"(?:was\s+|later\s+)*(?:died|pronounced dead|killed)\b)")
+                          r"(?:was\s+|later\s+)*(?:died|pronounced (?:dead|deceased)|killed)\b)")
 # a headline's "Girl shot at party dies": the one shot is the one who died
 _HEADLINE_DIES = re.compile(r"^(?:shot|with\b[^;,|.:]{0,30}?\bwounds?)\b[^;,|.:]{0,40}?"
                             r"\b(?:dies|died|dead)\b")
 # "a 9-year-old boy who was accidentally shot in the head in Trinidad has died"
 _WHO_SHOT_DIED = re.compile(r"^who\s+(?:was|had been)\s+[^;,.]{0,80}?\b(?:has died|have died|"
-                            r"died|is dead|was pronounced dead)\b")
+                            r"died|is dead|was pronounced (?:dead|deceased))\b")
 _KILL_BEFORE = {"killing", "killed", "kills", "kill", "killings", "leaving", "left",
                 "claiming", "claimed", "murdering", "murdered", "executing", "executed"}
 _INJ_BEFORE = {"wounding", "wounded", "wounds", "wound", "injuring", "injured", "injures",
@@ -465,6 +466,9 @@ def _kind_before(tokens: list[tuple[str, int, int]], i: int, head: str) -> str |
 
 
 _SINGLE = {"a", "an", "one", "his", "her", "their", "its", "the"}
+_HIT_VERBS = {"hitting", "hit", "hits", "striking", "struck", "strikes"}
+_GUNFIRE = re.compile(r"\b(?:bullets?|gunfire|gunshots?|shots?|rounds?|gun|fired|firing|"
+                      r"discharged)\b", re.I)
 
 
 def _list_items(
@@ -651,6 +655,21 @@ def find_figures(
             i += 1
             continue
         low_tok = _low(tokens, i)
+        # "No one was hurt", "no one else was injured": nobody, not one victim
+        if low_tok == "no" and _low(tokens, i + 1) == "one":
+            end_tok = i + 3 if _low(tokens, i + 2) == "else" else i + 2
+            after = _after_text(text, tokens, end_tok)
+            kind = _kind_after(after)
+            if kind in {"fatalities", "injured"}:
+                m = (_KILL_AFTER if kind == "fatalities" else _INJ_AFTER).match(after)
+                end_char = (tokens[end_tok][1] if end_tok < len(tokens) else len(text)) + (
+                    m.end() if m else 0)
+                while end_tok < len(tokens) and tokens[end_tok][2] <= end_char:
+                    end_tok += 1
+                add(kind, Quantity(0, 0, 0, i, end_tok), end_tok)
+            used_until = end_tok
+            i = end_tok
+            continue
         # "no U.S. or Iraqi troops were killed", "did not kill anyone"
         if low_tok in {"no", "none"}:
             np = _noun_after(tokens, i + 1, limit=7, allow_or=True)
@@ -790,6 +809,11 @@ def find_figures(
                               doc_id, offset, attributed_to))
     claims.extend(_one_victim(_PRONOUN_SHOT, "injured", {"fatalities", "injured"}, text,
                               claims, doc_id, offset, attributed_to))
+    claims.extend(_one_victim(_PRONOUN_HURT, "injured", {"fatalities", "injured"}, text,
+                              claims, doc_id, offset, attributed_to))
+    # "came within inches of possibly killing the trooper", "nearly killed": no one was
+    claims = [c for c in claims if not (c.kind in {"fatalities", "injured"} and (_NEARLY.search(
+        text, max(0, c.start - offset - 30), c.start - offset) or _NEARLY_IN.search(c.quote)))]
     claims = _another_victim(text, claims, offset)
     claims.extend(_toll_phrases(text, claims, doc_id, offset, attributed_to))
     dead = sum(c.value for c in claims if c.kind == "fatalities" and not c.aggregate)
@@ -830,10 +854,15 @@ def _single_victims(
         lethal = (low == "fatally" and nxt in {"shooting", "shot", "shoots", "shoot",
                                                "stabbing", "stabbed", "wounding", "wounded"}) \
             or (low in {"murder", "death", "killing", "slaying"} and nxt == "of")
+        # "accidentally shot a woman", "one bullet hitting a 20-year-old male customer":
+        # one person hit by a shot (a hit counts only where gunfire is told)
+        hit_by_shot = low in {"shot", "shoots"} and _low(tokens, i - 1) not in {
+            "was", "were", "been", "being", "is", "are", "be"} or (
+            low in _HIT_VERBS and _GUNFIRE.search(text) is not None)
         if lethal or low in _KILL_BEFORE - {"left", "leaving", "claimed", "claiming",
                                              "killings"} or (
             low in _INJ_BEFORE - {"wounds", "hurt"}
-        ):
+        ) or (hit_by_shot and _low(tokens, i + 1) in _SINGLE):
             kind = "fatalities" if lethal or low in _KILL_BEFORE else "injured"
             j = i + 2 if lethal else i + 1
             # "killed top Iranian Gen. Qassem Soleimani"; "killing a U.S. interpreter"
@@ -882,6 +911,10 @@ def _single_victims(
             extra, end2 = _list_items(tokens, end_tok, persons)
             if extra:
                 end_tok = end2
+            if hit_by_shot and kind == "injured" and re.match(
+                    r"^,?\s*who\s+(?:later\s+|then\s+)?(?:died|was pronounced (?:dead|deceased))\b",
+                    _after_text(text, tokens, end_tok)):
+                kind = "fatalities"  # "shot the 18-year-old man who died at the scene"
             s, e = tokens[i][1], tokens[end_tok - 1][2]
             if any(a < e and s < b for a, b in taken):
                 continue
@@ -939,7 +972,8 @@ def _single_victims(
                 np = _noun_after(tokens, i if _age_at(tokens, i) else i + 1, limit=4)
                 if low == "the" and np.head == "person" and _low(tokens, np.end - 1) not in {
                     "victim", "man", "woman", "boy", "girl", "teen", "teenager", "child",
-                    "driver", "officer", "suspect", "shooter", "gunman", "resident", "old"
+                    "driver", "officer", "suspect", "shooter", "gunman", "resident", "old",
+                    "male", "female", "passenger", "customer", "neighbor", "neighbour"
                 }:
                     continue  # "the leader", "the soldiers": not a count
             else:
@@ -971,7 +1005,8 @@ def _single_victims(
             if kind2 is None and _WHO_SHOT_DIED.match(after):
                 kind2 = "injured"  # "An Everett teen who was found shot ... has died"
             if kind2 not in {"fatalities", "injured", "arrested"} or re.match(
-                    r"shot\s+(?:him|her|them|his|himself|herself)\b", after):
+                    r"shot\s+(?:him|her|them|his|himself|herself|a|an|the|one|two|three|"
+                    r"four)\b", after):
                 continue  # "the man shot his wife": the one who shot; "shot at" may be either
             m = None
             if kind2 == "injured" and (_SHOT_KILLED.match(after) or (
@@ -997,7 +1032,7 @@ def _single_victims(
 # "left one person wounded and another injured", "one man dead and another with
 # life-threatening injuries": "another" adds one victim to the list just counted
 _ANOTHER = re.compile(
-    r"^,?\s*(?:and|while)\s+(?:another|a second)(?:\s+(?:man|woman|person|victim|boy|girl|"
+    r"^(?:,?\s*(?:and|while)|,)\s+(?:another|a second)(?:\s+(?:man|woman|person|victim|boy|girl|"
     r"teen|teenager|child|one))?\s+(?:(?:was|is)\s+)?(?:(?P<dead>dead|killed)|"
     r"(?:seriously\s+|critically\s+)?(?:wounded|injured|hurt)|(?:in|with)\s+(?:critical|serious|"
     r"stable|life-threatening|non-life-threatening|minor)\b[^.;,]{0,30}?"
@@ -1083,7 +1118,7 @@ _KILLING_VICTIM = re.compile(
 
 
 _PRONOUN_DIED = re.compile(
-    r"\b(?:he|she)\s+(?:later\s+)?(?:died|was (?:later )?(?:pronounced dead|killed|"
+    r"\b(?:he|she)\s+(?:later\s+)?(?:died|was (?:later )?(?:pronounced (?:dead|deceased)|killed|"
     r"fatally \w+|shot and killed|shot to death))\b", re.I)
 
 
@@ -1091,6 +1126,16 @@ _PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:(?:was|had been)\s+(?:shot|wounde
                            r"(?!\s+(?:and killed|dead|to death|at\b))|(?:suffered|sustained)\s+"
                            r"(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:gunshot\s+)?(?:wounds?|injur\w+)\b)",
                            re.I)
+
+
+# "Flying glass injured him": one wounded, told by the pronoun the harm governs
+_PRONOUN_HURT = re.compile(r"\b(?:injur(?:ed|ing)|wound(?:ed|ing)|hurt)\s+(?:him|her)\b(?!self)",
+                           re.I)
+# an act that did not happen: "possibly killing", "nearly killed", "could have killed"
+_NEARLY_IN = re.compile(r"\b(?:possibly|nearly|almost|narrowly)\s+(?:kill|injur|wound|hurt)",
+                        re.I)
+_NEARLY = re.compile(r"\b(?:possibly|nearly|almost|narrowly|(?:could|would|might)\s+have)"
+                     r"\s+$", re.I)
 
 
 def _one_victim(rx: re.Pattern[str], kind: str, unless: set[str], text: str,

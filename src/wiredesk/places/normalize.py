@@ -1,6 +1,6 @@
 """Name keys for gazetteer lookup.
 
-Two keys per name: ``norm`` (case, diacritics, punctuation folded; "Mt."/"Ft." spelled
+Two keys per name: ``norm`` (case, diacritics, punctuation folded; "Mt."/"Ft."/"Hts." spelled
 out) and ``skeleton`` (also Arabic articles, doubled letters, final h, y/i and the
 Abu/Albu prefix folded), so that Qaim / Al Qa'im, Musayib / Al Musayyib and
 Abu Kamal / Al Bukamal meet.
@@ -30,6 +30,9 @@ _YQ = str.maketrans("yq", "ik")
 _MOUNT_FORT = re.compile(r"(?<![a-z0-9])(mt|ft)\.?\s+(?=[a-z])")
 
 
+_HEIGHTS = re.compile(r"(?<=[a-z] )hts\b")
+
+
 def _mount_fort(m: re.Match[str]) -> str:
     return "mount " if m.group(1) == "mt" else "fort "
 
@@ -57,6 +60,8 @@ def norm(name: str) -> str:
     s = s.replace("saint ", "st ")
     if "mt" in s or "ft" in s:  # "Mt. Pleasant", "Ft. Worth": the words as gazetteers spell them
         s = _MOUNT_FORT.sub(_mount_fort, s)
+    if "hts" in s:  # "Dearborn Hts."
+        s = _HEIGHTS.sub("heights", s)
     return _NON_ALNUM.sub(" ", s).strip()
 
 

@@ -94,6 +94,7 @@ _ALT_PENALTY = 1.0
 _CAPITAL_REGION_PENALTY = 2.5
 _ALT_SMALL_PENALTY = 2.5
 _ALT_BIG = 100_000
+_ALT_HOME_PENALTY = 2.0
 
 
 def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
@@ -109,6 +110,9 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
                 if m.entry.feature == "PPLC" and m.exact and m.primary}
     big_city = any(m.exact and m.primary and m.entry.population >= 100_000
                    and m.entry.feature.startswith("PPL") for m in matches)
+    # countries where a town bears the name as its own
+    home = {m.entry.country_code for m in matches if m.primary and m.exact
+            and m.entry.source in ("city", "import") and m.entry.population >= 1000}
     out = []
     for m in matches:
         p = _prior(m)
@@ -125,6 +129,10 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
                 # A small town's alternate name (Beeville's "Maryville") is seldom
                 # what a writer means when towns bear the name as their own.
                 p -= _ALT_SMALL_PENALTY
+            elif e.country_code in home:
+                # nor a big town's old name where a town of the same country bears it
+                # now: "Manchester" is Manchester, Conn., not Paterson, N.J.
+                p -= _ALT_HOME_PENALTY
         # The town must be a big part of the region: Baghdad of its governorate, New
         # York City of its state, but not Oklahoma City of Oklahoma.
         if e.feature in ("ADM1", "ADM2") and any(
@@ -1181,6 +1189,27 @@ def _extend_dc(text: str, sp: Span) -> Span:
     return (sp[0], m.end()) if m and text[sp[0]:sp[1]] == "Washington" else sp
 
 
+_HEIGHTS_AFTER = re.compile(r"\s(?:Hts|HTS)\b\.?")
+_CAPS_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(]))([A-Z][A-Z'.]+) $")
+
+
+def _whole_name(text: str, sp: Span) -> Span:
+    """The whole name a span is part of: "Dearborn" of "Dearborn Hts.", "LAKE CITY" of a
+    dateline's "SALT LAKE CITY" (the tagger may take only a piece of an upper-case
+    name or an abbreviated one) when the gazetteer knows the whole as a name of its own."""
+    def known(s: int, e: int) -> bool:
+        return any(m.exact and m.primary for m in lookup(text[s:e]))
+    m = _HEIGHTS_AFTER.match(text, sp[1])
+    if m is not None and known(sp[0], m.end()):
+        sp = (sp[0], m.end())
+    name = text[sp[0]:sp[1]]
+    if name.isupper():
+        w = _CAPS_WORD_BEFORE.search(text, max(0, sp[0] - 20), sp[0])
+        if w is not None and known(w.start(1), sp[1]):
+            sp = (w.start(1), sp[1])
+    return sp
+
+
 def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     """Every toponym in ``text`` resolved in context, in text order.
 
@@ -1211,8 +1240,8 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     # A curated multi-word place ("U.S. Embassy in Baghdad") replaces the NER pieces in it.
     geo = [g for g in geo if not any(s <= g[0] and g[1] <= e and (s, e) != g for s, e in extra)]
     # "Washington, D.C." is one name.
-    geo = [_extend_dc(text, g) for g in geo]
-    extra = [_extend_dc(text, g) for g in extra]
+    geo = [_whole_name(text, _extend_dc(text, g)) for g in geo]
+    extra = [_whole_name(text, _extend_dc(text, g)) for g in extra]
     spans = sorted(set(geo + extra + [n for n in norp if norm(text[n[0]:n[1]]) in demonyms()
                                       or norm(text[n[0]:n[1]]).rstrip("s") in demonyms()]))
     # Credit lines: drop toponyms of sentences naming where reporters worked.
