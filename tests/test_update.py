@@ -113,12 +113,13 @@ def test_reach_of_a_mention_is_its_days_and_country(
     assert update._meets(reach, dt.date(2020, 3, 1), dt.date(2020, 3, 31), None, None, None)
 
 
-# Three reports of one news-cluster event (gold EventId 9): published 22 December, 27
-# December and 1 January. The first and the last are ten days apart, beyond
-# ``update.STORY_WEEK``; the middle one is within a week of both.
-_EARLY = "41f470ba87ff10a42b2aab32a09bf0c6dc708a7677c196ae96dc05f9"
-_LATE = "efc4955201c77c8bae3aae955b7f7850d46b057fe2f542b0a1a940f6"
-_BRIDGE = "c9405c7688ccaaada096da9eed864bad32a74f81e10ac62576e3d302"
+# Three reports of one news-cluster event (gold EventId 49), published 5 January, 6
+# February and 4 February. The first two are 32 days apart, beyond what a new document
+# looks at (``update.STORY_WEEK``, ``update.NEIGHBOUR_DAYS``); the third is within a week
+# of the second and a month of the first.
+_EARLY = "8c22e99fff727e5ca246ac08386e8c703c4940961fa2dcd98ec6ab4a"
+_LATE = "a6d78217713b9eda70253ef19936cc2865257d6a5aeac1c8c975bcdf"
+_BRIDGE = "60c49d752ab651be79ba8f3165cfcc7b42187f5005dfe03f0f07ba50"
 
 
 def test_stories_of_two_batches_join_when_a_later_one_links_them(
@@ -153,7 +154,7 @@ def test_stories_of_two_batches_join_when_a_later_one_links_them(
         assert add([_LATE]) == "scoped"
         (early,) = store.stories_of([_EARLY])
         (late,) = store.stories_of([_LATE])
-        assert early != late  # too far apart to be grouped, alone
+        assert early != late  # too far apart to meet
         assert add([_BRIDGE]) == "scoped"
         joined = store.stories_of(wanted)
         stories = store.load_merged().stories

@@ -19,15 +19,15 @@ rebuilt, re-linked and re-grouped into stories:
 Event ids go through ``identity.stabilize`` as in a full merge, and reviews that name a
 touched event (or that merged one with another) are replayed with the other event
 brought into scope. Stories are grouped again (``stories.group``) over the documents
-in scope, those published within ``STORY_WEEK`` days of a new one and the other
-documents of their stories; stories a later batch links are joined, the oldest id
-surviving and the others recorded as story aliases. What a scoped merge cannot see:
-document similarity is weighed against the documents in scope instead of the whole
-store, and a story whose documents all lie further than ``STORY_WEEK`` days from the new
-ones is never joined with theirs, though a full merge joins reports months apart whose
-texts agree (``benchmarks/incremental_eval.py`` measures the gap). A run that brings many
-documents at once (``FULL_SHARE`` of the store or more) merges the whole store
-instead, which stays the reference.
+in scope, those published within ``STORY_WEEK`` days of a new one, the stored documents
+like the new ones (within ``NEIGHBOUR_DAYS``) and the other documents of their stories;
+stories a later batch links are joined, the oldest id surviving and the others recorded
+as story aliases. What a scoped merge cannot see: document similarity is weighed
+against the documents in scope instead of the whole store, and a story whose documents
+all lie further than that from the new ones is never joined with theirs, though a full
+merge joins reports months apart whose texts agree (``benchmarks/incremental_eval.py``
+measures the gap). A run that brings many documents at once (``FULL_SHARE`` of the
+store or more) merges the whole store instead, which stays the reference.
 """
 
 from __future__ import annotations
@@ -199,8 +199,8 @@ def _affected(store: Store, wants: Sequence[Reach]) -> set[str]:
     return out
 
 
-def _neighbour_docs(store: Store, new: Sequence[Document]) -> set[str]:
-    """Stored documents like these new ones, among those published within
+def _neighbour_docs(store: Store, new: Sequence[Document]) -> dict[str, set[str]]:
+    """Stored documents like each of these new ones, among those published within
     ``NEIGHBOUR_DAYS`` of them (or undated as they are)."""
     spans = [(d.published - dt.timedelta(days=NEIGHBOUR_DAYS),
               d.published + dt.timedelta(days=NEIGHBOUR_DAYS)) for d in new if d.published]
@@ -211,8 +211,9 @@ def _neighbour_docs(store: Store, new: Sequence[Document]) -> set[str]:
         window |= store.published_between(None, None)  # the other undated documents
     new_ids = {d.id for d in new}
     window -= new_ids
+    out: dict[str, set[str]] = defaultdict(set)
     if not window:
-        return set()
+        return out
     pool = list(new) + store.load_documents(window)
     tf = merge.TfIdf([merge._profile(d.text) for d in pool])
     # Every document that resembles a new one at all (cosine above merge's floor): a
@@ -224,8 +225,10 @@ def _neighbour_docs(store: Store, new: Sequence[Document]) -> set[str]:
     else:  # pairs sharing a rare heavy term, as merge.doc_neighbours starts from
         max_df = max(30, int(3 * math.sqrt(len(pool))))
         pairs = [(i, j) for i, j in tf.sorted_candidates(max_df) if i < k <= j]
-    return {pool[j].id for (_i, j), v in zip(pairs, tf.cos_pairs(pairs), strict=True)
-            if v > merge.GROUP_FLOOR}
+    for (i, j), v in zip(pairs, tf.cos_pairs(pairs), strict=True):
+        if v > merge.GROUP_FLOOR:
+            out[pool[i].id].add(pool[j].id)
+    return out
 
 
 def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
@@ -239,10 +242,12 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
 
     kept = [m for m in new_mentions if not merge.is_generic(m, documents)]
     affected = _affected(store, reaches(kept, documents))
+    # Stored documents like the new ones: their stories may take them, and undated
+    # mentions meet their mentions.
+    like = _neighbour_docs(store, [documents[d] for d in sorted(documents)])
     wide_docs = {m.doc_id for m in kept if _undated(m)}
     if wide_docs:
-        # Undated mentions meet the mentions of documents like their own.
-        near = _neighbour_docs(store, [documents[d] for d in sorted(wide_docs)])
+        near = set().union(*(like.get(d, set()) for d in wide_docs))
         affected |= {e for k, e in members_all.items() if k.split(":", 1)[0] in near}
     # A document analysed again brings along the events its old mentions were in.
     pending_set = set(pending)
@@ -301,8 +306,8 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
                                           if i in chain_events], first)
 
     story_list, removed_stories, story_aliases = _stories(
-        store, version, documents, context, pending_set, members_all, ident.aliases,
-        touched - rebuilt)
+        store, version, documents, context, pending_set, set().union(*like.values()),
+        members_all, ident.aliases, touched - rebuilt)
     entities = pipeline.merge_entities(
         [store.load_entities({e.id for _, _, es in new for e in es}),
          [e for _, _, es in new for e in es]])
@@ -403,6 +408,7 @@ def _stories(
     documents: dict[str, Document],
     context: Sequence[tuple[Event, list[EventMention]]],
     new_docs: set[str],
+    like: set[str],
     members: dict[str, str],
     aliases: dict[str, str],
     gone: set[str],
@@ -410,14 +416,16 @@ def _stories(
     """The stories near the new documents, grouped again.
 
     The pool is the documents in scope, those published within ``STORY_WEEK`` days of a
-    new one, and the other documents of their stories; ``stories.group`` groups it as a
-    full merge would. Each stored story goes to the group holding most of its documents
-    in the pool (its heir); a group heir to several stories joins them under the oldest
-    one's id (the one whose documents were stored first), the others becoming aliases of
-    it, so stories formed in different batches join once a later batch links them. A
-    group heir to none gets a new id. ``members`` are the stored mention -> event
-    assignments (current for the documents outside the scope). Returns the stories
-    written, the stored ones removed and the story aliases recorded."""
+    new one, the stored documents ``like`` them (``_neighbour_docs``: reports of one
+    story can be weeks apart), and the other documents of their stories;
+    ``stories.group`` groups it as a full merge would. Each stored story goes to the
+    group holding most of its documents in the pool (its heir); a group heir to several
+    stories joins them under the oldest one's id (the one whose documents were stored
+    first), the others becoming aliases of it, so stories formed in different batches
+    join once a later batch links them. A group heir to none gets a new id. ``members``
+    are the stored mention -> event assignments (current for the documents outside the
+    scope). Returns the stories written, the stored ones removed and the story aliases
+    recorded."""
     pool = dict(documents)
     spans = [(d.published - dt.timedelta(days=STORY_WEEK),
               d.published + dt.timedelta(days=STORY_WEEK))
@@ -425,6 +433,7 @@ def _stories(
     window: set[str] = set()
     for lo, hi in _merged(spans):
         window |= store.published_between(lo, hi)
+    window |= like
     # Stories are grouped again whole: a document that joins a later story must not
     # drag along the earlier documents of its own.
     old = store.stories_of(window | set(pool))
