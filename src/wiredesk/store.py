@@ -667,6 +667,8 @@ class Store:
                 self._upsert(s, EventAliasRow, [
                     {"old_id": k, "new_id": v, "merged_at": _now()} for k, v in aliases.items()
                 ], ["old_id"], update=True)
+                # A story id a full merge gives again is no longer an alias.
+                _delete_keys(s, StoryAliasRow.old_id, {x.id for x in stories})
                 self._write_merged(s, events, relations, stories, entities)
                 _delete_keys(s, PendingRow.doc_id, merged_docs)
         except SQLAlchemyError as exc:

@@ -20,14 +20,15 @@ Event ids go through ``identity.stabilize`` as in a full merge, and reviews that
 touched event (or that merged one with another) are replayed with the other event
 brought into scope. Stories are grouped again (``stories.group``) over the documents
 in scope, those published within ``STORY_WEEK`` days of a new one, the stored documents
-like the new ones (within ``NEIGHBOUR_DAYS``) and the other documents of their stories;
-stories a later batch links are joined, the oldest id surviving and the others recorded
-as story aliases. What a scoped merge cannot see: document similarity is weighed
-against the documents in scope instead of the whole store, and a story whose documents
-all lie further than that from the new ones is never joined with theirs, though a full
-merge joins reports months apart whose texts agree (``benchmarks/incremental_eval.py``
-measures the gap). A run that brings many documents at once (``FULL_SHARE`` of the
-store or more) merges the whole store instead, which stays the reference.
+most like the new ones (within ``NEIGHBOUR_DAYS``) and the other documents of their
+stories; stories a later batch links are joined, the oldest id surviving and the others
+recorded as story aliases. What a scoped merge cannot see: document similarity is
+weighed against the documents in scope instead of the whole store, and a story whose
+documents all lie further than that from the new ones is never joined with theirs,
+though a full merge joins reports months apart whose texts agree
+(``benchmarks/incremental_eval.py`` measures the gap). A run that brings many documents
+at once (``FULL_SHARE`` of the store or more) merges the whole store instead, which
+stays the reference.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ NEIGHBOUR_DAYS = 31
 _ALL_PAIRS = 200_000
 # Days around the new documents within which stories are grouped again.
 STORY_WEEK = 7
+# The stories of this many stored documents most like a new one (within
+# ``NEIGHBOUR_DAYS``) are grouped again with it too.
+STORY_NEIGHBOURS = 5
 
 
 @dataclass
@@ -199,9 +203,9 @@ def _affected(store: Store, wants: Sequence[Reach]) -> set[str]:
     return out
 
 
-def _neighbour_docs(store: Store, new: Sequence[Document]) -> dict[str, set[str]]:
+def _neighbour_docs(store: Store, new: Sequence[Document]) -> dict[str, dict[str, float]]:
     """Stored documents like each of these new ones, among those published within
-    ``NEIGHBOUR_DAYS`` of them (or undated as they are)."""
+    ``NEIGHBOUR_DAYS`` of them (or undated as they are), with their cosine."""
     spans = [(d.published - dt.timedelta(days=NEIGHBOUR_DAYS),
               d.published + dt.timedelta(days=NEIGHBOUR_DAYS)) for d in new if d.published]
     window: set[str] = set()
@@ -211,7 +215,7 @@ def _neighbour_docs(store: Store, new: Sequence[Document]) -> dict[str, set[str]
         window |= store.published_between(None, None)  # the other undated documents
     new_ids = {d.id for d in new}
     window -= new_ids
-    out: dict[str, set[str]] = defaultdict(set)
+    out: dict[str, dict[str, float]] = defaultdict(dict)
     if not window:
         return out
     pool = list(new) + store.load_documents(window)
@@ -227,7 +231,7 @@ def _neighbour_docs(store: Store, new: Sequence[Document]) -> dict[str, set[str]
         pairs = [(i, j) for i, j in tf.sorted_candidates(max_df) if i < k <= j]
     for (i, j), v in zip(pairs, tf.cos_pairs(pairs), strict=True):
         if v > merge.GROUP_FLOOR:
-            out[pool[i].id].add(pool[j].id)
+            out[pool[i].id][pool[j].id] = v
     return out
 
 
@@ -242,13 +246,16 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
 
     kept = [m for m in new_mentions if not merge.is_generic(m, documents)]
     affected = _affected(store, reaches(kept, documents))
-    # Stored documents like the new ones: their stories may take them, and undated
-    # mentions meet their mentions.
-    like = _neighbour_docs(store, [documents[d] for d in sorted(documents)])
     wide_docs = {m.doc_id for m in kept if _undated(m)}
     if wide_docs:
-        near = set().union(*(like.get(d, set()) for d in wide_docs))
+        # Undated mentions meet the mentions of documents like their own.
+        near = set().union(*_neighbour_docs(
+            store, [documents[d] for d in sorted(wide_docs)]).values())
         affected |= {e for k, e in members_all.items() if k.split(":", 1)[0] in near}
+    # The stories of the stored documents most like each new one may take it.
+    like: set[str] = set()
+    for got in _neighbour_docs(store, [d for d, _, _ in new]).values():
+        like.update(sorted(got, key=lambda x: (-got[x], x))[:STORY_NEIGHBOURS])
     # A document analysed again brings along the events its old mentions were in.
     pending_set = set(pending)
     stale_keys = {k for k in members_all if k.split(":", 1)[0] in pending_set}
@@ -306,8 +313,8 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
                                           if i in chain_events], first)
 
     story_list, removed_stories, story_aliases = _stories(
-        store, version, documents, context, pending_set, set().union(*like.values()),
-        members_all, ident.aliases, touched - rebuilt)
+        store, version, documents, context, pending_set, like, members_all,
+        ident.aliases, touched - rebuilt)
     entities = pipeline.merge_entities(
         [store.load_entities({e.id for _, _, es in new for e in es}),
          [e for _, _, es in new for e in es]])
@@ -416,8 +423,8 @@ def _stories(
     """The stories near the new documents, grouped again.
 
     The pool is the documents in scope, those published within ``STORY_WEEK`` days of a
-    new one, the stored documents ``like`` them (``_neighbour_docs``: reports of one
-    story can be weeks apart), and the other documents of their stories;
+    new one, the stored documents ``like`` them (``STORY_NEIGHBOURS`` per new document:
+    reports of one story can be weeks apart), and the other documents of their stories;
     ``stories.group`` groups it as a full merge would. Each stored story goes to the
     group holding most of its documents in the pool (its heir); a group heir to several
     stories joins them under the oldest one's id (the one whose documents were stored
