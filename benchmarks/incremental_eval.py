@@ -2,6 +2,7 @@
 (the reference) and added to a store a batch at a time (``wiredesk.update``).
 
 Usage: python benchmarks/incremental_eval.py [DIR] [--batch N] [--db URL]
+                                            [--shuffle SEED] [--half {0,1}]
 
 DIR defaults to ../shared/data/news_cluster (the Giveme5W1H news cluster, one JSON per
 article with a gold ``newsCluster.EventId``). Every article is analysed once; then
@@ -9,7 +10,9 @@ article with a gold ``newsCluster.EventId``). Every article is analysed once; th
 1. full: all analyses merged at once (``pipeline.assemble``);
 2. incremental: the analyses saved to a fresh store ``--batch`` articles at a time in
    publication order, each batch merged with ``update.merge_pending`` (the first
-   batches are merged whole, then in scope).
+   batches are merged whole, then in scope); ``--shuffle`` adds them in a random order
+   instead, and ``--half`` keeps the articles of every other gold event only (0: the
+   first, 1: the second), for held-out checks.
 
 Printed: the merge modes used, the number of events of each, the agreement of the two
 clusterings of mentions into events (B3 F1, the full merge as key), the stories' B3 F1
@@ -20,6 +23,7 @@ summed over batches).
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import tempfile
 import time
@@ -41,12 +45,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("dir", nargs="?", default=str(DEFAULT_DIR))
     ap.add_argument("--batch", type=int, default=20, help="articles per incremental batch")
     ap.add_argument("--db", default=None, help="store URL (default: a temporary SQLite file)")
+    ap.add_argument("--shuffle", type=int, default=None, metavar="SEED",
+                    help="add the articles in a random order (this seed)")
+    ap.add_argument("--half", type=int, choices=(0, 1), default=None,
+                    help="only the articles of every other gold event")
     args = ap.parse_args(argv)
     docs, gold = load(Path(args.dir))
+    if args.half is not None:
+        events = sorted({str(g) for g in gold.values()})[args.half::2]
+        docs = [d for d in docs if str(gold[d.id]) in events]
+        gold = {d.id: gold[d.id] for d in docs}
     if not docs:
         print(f"no articles in {args.dir}", file=sys.stderr)
         return 2
     docs.sort(key=lambda d: (d.published is None, d.published, d.id))
+    if args.shuffle is not None:
+        random.Random(args.shuffle).shuffle(docs)
     t = time.perf_counter()
     analyses = list(pipeline.Analyzer().analyze(docs, lambda d, e: None))
     print(f"{len(analyses)} articles analysed in {time.perf_counter() - t:.1f}s")

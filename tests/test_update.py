@@ -111,3 +111,60 @@ def test_reach_of_a_mention_is_its_days_and_country(
                              33.3, 44.4)
     # An event dated only to March (a long one) is met through the month's block.
     assert update._meets(reach, dt.date(2020, 3, 1), dt.date(2020, 3, 31), None, None, None)
+
+
+# Three reports of one news-cluster event (gold EventId 49), published 5 January, 6
+# February and 4 February. The first two are 32 days apart, beyond what a new document
+# looks at (``update.STORY_WEEK``, ``update.NEIGHBOUR_DAYS``); the third is within a week
+# of the second and a month of the first.
+_EARLY = "8c22e99fff727e5ca246ac08386e8c703c4940961fa2dcd98ec6ab4a"
+_LATE = "a6d78217713b9eda70253ef19936cc2865257d6a5aeac1c8c975bcdf"
+_BRIDGE = "60c49d752ab651be79ba8f3165cfcc7b42187f5005dfe03f0f07ba50"
+
+
+def test_stories_of_two_batches_join_when_a_later_one_links_them(
+    shared_dir: Path, store_url: str
+) -> None:
+    import sys
+
+    root = shared_dir / "data" / "news_cluster"
+    wanted = [_EARLY, _LATE, _BRIDGE]
+    if not all((root / f"{x}.json").is_file() for x in wanted):
+        pytest.skip(f"news cluster articles not found in {root}")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from stories_eval import load
+
+    docs, gold = load(root)
+    by_id = {d.id: d for d in docs}
+    # A store of another event's reports first, so that the three are merged in scope.
+    other = sorted((d for d in docs if gold[d.id] != gold[_EARLY] and d.published),
+                   key=lambda d: (d.published, d.id))[:6]
+    analyses = {a.doc.id: a for a in pipeline.Analyzer().analyze(
+        other + [by_id[x] for x in wanted], lambda d, e: None)}
+    version = pipeline.analysis_version(model_name(None))
+    store = Store(store_url)
+    try:
+        def add(ids: list[str]) -> str:
+            store.save_analyses([(analyses[x].doc, analyses[x].mentions, analyses[x].entities)
+                                 for x in ids], version)
+            return update.merge_pending(store, version).mode
+
+        assert add([d.id for d in other]) == "full"
+        assert add([_EARLY]) == "scoped"
+        assert add([_LATE]) == "scoped"
+        (early,) = store.stories_of([_EARLY])
+        (late,) = store.stories_of([_LATE])
+        assert early != late  # too far apart to meet
+        assert add([_BRIDGE]) == "scoped"
+        joined = store.stories_of(wanted)
+        stories = store.load_merged().stories
+        story_aliases = store.story_aliases()
+    finally:
+        store.close()
+    # One story now, under the id of the one made first; the other id leads to it.
+    assert list(joined) == [early]
+    assert set(joined[early].doc_ids) == set(wanted)
+    assert story_aliases == {late: early}
+    seen = [d for s in stories for d in s.doc_ids]
+    assert sorted(seen) == sorted([d.id for d in other] + wanted)
+

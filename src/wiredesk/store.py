@@ -35,6 +35,9 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy import (
+    update as sql_update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -62,6 +65,7 @@ class ViewChange:
     entities: list[Entity]
     members: dict[str, str]  # mention key -> event id of the mentions merged
     aliases: dict[str, str]  # event ids absorbed by this merge -> the live id
+    story_aliases: dict[str, str] = field(default_factory=dict)  # joined story -> live id
     removed_events: set[str] = field(default_factory=set)
     removed_stories: set[str] = field(default_factory=set)
     removed_members: set[str] = field(default_factory=set)
@@ -137,6 +141,16 @@ class EventAliasRow(Base):
     links, reviews and bookmarks to the old id still lead somewhere."""
 
     __tablename__ = "event_aliases"
+    old_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    new_id: Mapped[str] = mapped_column(String(64), index=True)
+    merged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class StoryAliasRow(Base):
+    """A story id that was joined into another story (an incremental merge found two
+    stories to be one), so links and bookmarks to the old id still lead somewhere."""
+
+    __tablename__ = "story_aliases"
     old_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     new_id: Mapped[str] = mapped_column(String(64), index=True)
     merged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -669,6 +683,8 @@ class Store:
                 self._upsert(s, EventAliasRow, [
                     {"old_id": k, "new_id": v, "merged_at": _now()} for k, v in aliases.items()
                 ], ["old_id"], update=True)
+                # A story id a full merge gives again is no longer an alias.
+                _delete_keys(s, StoryAliasRow.old_id, {x.id for x in stories})
                 self._write_merged(s, events, relations, stories, entities)
                 _delete_keys(s, PendingRow.doc_id, merged_docs)
         except SQLAlchemyError as exc:
@@ -769,6 +785,29 @@ class Store:
             return {r.id: Story.model_validate(r.data)
                     for r in _select_in(s, select(StoryRow), StoryRow.id, ids)}
 
+    def story_ages(self, ids: Iterable[str]) -> dict[str, dt.datetime]:
+        """When the first document of each of these stories was stored."""
+        from sqlalchemy import func
+
+        wanted = sorted(set(ids))
+        out: dict[str, dt.datetime] = {}
+        with Session(self.engine) as s:
+            for i in range(0, len(wanted), 500):
+                for sid, first in s.execute(
+                        select(StoryDocRow.story_id, func.min(DocumentRow.added_at))
+                        .join(DocumentRow, DocumentRow.id == StoryDocRow.doc_id)
+                        .where(StoryDocRow.story_id.in_(wanted[i : i + 500]))
+                        .group_by(StoryDocRow.story_id)):
+                    if first is not None and first.tzinfo is None:  # SQLite drops it
+                        first = first.replace(tzinfo=dt.UTC)
+                    out[sid] = first
+        return out
+
+    def story_aliases(self) -> dict[str, str]:
+        """Story ids joined into another story -> the id that story has now."""
+        with Session(self.engine) as s:
+            return {r.old_id: r.new_id for r in s.scalars(select(StoryAliasRow))}
+
     def relations_at(self, event_ids: Iterable[str]) -> list[Relation]:
         """The stored relations from or to any of these events."""
         ids = sorted(set(event_ids))
@@ -820,6 +859,14 @@ class Store:
                 self._upsert(s, EventAliasRow, [
                     {"old_id": k, "new_id": v, "merged_at": _now()}
                     for k, v in change.aliases.items()
+                ], ["old_id"], update=True)
+                for old_id, new_id in sorted(change.story_aliases.items()):
+                    # Ids joined earlier into a story joined now lead to where it went.
+                    s.execute(sql_update(StoryAliasRow).where(StoryAliasRow.new_id == old_id)
+                              .values(new_id=new_id))
+                self._upsert(s, StoryAliasRow, [
+                    {"old_id": k, "new_id": v, "merged_at": _now()}
+                    for k, v in change.story_aliases.items()
                 ], ["old_id"], update=True)
                 self._write_merged(s, change.events, change.relations, change.stories,
                                    change.entities)

@@ -14,19 +14,24 @@ rebuilt, re-linked and re-grouped into stories:
   so many mentions there that ``merge`` would not link by that place
   (``merge._BUSY_PLACE``);
 - an undated mention also reaches the events of stored documents like its own, among
-  those published within ``NEIGHBOUR_DAYS`` of it (``_neighbour_docs``);
+  those published within ``NEIGHBOUR_DAYS`` of it, whose relative similarity to its
+  document could put them in one topic group (``_neighbour_docs``, ``NEIGHBOUR_REL``);
 - a document analysed again (its inferred date changed) takes the events its old
   mentions were in along, so none keeps a mention that no longer exists.
 
 Event ids go through ``identity.stabilize`` as in a full merge, and reviews that name a
 touched event (or that merged one with another) are replayed with the other event
-brought into scope. What a scoped merge cannot see: document similarity is weighed
-against the documents in scope instead of the whole store, a new document with no story
-to go to is grouped (``stories.group``) only with the documents in scope and those
-published within a week of it, and stories already made are never joined
-(``benchmarks/incremental_eval.py`` measures the gap). A run that brings many
-documents at once (``FULL_SHARE`` of the store or more) merges the whole store
-instead, which stays the reference.
+brought into scope. Stories are grouped again (``stories.group``) over the documents
+in scope, those published within ``STORY_WEEK`` days of a new one, the stored documents
+most like the new ones (within ``NEIGHBOUR_DAYS``) and the other documents of their
+stories; stories a later batch links are joined, the oldest id surviving and the others
+recorded as story aliases. What a scoped merge cannot see: document similarity is
+weighed against the documents in scope instead of the whole store, and a story whose
+documents all lie further than that from the new ones is never joined with theirs,
+though a full merge joins reports months apart whose texts agree
+(``benchmarks/incremental_eval.py`` measures the gap). A run that brings many documents
+at once (``FULL_SHARE`` of the store or more) merges the whole store instead, which
+stays the reference.
 """
 
 from __future__ import annotations
@@ -60,8 +65,11 @@ NEIGHBOUR_DAYS = 31
 NEIGHBOUR_REL = 0.25
 # Up to this many document pairs of a window are all compared; more, only candidates.
 _ALL_PAIRS = 200_000
-# Days around a new document that tells no event within which its story is looked for.
+# Days around the new documents within which stories are grouped again.
 STORY_WEEK = 7
+# The stories of this many stored documents most like a new one (within
+# ``NEIGHBOUR_DAYS``) are grouped again with it too.
+STORY_NEIGHBOURS = 5
 
 
 @dataclass
@@ -215,9 +223,13 @@ def _affected(store: Store, wants: Sequence[Reach]) -> set[str]:
     return out
 
 
-def _neighbour_docs(store: Store, new: Sequence[Document]) -> set[str]:
-    """Stored documents like these new ones, among those published within
-    ``NEIGHBOUR_DAYS`` of them (or undated as they are)."""
+def _neighbour_docs(store: Store, new: Sequence[Document]
+                    ) -> dict[str, dict[str, tuple[float, float]]]:
+    """Stored documents like each of these new ones, among those published within
+    ``NEIGHBOUR_DAYS`` of them (or undated as they are), with their cosine and their
+    relative similarity (the cosine over the geometric mean of each one's best cosine in
+    that window, as ``merge.doc_neighbours`` groups documents by; the whole store could
+    only raise the best cosines)."""
     spans = [(d.published - dt.timedelta(days=NEIGHBOUR_DAYS),
               d.published + dt.timedelta(days=NEIGHBOUR_DAYS)) for d in new if d.published]
     window: set[str] = set()
@@ -227,8 +239,9 @@ def _neighbour_docs(store: Store, new: Sequence[Document]) -> set[str]:
         window |= store.published_between(None, None)  # the other undated documents
     new_ids = {d.id for d in new}
     window -= new_ids
+    out: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     if not window:
-        return set()
+        return out
     pool = list(new) + store.load_documents(window)
     tf = merge.TfIdf([merge._profile(d.text) for d in pool])
     n = len(pool)
@@ -237,18 +250,15 @@ def _neighbour_docs(store: Store, new: Sequence[Document]) -> set[str]:
     else:  # pairs sharing a rare heavy term, as merge.doc_neighbours starts from
         pairs = list(tf.sorted_candidates(max(30, int(3 * math.sqrt(n)))))
     cos = dict(zip(pairs, tf.cos_pairs(pairs), strict=True))
-    # ``merge.doc_neighbours`` groups documents by relative similarity (a pair's cosine
-    # over the geometric mean of each one's best cosine); a stored document whose
-    # relative similarity to a new one is far below the group threshold is not in its
-    # group. Best cosines come from the window: the whole store could only raise them.
     best = [merge.GROUP_FLOOR] * n
     for (i, j), v in cos.items():
         best[i] = max(best[i], v)
         best[j] = max(best[j], v)
     k = len(new)  # the new documents come first in the pool
-    return {pool[j].id for (i, j), v in cos.items()
-            if i < k <= j and v > merge.GROUP_FLOOR
-            and v / math.sqrt(best[i] * best[j]) >= NEIGHBOUR_REL}
+    for (i, j), v in cos.items():
+        if i < k <= j and v > merge.GROUP_FLOOR:
+            out[pool[i].id][pool[j].id] = (v, v / math.sqrt(best[i] * best[j]))
+    return out
 
 
 def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
@@ -262,11 +272,18 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
 
     kept = [m for m in new_mentions if not merge.is_generic(m, documents)]
     affected = _affected(store, reaches(kept, documents))
+    neighbours = _neighbour_docs(store, [d for d, _, _ in new])
     wide_docs = {m.doc_id for m in kept if _undated(m)}
     if wide_docs:
-        # Undated mentions meet the mentions of documents like their own.
-        near = _neighbour_docs(store, [documents[d] for d in sorted(wide_docs)])
+        # Undated mentions meet the mentions of documents that could be in their
+        # document's topic group (see ``NEIGHBOUR_REL``).
+        near = {x for d in wide_docs for x, (_, rel) in neighbours.get(d, {}).items()
+                if rel >= NEIGHBOUR_REL}
         affected |= {e for k, e in members_all.items() if k.split(":", 1)[0] in near}
+    # The stories of the stored documents most like each new one may take it.
+    like: set[str] = set()
+    for got in neighbours.values():
+        like.update(sorted(got, key=lambda x: (-got[x][0], x))[:STORY_NEIGHBOURS])
     # A document analysed again brings along the events its old mentions were in.
     pending_set = set(pending)
     stale_keys = {k for k in members_all if k.split(":", 1)[0] in pending_set}
@@ -323,8 +340,9 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     relations += link.follows(chain_rel, [chain_events[i] for i in sorted(chain_ids)
                                           if i in chain_events], first)
 
-    story_list, removed_stories = _stories(store, documents, context, pending_set,
-                                           ident.aliases, touched - rebuilt)
+    story_list, removed_stories, story_aliases = _stories(
+        store, version, documents, context, pending_set, like, members_all,
+        ident.aliases, touched - rebuilt)
     entities = pipeline.merge_entities(
         [store.load_entities({e.id for _, _, es in new for e in es}),
          [e for _, _, es in new for e in es]])
@@ -336,6 +354,7 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
         entities=entities,
         members=ident.members,
         aliases=new_aliases,
+        story_aliases=story_aliases,
         removed_events=affected - rebuilt,
         removed_stories=removed_stories,
         removed_members=scope_keys - set(ident.members),
@@ -420,134 +439,148 @@ def _chains(store: Store, fresh: Sequence[Relation], touched: set[str]
 
 def _stories(
     store: Store,
+    version: str,
     documents: dict[str, Document],
     context: Sequence[tuple[Event, list[EventMention]]],
     new_docs: set[str],
+    like: set[str],
+    members: dict[str, str],
     aliases: dict[str, str],
     gone: set[str],
-) -> tuple[list[Story], set[str]]:
-    """The stories of the documents in scope, regrouped: a document goes to the story
-    of its main event; one that tells none stays in its story, or (new) goes where
-    ``_place_loose`` puts it."""
-    docs = [documents[d] for d in sorted(documents)]
-    events = [e for e, _ in context]
-    by_event = {e.id: ms for e, ms in context}
-    ev_by_id = {e.id: e for e in events}
-    mains = dict(zip((d.id for d in docs), stories.main_events(docs, events, by_event),
-                     strict=True))
-    old = store.stories_of(documents)
+) -> tuple[list[Story], set[str], dict[str, str]]:
+    """The stories near the new documents, grouped again.
+
+    The pool is the documents in scope, those published within ``STORY_WEEK`` days of a
+    new one, the stored documents ``like`` them (``STORY_NEIGHBOURS`` per new document:
+    reports of one story can be weeks apart), and the other documents of their stories;
+    ``stories.group`` groups it as a full merge would. Each stored story goes to the
+    group holding most of its documents in the pool (its heir); a group heir to several
+    stories joins them under the oldest one's id (the one whose documents were stored
+    first), the others becoming aliases of it, so stories formed in different batches
+    join once a later batch links them. A group heir to none gets a new id. ``members``
+    are the stored mention -> event assignments (current for the documents outside the
+    scope). Returns the stories written, the stored ones removed and the story aliases
+    recorded."""
+    pool = dict(documents)
+    spans = [(d.published - dt.timedelta(days=STORY_WEEK),
+              d.published + dt.timedelta(days=STORY_WEEK))
+             for d in documents.values() if d.id in new_docs and d.published]
+    window: set[str] = set()
+    for lo, hi in _merged(spans):
+        window |= store.published_between(lo, hi)
+    window |= like
+    # Stories are grouped again whole: a document that joins a later story must not
+    # drag along the earlier documents of its own.
+    old = store.stories_of(window | set(pool))
+    window |= {x for st in old.values() for x in st.doc_ids}
+    events = {e.id: e for e, _ in context}
+    by_event: dict[str, list[EventMention]] = defaultdict(list)
+    for e, ms in context:
+        by_event[e.id].extend(ms)
+    # The documents outside the scope tell stored events this merge did not touch.
+    untouched: set[str] = set()
+    for doc, ms, _ in store.load_analyses(window - set(pool), version):
+        pool[doc.id] = doc
+        for m in ms:
+            eid = members.get(mention_key(m))
+            if eid is not None:
+                by_event[eid].append(m)
+                untouched.add(eid)
+    events.update(store.load_events(untouched - set(events)))
+    by_event = {k: v for k, v in by_event.items() if k in events}
+    docs = [pool[x] for x in sorted(pool)]
+    ev_list = list(events.values())
+    groups = stories.group(docs, ev_list, by_event)
+    mains = dict(zip(sorted(pool), stories.main_events(docs, ev_list, by_event), strict=True))
 
     def live(eid: str) -> str | None:
         eid = identity.follow(eid, aliases)
         return None if eid in gone else eid
 
-    def main_of(st: Story) -> str | None:
-        return live(st.event_ids[0]) if st.event_ids else None
+    votes_of = [Counter(m for m in (mains[x] for x in g.doc_ids) if m is not None)
+                for g in groups]
+    heir = _heirs(store, old, groups, votes_of, live)
+    age = store.story_ages(old)
+    claims: dict[int, list[str]] = defaultdict(list)  # group -> its stories, oldest first
+    for sid in sorted(heir, key=lambda x: (age.get(x, _FAR), x)):
+        claims[heir[sid]].append(sid)
 
-    wanted = {stories.story_id(m) for m in mains.values() if m}
-    old.update(store.load_stories(wanted - set(old)))
-    # New documents with no story to go to: those that tell no event, and those whose
-    # main event is new (a story of another event may still take them, as in ``group``).
-    storied = {main_of(st) for st in old.values()} - {None}
-    in_old = {x for st in old.values() for x in st.doc_ids}
-    placed = _place_loose(store, docs, [d for d in docs if d.id in new_docs
-                                        and d.id not in in_old
-                                        and (mains[d.id] is None or mains[d.id] not in storied)],
-                          events, by_event, mains, main_of, old)
-    buckets: dict[str, list[str]] = defaultdict(list)  # key -> doc ids
-    ids_of: dict[str, str] = {}  # key -> story id kept
-    old_events: dict[str, set[str]] = defaultdict(set)
-    titles: dict[str, str] = {}
-    story_of_doc: dict[str, str] = {}
-    for st in sorted(old.values(), key=lambda s: s.id):
-        key = main_of(st) or st.id
-        ids_of.setdefault(key, st.id)
-        titles.setdefault(key, st.title)
-        for doc_id in st.doc_ids:
-            story_of_doc[doc_id] = key
-            if doc_id not in documents:
-                buckets[key].append(doc_id)
-        old_events[key] |= {x for x in map(live, st.event_ids) if x}
-    for d in docs:
-        main_id = mains[d.id]
-        if main_id is not None and (main_id in storied or d.id not in placed):
-            key = main_id
-        elif d.id in story_of_doc:
-            key = story_of_doc[d.id]
-        else:
-            key = placed.get(d.id, d.id)
-        buckets[key].append(d.id)
+    far = {x for st in old.values() for x in st.doc_ids if x not in pool}
     events_of_doc: dict[str, set[str]] = defaultdict(set)
-    for ev, ms in context:
+    for eid, ms in by_event.items():
         for m in ms:
-            events_of_doc[m.doc_id].add(ev.id)
+            events_of_doc[m.doc_id].add(eid)
+    if far:  # documents of a story found by its main event
+        for key, eid in members.items():
+            doc_id = key.split(":", 1)[0]
+            if doc_id in far:
+                events_of_doc[doc_id].add(eid)
+    known = set(old) | set(store.story_aliases())
+    new_aliases: dict[str, str] = {}
+    taken: set[str] = set()
     out: list[Story] = []
-    for key, doc_ids in buckets.items():
-        main_ev = ev_by_id.get(key)
-        sid = ids_of.get(key) or stories.story_id(key)
-        evs = set(old_events.get(key, set()))
-        for doc_id in doc_ids:
-            evs |= events_of_doc.get(doc_id, set())
-        ordered = sorted(evs - {key})
-        if key in evs or main_ev is not None:
-            ordered.insert(0, key)
-        in_scope = [documents[x] for x in doc_ids if x in documents]
-        title = (stories._title(main_ev, in_scope) if main_ev is not None or not titles.get(key)
-                 else titles[key])
-        out.append(Story(id=sid, title=title, doc_ids=list(dict.fromkeys(doc_ids)),
-                         event_ids=ordered))
-    removed = set(old) - {s.id for s in out}
-    return out, removed
+    for k, g in enumerate(groups):
+        doc_ids = list(g.doc_ids)
+        votes = Counter(votes_of[k])
+        mine = claims.get(k, [])
+        for sid in mine:
+            outer = [x for x in old[sid].doc_ids if x not in pool]
+            doc_ids += outer
+            main = live(old[sid].event_ids[0]) if outer and old[sid].event_ids else None
+            if main is not None:
+                votes[main] += len(outer)
+        main_id = votes.most_common(1)[0][0] if votes else None
+        if mine:
+            sid = mine[0]
+            new_aliases.update((other, sid) for other in mine[1:])
+        else:
+            key = main_id or min(doc_ids)
+            sid, salt = stories.story_id(key), 0
+            # A new id must not be one another story has, or had.
+            while sid in taken or sid in known or store.load_stories([sid]):
+                salt += 1
+                sid = stories.story_id(f"{key}:{salt}")
+        taken.add(sid)
+        if main_id is not None and main_id not in events:
+            events.update(store.load_events([main_id]))
+        main_ev = events.get(main_id) if main_id else None
+        evs: set[str] = set()
+        for x in doc_ids:
+            evs |= {e for e in map(live, events_of_doc.get(x, ())) if e}
+        ordered = sorted(evs - {main_id}) if main_id else sorted(evs)
+        if main_ev is not None:
+            ordered.insert(0, main_ev.id)
+        out.append(Story(id=sid, title=stories._title(main_ev, [pool[x] for x in g.doc_ids]),
+                         doc_ids=list(dict.fromkeys(doc_ids)), event_ids=ordered))
+    return out, set(old) - taken, new_aliases
 
 
-def _place_loose(
-    store: Store,
-    docs: Sequence[Document],
-    loose: Sequence[Document],
-    events: Sequence[Event],
-    by_event: dict[str, list[EventMention]],
-    mains: dict[str, str | None],
-    main_of: Callable[[Story], str | None],
-    old: dict[str, Story],
-) -> dict[str, str]:
-    """Story keys for new documents with no story to go to: where ``stories.group``
-    puts them among the documents in scope and those published within ``STORY_WEEK``
-    days of them, i.e. the story most of their group's stored documents are in, else
-    the main event of their group, else a story of the group's new documents.
-    ``mains`` are the main events of the documents in scope (the others tell none of
-    ``events``). Stories of documents outside the scope that are chosen are added to
-    ``old``."""
-    if not loose:
-        return {}
-    spans = [(d.published - dt.timedelta(days=STORY_WEEK),
-              d.published + dt.timedelta(days=STORY_WEEK)) for d in loose if d.published]
-    window: set[str] = set()
-    for lo, hi in _merged(spans):
-        window |= store.published_between(lo, hi)
-    in_scope = {d.id for d in docs}
-    window -= in_scope
-    pool = list(docs) + store.load_documents(window)
-    key_of: dict[str, str] = {}
-    stories_by_key: dict[str, Story] = {}
-    for st in [*old.values(), *store.stories_of(window).values()]:
-        k = main_of(st) or st.id
-        stories_by_key.setdefault(k, st)
-        for x in st.doc_ids:
-            key_of.setdefault(x, k)
-    loose_ids = {d.id for d in loose}
-    out: dict[str, str] = {}
-    for st in stories.group(pool, list(events), by_event):
-        mine = [x for x in st.doc_ids if x in loose_ids]
-        if not mine:
+def _heirs(
+    store: Store, old: dict[str, Story], groups: Sequence[Story],
+    votes_of: Sequence[Counter[str]], live: Callable[[str], str | None],
+) -> dict[str, int]:
+    """The group each stored story goes to: the one holding most of its documents (the
+    larger on a tie). The stored story of a group's main event goes to that group even
+    with no document in the pool (documents with one main event share a story); it is
+    added to ``old``."""
+    by_main = {v.most_common(1)[0][0]: k for k, v in enumerate(votes_of) if v}
+    heir: dict[str, int] = {}
+    wanted = {stories.story_id(m) for m in by_main} - set(old)
+    for sid, st in store.load_stories(wanted).items():
+        main = live(st.event_ids[0]) if st.event_ids else None
+        if main is not None and main in by_main:
+            old[sid] = st
+            heir[sid] = by_main[main]
+    group_of = {x: k for k, g in enumerate(groups) for x in g.doc_ids}
+    for sid, st in list(old.items()):
+        if sid in heir:
             continue
-        votes = Counter(key_of[x] for x in st.doc_ids if x in key_of)
-        group_main = next((mains[x] for x in st.doc_ids if mains.get(x)), None)
-        key = votes.most_common(1)[0][0] if votes else group_main or min(mine)
-        for x in mine:
-            out[x] = key
-        chosen = stories_by_key.get(key)
-        if chosen is not None:
-            old.setdefault(chosen.id, chosen)
-    return out
+        counts = Counter(group_of[x] for x in st.doc_ids if x in group_of)
+        if not counts:  # none of its documents has an analysis of this version: left be
+            del old[sid]
+            continue
+        heir[sid] = max(counts, key=lambda k: (counts[k], len(groups[k].doc_ids), -k))
+    return heir
 
 
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
