@@ -143,7 +143,7 @@ def write_all(source: Result | View, out_dir: Path) -> list[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         files: dict[str, Iterable[str]] = {
-            "events.json": iter_events_json(view),
+            "events.json": iter_events_json(source),
             "events.csv": iter_acled_csv(view),
             "events.geojson": _iter_json([
                 ("type", "FeatureCollection"),
