@@ -444,6 +444,7 @@ def _run_items(
     collect: Callable[[Store, list[str]], _T],
 ) -> _T:
     from wiredesk import outputs, update
+    from wiredesk.outputs.view import batched
     from wiredesk.store import Store, default_url
 
     options = options or Options()
@@ -501,7 +502,7 @@ def _run_items(
                 update.merge_pending(store, version)
             unmerged = False
 
-        for chunk in _chunks(items, options.chunk_size):
+        for chunk in batched(items, options.chunk_size):
             raws: list[RawArticle] = []
             for item in chunk:
                 if isinstance(item, RawArticle):
@@ -581,18 +582,6 @@ def merge_store(store: Store, version: str, merged_docs: Iterable[str] = ()) -> 
                              result.entities, ident.members, ident.aliases,
                              merged_docs=merged_docs)
     return result
-
-
-def _chunks(items: Iterable[RawArticle | IngestError], n: int
-            ) -> Iterable[list[RawArticle | IngestError]]:
-    chunk: list[RawArticle | IngestError] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= n:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def analyze(

@@ -15,7 +15,7 @@ from typing import Any
 
 from wiredesk.models import Event, Result
 from wiredesk.outputs.acled import acled_rows
-from wiredesk.outputs.view import View, as_view, pages
+from wiredesk.outputs.view import View, as_view, named, pages
 
 
 class OutputError(RuntimeError):
@@ -71,9 +71,7 @@ def iter_acled_csv(source: Result | View, timestamp: int | None = None) -> Itera
 
     def rows() -> Iterator[dict[str, object]]:
         for page in pages(view.view_items("events")):
-            entities = {e.id: e for e in view.load_entities(
-                {a.entity_id for ev in page for a in ev.actors if a.entity_id})}
-            docs = view.documents_out({m.doc_id for ev in page for m in ev.mentions})
+            entities, docs = named(view, page)
             sources = {d.id: d.source or Path(d.path).name for d in docs.values()}
             yield from acled_rows(page, entities, sources, ts)
 
@@ -88,10 +86,7 @@ def iter_ucdp(source: Result | View) -> Iterator[str]:
 
     def rows() -> Iterator[dict[str, object]]:
         for page in pages(view.view_items("events")):
-            entities = {e.id: e for e in view.load_entities(
-                {a.entity_id for ev in page for a in ev.actors if a.entity_id})}
-            docs = view.documents_out({m.doc_id for ev in page for m in ev.mentions})
-            yield from ucdp.ucdp_rows(page, entities, docs)
+            yield from ucdp.ucdp_rows(page, *named(view, page))
 
     return ucdp.iter_csv(rows(), ucdp.COLUMNS)
 

@@ -5,7 +5,7 @@ in memory whole) or from a ``Result`` in memory."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from wiredesk.models import DocumentOut, Entity, Event, Relation, Result
 
@@ -57,14 +57,28 @@ def as_view(source: Result | View) -> View:
 #: Events read together when a writer needs their entities, documents or relations.
 PAGE = 500
 
+_T = TypeVar("_T")
+
+
+def batched(items: Iterable[_T], n: int) -> Iterator[list[_T]]:
+    """``items`` in lists of ``n`` (the last may be shorter)."""
+    batch: list[_T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
 
 def pages(events: Iterable[Event]) -> Iterator[list[Event]]:
     """``events`` in lists of ``PAGE``."""
-    page: list[Event] = []
-    for ev in events:
-        page.append(ev)
-        if len(page) >= PAGE:
-            yield page
-            page = []
-    if page:
-        yield page
+    return batched(events, PAGE)
+
+
+def named(view: View, page: list[Event]) -> tuple[dict[str, Entity], dict[str, DocumentOut]]:
+    """The entities and the documents a page of events names, by id."""
+    entities = {e.id: e for e in view.load_entities(
+        {a.entity_id for ev in page for a in ev.actors if a.entity_id})}
+    return entities, view.documents_out({m.doc_id for ev in page for m in ev.mentions})
