@@ -9,8 +9,11 @@ and the cost of adding 1% new articles to a full store.
 DIR (default ../shared/data) holds the development articles the corpus is generated
 from: ``fakes_syria/FA-KES-Dataset.csv`` and ``news_cluster/*.json`` (whichever exist).
 Each real article is copied into variants that differ in their publication date (in the
-metadata and in a dateline) and in their place names (towns of one pool swapped
-for others), so that every generated document is distinct; the corpus is written as
+metadata and in a dateline, the dates written in the text moved as far) and in their
+place names (towns of one pool swapped for others), so that every generated document is
+distinct and tells events of its own time (until December 2026 the text kept its base's
+dates, so that every pass through the real articles told all their events again, a
+store's every event being reached by each new chunk); the corpus is written as
 JSONL files of 500 articles, the input format ``wiredesk run`` reads.
 
 ``--order stream`` (default) is continuous ingest: a feed in publication order, from
@@ -107,9 +110,57 @@ def load_bases(data: Path) -> list[Base]:
     return bases
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_MONTH = r"(" + "|".join(_MONTHS) + r")"
+# Dates written in the text, most specific first: "March 5, 2013", "5 March 2013",
+# "March 2013", "March 5", a bare year.
+_DATE_RX = re.compile(
+    rf"\b{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?,? ((?:19|20)\d\d)\b"
+    rf"|\b(\d{{1,2}}) {_MONTH} ((?:19|20)\d\d)\b"
+    rf"|\b{_MONTH},? ((?:19|20)\d\d)\b"
+    rf"|\b{_MONTH} (\d{{1,2}})\b(?!,? \d)"
+    r"|(?<![\d,.])\b((?:19[89]|20[0-3])\d)\b(?![\d,])"
+)
+
+
+def shift_dates(text: str, delta: dt.timedelta, year: int) -> str:
+    """The dates written in ``text`` moved by ``delta`` (a bare year by its whole years;
+    a month and day without a year read in ``year``), so that a variant published later
+    tells events of its own time, not its base's again."""
+    if not delta:
+        return text
+    years = round(delta.days / 365.25)
+
+    def day(y: int, mo: str, d: int) -> dt.date | None:
+        try:
+            return dt.date(y, _MONTHS.index(mo) + 1, d) + delta
+        except ValueError:  # "February 30": left alone
+            return None
+
+    def sub(m: re.Match[str]) -> str:
+        g = m.groups()
+        if g[0]:
+            got = day(int(g[2]), g[0], int(g[1]))
+            return f"{got:%B} {got.day}, {got.year}" if got else m.group(0)
+        if g[3]:
+            got = day(int(g[5]), g[4], int(g[3]))
+            return f"{got.day} {got:%B} {got.year}" if got else m.group(0)
+        if g[6]:
+            got = day(int(g[7]), g[6], 15)
+            return f"{got:%B} {got.year}" if got else m.group(0)
+        if g[8]:
+            got = day(year, g[8], int(g[9]))
+            return f"{got:%B} {got.day}" if got else m.group(0)
+        return str(int(g[10]) + years)
+
+    return _DATE_RX.sub(sub, text)
+
+
 def variant(base: Base, b: int, v: int, published: dt.date | None = None) -> dict[str, str]:
     """Variant ``v`` of base article ``b``: rotated towns, its own dateline, published on
-    ``published`` (default: the base's date shifted by 11 days a variant)."""
+    ``published`` (default: the base's date shifted by 11 days a variant), the dates in
+    its text moved as far as its publication date was (``shift_dates``)."""
     shift = len(PLACE_POOL)
     mapping = {p: PLACE_POOL[(k + v) % shift] for k, p in enumerate(PLACE_POOL)}
 
@@ -120,9 +171,11 @@ def variant(base: Base, b: int, v: int, published: dt.date | None = None) -> dic
         published = base.published + dt.timedelta(days=11 * v + (b % 5))
     town = PLACE_POOL[(b + v) % shift]
     dateline = f"{town.upper()}, {published:%B} {published.day}, {published.year} --"
+    delta = published - base.published
+    y = base.published.year
     return {
-        "title": swap(base.title),
-        "text": f"{dateline} {swap(base.text)}",
+        "title": shift_dates(swap(base.title), delta, y),
+        "text": f"{dateline} {shift_dates(swap(base.text), delta, y)}",
         "date_publish": published.isoformat(),
         "source_domain": base.source,
         "url": f"https://bench.invalid/{b}/{v}",
