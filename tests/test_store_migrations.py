@@ -10,7 +10,7 @@ from typing import Any
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, create_engine, inspect, select
+from sqlalchemy import MetaData, create_engine, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from wiredesk import migrations
@@ -107,6 +107,29 @@ def test_store_made_by_create_all_of_every_table_opens(store_url: str) -> None:
     _add_document(engine)
     engine.dispose()
     _check_opens_with_data(store_url)
+
+
+def test_mention_assignments_learn_their_documents(store_url: str) -> None:
+    # A store at 0007 recorded assignments by mention key alone; 0008 fills in each
+    # one's document, which the incremental merge reads them by.
+    engine = create_engine(store_url)
+    migrations.upgrade(engine, "0007_story_aliases")
+    now = dt.datetime(2020, 3, 12, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO event_members (mention_key, event_id, assigned_at) "
+                          "VALUES (:k, :e, :t)"),
+                     [{"k": "abc123:10:42", "e": "ev_1", "t": now},
+                      {"k": "abc123:80:95", "e": "ev_2", "t": now},
+                      {"k": "def456:5:9", "e": "ev_1", "t": now}])
+    engine.dispose()
+    store = Store(store_url)
+    try:
+        assert store.members_of_docs(["abc123"]) == {"abc123:10:42": "ev_1",
+                                                     "abc123:80:95": "ev_2"}
+        assert store.members_of_docs(["def456", "nothing"]) == {"def456:5:9": "ev_1"}
+        assert store.known_event_ids(["ev_1", "ev_9"]) == {"ev_1"}
+    finally:
+        store.close()
 
 
 def test_downgrade_to_nothing_and_back(tmp_path: Any) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from wiredesk.models import Event, EventMention
@@ -38,11 +38,15 @@ def stabilize(
     built: Sequence[tuple[Event, list[EventMention]]],
     previous: dict[str, str],
     aliases: dict[str, str] | None = None,
+    known_elsewhere: Callable[[set[str]], set[str]] | None = None,
 ) -> Identity:
     """Give each freshly built event the id its mentions had in the previous run.
 
     ``previous`` maps mention keys to the event ids of the last run, ``aliases`` the ids
     absorbed before (kept, and followed so that an alias never points at a dead id).
+    When ``previous`` holds only some of the store's mentions (an incremental merge),
+    ``known_elsewhere`` tells which of some ids the rest of the store uses, so that a new
+    id never repeats one.
     """
     old_aliases = dict(aliases or {})
     order = sorted(range(len(built)), key=lambda i: (-len(built[i][1]), built[i][0].id))
@@ -61,13 +65,23 @@ def stabilize(
                 taken.add(cand)
                 break
     known = set(previous.values()) | set(old_aliases)
+    checked: set[str] = set()  # ids ``known_elsewhere`` was asked about
+    if known_elsewhere is not None:
+        checked = {built[i][0].id for i in order if i not in chosen}
+        known |= known_elsewhere(checked)
+
+    def used(x: str) -> bool:
+        if x in taken or x in known:
+            return True
+        return known_elsewhere is not None and x not in checked and bool(known_elsewhere({x}))
+
     for i in order:
         if i in chosen:
             continue
         fresh = built[i][0].id
         salt = 0
         # A fresh id must not reuse one that meant another event before.
-        while fresh in taken or fresh in known:
+        while used(fresh):
             salt += 1
             digest = hashlib.sha1(f"{built[i][0].id}:{salt}".encode()).hexdigest()
             fresh = f"ev_{digest[:12]}"

@@ -495,7 +495,7 @@ def _apply_live(store: Store, ids: set[str], members: dict[str, list[EventMentio
                              data=ev.model_dump(mode="json"), updated_at=_now()))
             for m in ms:  # the live view's membership, as a re-run would assign it
                 s.merge(EventMemberRow(mention_key=mention_key(m), event_id=ev.id,
-                                       assigned_at=_now()))
+                                       doc_id=m.doc_id, assigned_at=_now()))
 
 
 def _touches(r: Review, ids: set[str]) -> bool:

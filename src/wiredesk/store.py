@@ -133,6 +133,7 @@ class EventMemberRow(Base):
     __tablename__ = "event_members"
     mention_key: Mapped[str] = mapped_column(String(128), primary_key=True)  # doc:start:end
     event_id: Mapped[str] = mapped_column(String(64), index=True)
+    doc_id: Mapped[str | None] = mapped_column(String(64), index=True)
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -648,6 +649,11 @@ class Store:
                         [Entity.model_validate(e) for e in an.entities],
                     )
 
+    def event_aliases(self) -> dict[str, str]:
+        """Absorbed event ids -> the id that absorbed them."""
+        with Session(self.engine) as s:
+            return {r.old_id: r.new_id for r in s.scalars(select(EventAliasRow))}
+
     def load_identity(self) -> tuple[dict[str, str], dict[str, str]]:
         """The event each mention was last assigned to, and absorbed event ids."""
         with Session(self.engine) as s:
@@ -677,8 +683,7 @@ class Store:
                 s.execute(delete(RelationRow))
                 s.execute(delete(StoryDocRow))
                 self._upsert(s, EventMemberRow, [
-                    {"mention_key": k, "event_id": v, "assigned_at": _now()}
-                    for k, v in members.items()
+                    _member_row(k, v) for k, v in members.items()
                 ], ["mention_key"], update=True)
                 self._upsert(s, EventAliasRow, [
                     {"old_id": k, "new_id": v, "merged_at": _now()} for k, v in aliases.items()
@@ -765,6 +770,38 @@ class Store:
         with Session(self.engine) as s:
             return {r.mention_key: r.event_id for r in _select_in(
                 s, select(EventMemberRow), EventMemberRow.event_id, event_ids)}
+
+    def members_of_docs(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """Mention key -> event id for the mentions of these documents."""
+        with Session(self.engine) as s:
+            return {r.mention_key: r.event_id for r in _select_in(
+                s, select(EventMemberRow), EventMemberRow.doc_id, doc_ids)}
+
+    def known_event_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of these ids that name, or once named, an event of the store (an event,
+        an absorbed id, or the event of a recorded mention)."""
+        wanted = set(ids)
+        out: set[str] = set()
+        with Session(self.engine) as s:
+            for col in (EventRow.id, EventAliasRow.old_id, EventAliasRow.new_id,
+                        EventMemberRow.event_id):
+                out |= set(_select_in(s, select(col).distinct(), col, wanted - out))
+        return out
+
+    def known_story_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of these ids that name, or once named, a story of the store."""
+        wanted = set(ids)
+        out: set[str] = set()
+        with Session(self.engine) as s:
+            for col in (StoryRow.id, StoryAliasRow.old_id, StoryAliasRow.new_id):
+                out |= set(_select_in(s, select(col).distinct(), col, wanted - out))
+        return out
+
+    def published_of(self, doc_ids: Iterable[str]) -> dict[str, dt.date | None]:
+        """The publication date of each of these stored documents."""
+        with Session(self.engine) as s:
+            return dict(_select_in(s, select(DocumentRow.id, DocumentRow.published),
+                                   DocumentRow.id, doc_ids, rows=True))
 
     def load_events(self, ids: Iterable[str]) -> dict[str, Event]:
         """These stored events of the view, by id (unknown ids are left out)."""
@@ -853,8 +890,7 @@ class Store:
                         RelationRow.type == "follows",
                         RelationRow.source.in_(chain[i : i + 500])))
                 self._upsert(s, EventMemberRow, [
-                    {"mention_key": k, "event_id": v, "assigned_at": _now()}
-                    for k, v in change.members.items()
+                    _member_row(k, v) for k, v in change.members.items()
                 ], ["mention_key"], update=True)
                 self._upsert(s, EventAliasRow, [
                     {"old_id": k, "new_id": v, "merged_at": _now()}
@@ -910,18 +946,26 @@ class Store:
                         _VIEW_ORDER[part][0].class_)) or 0 for part in VIEW_PARTS}
 
 
+def _member_row(key: str, event_id: str) -> dict[str, Any]:
+    return {"mention_key": key, "event_id": event_id, "doc_id": key.split(":", 1)[0],
+            "assigned_at": _now()}
+
+
 def _document_out(d: DocumentRow) -> DocumentOut:
     return DocumentOut(id=d.id, path=d.path, title=d.title, source=d.source, url=d.url,
                        published=d.published,
                        published_basis=d.published_basis)  # type: ignore[arg-type]
 
 
-def _select_in(s: Session, query: Any, column: Any, keys: Iterable[str]) -> Iterator[Any]:
+def _select_in(s: Session, query: Any, column: Any, keys: Iterable[str], *,
+               rows: bool = False) -> Iterator[Any]:
     """``query`` restricted to rows whose ``column`` is one of ``keys``, run in chunks
-    (SQLite caps the parameters of one statement)."""
+    (SQLite caps the parameters of one statement); whole rows with ``rows``, else the
+    first column."""
     wanted = sorted(set(keys))
     for i in range(0, len(wanted), 500):
-        yield from s.scalars(query.where(column.in_(wanted[i : i + 500])))
+        part = query.where(column.in_(wanted[i : i + 500]))
+        yield from (s.execute(part) if rows else s.scalars(part))
 
 
 def _delete_keys(s: Session, column: Any, keys: Iterable[str]) -> None:

@@ -70,6 +70,9 @@ STORY_WEEK = 7
 # The stories of this many stored documents most like a new one (within
 # ``NEIGHBOUR_DAYS``) are grouped again with it too.
 STORY_NEIGHBOURS = 5
+# Of a stored story grouped again, at most this many of its documents beyond those
+# days (its latest) join the pool.
+STORY_SAMPLE = 10
 
 
 @dataclass
@@ -267,32 +270,36 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     new = store.load_analyses(pending, version)
     documents = {d.id: d for d, _, _ in new}
     new_mentions = [m for _, ms, _ in new for m in ms]
-    members_all, aliases = store.load_identity()
+    aliases = store.event_aliases()
     reviews = review.load_reviews(store)
 
     kept = [m for m in new_mentions if not merge.is_generic(m, documents)]
     affected = _affected(store, reaches(kept, documents))
     neighbours = _neighbour_docs(store, [d for d, _, _ in new])
     wide_docs = {m.doc_id for m in kept if _undated(m)}
-    if wide_docs:
-        # Undated mentions meet the mentions of documents that could be in their
-        # document's topic group (see ``NEIGHBOUR_REL``).
-        near = {x for d in wide_docs for x, (_, rel) in neighbours.get(d, {}).items()
-                if rel >= NEIGHBOUR_REL}
-        affected |= {e for k, e in members_all.items() if k.split(":", 1)[0] in near}
+    # Undated mentions meet the mentions of documents that could be in their document's
+    # topic group (see ``NEIGHBOUR_REL``).
+    near = {x for d in wide_docs for x, (_, rel) in neighbours.get(d, {}).items()
+            if rel >= NEIGHBOUR_REL}
+    pending_set = set(pending)
+    # The stored mention -> event assignments this merge reads: those of the documents
+    # and events in scope, never the whole table.
+    members = store.members_of_docs(near | pending_set)
+    affected |= {e for k, e in members.items() if _doc_of(k) in near}
     # The stories of the stored documents most like each new one may take it.
     like: set[str] = set()
     for got in neighbours.values():
         like.update(sorted(got, key=lambda x: (-got[x][0], x))[:STORY_NEIGHBOURS])
     # A document analysed again brings along the events its old mentions were in.
-    pending_set = set(pending)
-    stale_keys = {k for k in members_all if k.split(":", 1)[0] in pending_set}
-    affected |= {members_all[k] for k in stale_keys}
+    stale_keys = {k for k in members if _doc_of(k) in pending_set}
+    affected |= {members[k] for k in stale_keys}
     # Reviews that merged a touched event with another need the other one too.
     affected = _with_reviewed(affected, reviews, aliases)
+    members.update(store.members_of(affected))
 
-    scope_keys = {k for k, e in members_all.items() if e in affected} | stale_keys
-    old_docs = {k.split(":", 1)[0] for k in scope_keys} - pending_set
+    scope_keys = {k for k, e in members.items() if e in affected} | stale_keys
+    old_docs = {_doc_of(k) for k in scope_keys} - pending_set
+    members.update(store.members_of_docs(old_docs - near))
     # Their other mentions belong to events outside the scope: context for links and
     # stories, not clustered again.
     old_mentions_of_docs: list[tuple[EventMention, str]] = []
@@ -302,11 +309,11 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
             k = mention_key(m)
             if k in scope_keys:
                 new_mentions.append(m)
-            elif k in members_all:
-                old_mentions_of_docs.append((m, members_all[k]))
+            elif k in members:
+                old_mentions_of_docs.append((m, members[k]))
 
     built = merge.build_events(new_mentions, documents)
-    ident = identity.stabilize(built, members_all, aliases)
+    ident = identity.stabilize(built, members, aliases, store.known_event_ids)
     follow = {r.id: identity.follow(r.event_id, ident.aliases) for r in reviews}
     live_ids = {e.id for e, _ in ident.built}
     mine = [r.model_copy(update={"event_id": follow[r.id]}) for r in reviews
@@ -341,8 +348,8 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
                                           if i in chain_events], first)
 
     story_list, removed_stories, story_aliases = _stories(
-        store, version, documents, context, pending_set, like, members_all,
-        ident.aliases, touched - rebuilt)
+        store, version, documents, context, pending_set, like, ident.aliases,
+        touched - rebuilt)
     entities = pipeline.merge_entities(
         [store.load_entities({e.id for _, _, es in new for e in es}),
          [e for _, _, es in new for e in es]])
@@ -363,6 +370,10 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
         merged_docs=pending_set,
     ))
     return MergeOutcome("scoped", len(pending), len(final))
+
+
+def _doc_of(key: str) -> str:
+    return key.split(":", 1)[0]
 
 
 def _with_reviewed(affected: set[str], reviews: Sequence[Review], aliases: dict[str, str]
@@ -444,7 +455,6 @@ def _stories(
     context: Sequence[tuple[Event, list[EventMention]]],
     new_docs: set[str],
     like: set[str],
-    members: dict[str, str],
     aliases: dict[str, str],
     gone: set[str],
 ) -> tuple[list[Story], set[str], dict[str, str]]:
@@ -452,15 +462,15 @@ def _stories(
 
     The pool is the documents in scope, those published within ``STORY_WEEK`` days of a
     new one, the stored documents ``like`` them (``STORY_NEIGHBOURS`` per new document:
-    reports of one story can be weeks apart), and the other documents of their stories;
-    ``stories.group`` groups it as a full merge would. Each stored story goes to the
+    reports of one story can be weeks apart), and the other documents of their stories
+    (up to ``STORY_SAMPLE`` of each, the latest, beyond those); ``stories.group`` groups
+    it as a full merge would. Each stored story goes to the
     group holding most of its documents in the pool (its heir); a group heir to several
     stories joins them under the oldest one's id (the one whose documents were stored
     first), the others becoming aliases of it, so stories formed in different batches
-    join once a later batch links them. A group heir to none gets a new id. ``members``
-    are the stored mention -> event assignments (current for the documents outside the
-    scope). Returns the stories written, the stored ones removed and the story aliases
-    recorded."""
+    join once a later batch links them. A group heir to none gets a new id; a story's
+    documents left out of the pool go with it to its heir. Returns the stories written,
+    the stored ones removed and the story aliases recorded."""
     pool = dict(documents)
     spans = [(d.published - dt.timedelta(days=STORY_WEEK),
               d.published + dt.timedelta(days=STORY_WEEK))
@@ -469,10 +479,20 @@ def _stories(
     for lo, hi in _merged(spans):
         window |= store.published_between(lo, hi)
     window |= like
-    # Stories are grouped again whole: a document that joins a later story must not
-    # drag along the earlier documents of its own.
+    # Stories are grouped again with their documents, so that a document that joins a
+    # later story does not drag along the earlier documents of its own; of a long story,
+    # its latest documents stand for the rest (which follow them to their heir), so the
+    # pool does not grow with the store.
     old = store.stories_of(window | set(pool))
-    window |= {x for st in old.values() for x in st.doc_ids}
+    outside = {sid: [x for x in st.doc_ids if x not in window and x not in pool]
+               for sid, st in old.items()}
+    long = {x for xs in outside.values() if len(xs) > STORY_SAMPLE for x in xs}
+    published = store.published_of(long) if long else {}
+    for xs in outside.values():
+        if len(xs) > STORY_SAMPLE:
+            xs = sorted(xs, key=lambda x: (published.get(x) or dt.date.min, x))[-STORY_SAMPLE:]
+        window.update(xs)
+    members = store.members_of_docs(window - set(pool))
     events = {e.id: e for e, _ in context}
     by_event: dict[str, list[EventMention]] = defaultdict(list)
     for e, ms in context:
@@ -510,12 +530,9 @@ def _stories(
     for eid, ms in by_event.items():
         for m in ms:
             events_of_doc[m.doc_id].add(eid)
-    if far:  # documents of a story found by its main event
-        for key, eid in members.items():
-            doc_id = key.split(":", 1)[0]
-            if doc_id in far:
-                events_of_doc[doc_id].add(eid)
-    known = set(old) | set(store.story_aliases())
+    if far:  # documents of a story left out of the pool, or found by its main event
+        for key, eid in store.members_of_docs(far).items():
+            events_of_doc[_doc_of(key)].add(eid)
     new_aliases: dict[str, str] = {}
     taken: set[str] = set()
     out: list[Story] = []
@@ -537,7 +554,7 @@ def _stories(
             key = main_id or min(doc_ids)
             sid, salt = stories.story_id(key), 0
             # A new id must not be one another story has, or had.
-            while sid in taken or sid in known or store.load_stories([sid]):
+            while sid in taken or sid in old or store.known_story_ids({sid}):
                 salt += 1
                 sid = stories.story_id(f"{key}:{salt}")
         taken.add(sid)
