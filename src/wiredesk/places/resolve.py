@@ -938,8 +938,11 @@ def resolve(text: str, spans: list[Span]) -> list[Place | None]:
     has_other = len(names_in) > 1 or len(next(iter(names_in.values()), ())) > 1
     for t in topos:
         e = t.entry
+        # A country's name misspelt ("Mauritious", matched by its skeleton) still
+        # names the country: only other places need a second name to back them.
         if e is not None and has_other and not t.demonym and not t.adjectival and (
-                not t.cands[t.best][0].exact) and names_in[e.country_code] == {norm(t.text)}:
+                not t.cands[t.best][0].exact) and e.source != "country" and (
+                names_in[e.country_code] == {norm(t.text)}):
             t.best = -1
     return [(_to_place(t.entry, bool(t.demonym) or t.adjectival) if t.entry is not None
              else None) for t in topos]
