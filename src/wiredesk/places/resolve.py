@@ -865,6 +865,23 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
             "PCLI", "ADM1", "ADM2") and _contains(m.entry, tx.entry)]
         if fits and ty.best not in fits:
             ty.best = max(fits, key=lambda k: ty.scores[k])
+    # "Stroud, Ontario" when the gazetteer knows no Stroud in Ontario: a town of that
+    # name elsewhere (England) is surely wrong, the region written with it is right
+    # if coarse. A reading of X inside Y, if any, wins over one outside it.
+    for x, y in cont.items():
+        tx, ty = topos[x], topos[y]
+        outer, inner = ty.entry, tx.entry
+        if outer is None or inner is None or outer.feature not in ("PCLI", "ADM1") or (
+                not inner.feature.startswith("PPL") and inner.feature != "ADM2") or (
+                _contains(outer, inner)):
+            continue
+        inside = [k for k, (m, _) in enumerate(tx.cands) if _contains(outer, m.entry)]
+        if inside:
+            tx.best = max(inside, key=lambda k: tx.scores[k])
+        else:
+            tx.cands.append((Match(outer, False, False), tx.scores[tx.best]))
+            tx.scores.append(tx.scores[tx.best])
+            tx.best = len(tx.cands) - 1
 
 
 def _to_place(e: Entry, demonym: bool = False) -> Place:
