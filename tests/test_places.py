@@ -330,3 +330,45 @@ def test_a_town_after_the_suburb_of_is_a_place_though_read_as_a_person(
     text = row["Full text"]
     got = [(text[a:b], p) for (a, b), p in find(text, nlp(text))]
     assert any(n == "Holladay" and p.admin1 == "Utah" for n, p in got), got
+
+
+def test_a_big_city_beats_a_small_namesake_in_a_state_named_nearby() -> None:
+    # Boston, N.Y. lies in the state the text names, but the mayor of Boston is
+    # Boston, Mass.'s: a big city's renown outweighs a village's support.
+    text = ("The mayor of Boston said on Friday that the city would open more clinics. "
+            "New York and Texas reported fewer cases.")
+    place = resolve(text, _spans(text, "Boston"))[0]
+    assert place is not None and place.admin1 == "Massachusetts", place
+
+
+def test_a_state_in_a_list_of_states_is_no_container() -> None:
+    text = "Officials are looking into cases in Washington, Pennsylvania and California."
+    place = resolve(text, _spans(text, "Washington") + _spans(text, "Pennsylvania")
+                    + _spans(text, "California"))[0]
+    assert place is not None and place.feature == "ADM1" and place.admin1 == "Washington"
+
+
+def test_a_world_region_beats_a_country_known_by_its_name() -> None:
+    text = "The outbreak may spread to Central Africa within weeks."
+    (place,) = resolve(text, _spans(text, "Central Africa"))
+    assert place is not None and place.feature == "region", place
+
+
+def test_an_unknown_town_with_its_region_takes_the_region() -> None:
+    # No Stroud in Ontario is in the gazetteer: Stroud, England would be wrong.
+    text = "The truck was stopped on a highway in Stroud, Ontario, on Monday."
+    place = resolve(text, _spans(text, "Stroud") + _spans(text, "Ontario"))[0]
+    assert place is not None and place.country_code == "CA", place
+
+
+def test_a_misspelt_country_is_the_country() -> None:
+    text = "Cases were found in Seychelles, in Mauritious and in Madagascar."
+    got = resolve(text, _spans(text, "Seychelles") + _spans(text, "Mauritious")
+                  + _spans(text, "Madagascar"))
+    assert got[1] is not None and got[1].country_code == "MU", got
+
+
+def test_an_airport_unknown_by_name_is_its_city() -> None:
+    text = "The plane landed at Da Nang International Airport after midnight."
+    (place,) = resolve(text, _spans(text, "Da Nang International Airport"))
+    assert place is not None and place.country_code == "VN", place

@@ -56,7 +56,7 @@ from typing import Any, NamedTuple
 
 from wiredesk.places.normalize import norm, skeleton
 
-SCHEMA_VERSION = "20"
+SCHEMA_VERSION = "21"
 _DATA = resources.files("wiredesk") / "data"
 # Scripts other than Latin: their names never appear in English text.
 _NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\ud7ff\uf900-\uffef]")

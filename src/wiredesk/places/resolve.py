@@ -54,6 +54,7 @@ def _country_entry(cc: str) -> Entry | None:
 _SPECIFIC = {"base": 5.0, "airport": 5.0, "embassy": 5.0, "facility": 5.0, "camp": 5.0,
              "crossing": 5.0, "district": 4.2, "town": 4.0}
 _AREA_PRIOR = 8.5
+_BIG_CITY_SLOPE = 0.5
 _FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "ADM1": 2.0, "PPLC": 1.5, "PPL": 0.0,
                   "ADM2": -0.5, "region": 2.0, "sea": 2.0}
 
@@ -77,6 +78,12 @@ def _prior(m: Match) -> float:
             # no bonus under a million people, the full one from three millions.
             big = min(1.0, max(0.0, (math.log10(pop) - 6.0) / 0.5))
             s -= _FEATURE_PRIOR["ADM1"] * (1.0 - big)
+        if e.feature.startswith("PPL") and pop > 100_000 and m.primary:
+            # A big city is named far more often than its size alone says (Boston,
+            # Mass., not Boston, N.Y., though the text names New York): renown grows
+            # faster than population, so above 100,000 people the prior climbs faster.
+            # Renown goes with the name a city bears, not its old names (Aleppo's Berea).
+            s += _BIG_CITY_SLOPE * (math.log10(pop) - 5.0)
         if e.source == "import" and e.feature.startswith(("PCL", "ADM1")):
             s += 2.0
     if not m.exact:
@@ -113,12 +120,18 @@ def _priors(matches: list[Match]) -> list[tuple[Match, float]]:
     # countries where a town bears the name as its own
     home = {m.entry.country_code for m in matches if m.primary and m.exact
             and m.entry.source in ("city", "import") and m.entry.population >= 1000}
+    # A world region or sea bearing the name as its own ("Central Africa") is meant
+    # rather than a country that lists it among its alternates (Central African Rep.).
+    region_own = any(m.exact and m.primary and m.entry.source == "extra"
+                     and m.entry.feature in ("region", "sea") for m in matches)
     out = []
     for m in matches:
         p = _prior(m)
         e = m.entry
         if big_city and e.source == "postal":
             p -= _POSTAL_CITY_PENALTY
+        if region_own and not m.primary and e.source == "country":
+            p -= _ALT_PENALTY + _ALT_SMALL_PENALTY
         if e.feature == "ADM1" and e.country_code in capitals:
             # A region named like its country's capital (Washington, Buenos Aires):
             # the bare name is the capital unless words around it say "state".
@@ -395,7 +408,8 @@ _GENERIC_TAIL = re.compile(
     r"\s+(?:township|twp\.?|river|lake|valley|park|station|county|co\.?|parish|"
     r"city|town|village|borough|district|area|region|province|state|island|islands|"
     r"mountains?|creek|bay|harbou?r|falls|square|metro(?:politan)? area|delta|plateau|"
-    r"national park|national lakeshore|peninsula|strait|coast|heights|hill|hills)$", re.I)
+    r"national park|national lakeshore|peninsula|strait|coast|heights|hill|hills|"
+    r"(?:international\s+)?airport)$", re.I)
 _GENERIC_HEAD = re.compile(
     r"^(?:lake|mount|mt\.?|port of|city of|town of|township of|greater|downtown|"
     r"(?:north|south|east|west|northern|southern|eastern|western|central|upper|lower|"
@@ -683,9 +697,12 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
     each other to Texas though each alone would go elsewhere.
     """
     listed = _lists(text, topos)
-    # Within a list of states, "Virginia, Washington, West Virginia" is no container.
+    # Within a list of states, "Virginia, Washington, West Virginia" is no container,
+    # nor is "Washington, Pennsylvania and California" once Washington is listed as a
+    # state: a member of a list of states followed by a state is the list going on.
     cont = {a: b for a, b in _containers(text, topos).items()
-            if not (a in listed and b in listed)}
+            if not (a in listed and (b in listed or topos[b].cands[0][0].entry.feature
+                                     == listed[a]))}
     for t in topos:
         t.cands = t.cands[:_MAX_CANDS] if not t.demonym else t.cands
         t.scores = [p for _, p in t.cands]
@@ -848,6 +865,23 @@ def _score_all(text: str, topos: list[_Topo], rounds: int = 3) -> None:
             "PCLI", "ADM1", "ADM2") and _contains(m.entry, tx.entry)]
         if fits and ty.best not in fits:
             ty.best = max(fits, key=lambda k: ty.scores[k])
+    # "Stroud, Ontario" when the gazetteer knows no Stroud in Ontario: a town of that
+    # name elsewhere (England) is surely wrong, the region written with it is right
+    # if coarse. A reading of X inside Y, if any, wins over one outside it.
+    for x, y in cont.items():
+        tx, ty = topos[x], topos[y]
+        outer, inner = ty.entry, tx.entry
+        if outer is None or inner is None or outer.feature not in ("PCLI", "ADM1") or (
+                not inner.feature.startswith("PPL") and inner.feature != "ADM2") or (
+                _contains(outer, inner)):
+            continue
+        inside = [k for k, (m, _) in enumerate(tx.cands) if _contains(outer, m.entry)]
+        if inside:
+            tx.best = max(inside, key=lambda k: tx.scores[k])
+        else:
+            tx.cands.append((Match(outer, False, False), tx.scores[tx.best]))
+            tx.scores.append(tx.scores[tx.best])
+            tx.best = len(tx.cands) - 1
 
 
 def _to_place(e: Entry, demonym: bool = False) -> Place:
@@ -921,8 +955,11 @@ def resolve(text: str, spans: list[Span]) -> list[Place | None]:
     has_other = len(names_in) > 1 or len(next(iter(names_in.values()), ())) > 1
     for t in topos:
         e = t.entry
+        # A country's name misspelt ("Mauritious", matched by its skeleton) still
+        # names the country: only other places need a second name to back them.
         if e is not None and has_other and not t.demonym and not t.adjectival and (
-                not t.cands[t.best][0].exact) and names_in[e.country_code] == {norm(t.text)}:
+                not t.cands[t.best][0].exact) and e.source != "country" and (
+                names_in[e.country_code] == {norm(t.text)}):
             t.best = -1
     return [(_to_place(t.entry, bool(t.demonym) or t.adjectival) if t.entry is not None
              else None) for t in topos]
