@@ -230,6 +230,8 @@ def test_seed_004(mentions: dict[str, list[EventMention]]) -> None:
     air = _one(ms, sub="Change to group/activity")
     assert air.date is not None and air.date.precision == "month"
     assert air.date.start <= D(2020, 3, 25) and air.date.end == PUBLISHED["004"]
+    # "... the U.S. posture in Iraq. ... have been deployed there": there is Iraq
+    assert air.place is not None and air.place.country_code == "IQ"
     drawdown = _one(ms, sub="Other", day=D(2020, 3, 26))
     assert "nonessential personnel" in drawdown.quote
     # "The U.S. Embassy in Baghdad also said ... it had ordered nonessential personnel to

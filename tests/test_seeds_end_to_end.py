@@ -190,6 +190,7 @@ def test_troop_surge_and_air_defence_deployment_stay_apart(result: Result) -> No
     assert troops.date.start == dt.date(2020, 1, 1) and troops.date.end <= dt.date(2020, 3, 13)
     assert air.date is not None and air.date.precision == "month"
     assert air.date.start <= dt.date(2020, 3, 25) <= air.date.end == dt.date(2020, 3, 29)
+    assert air.location is not None and air.location.country_code == "IQ"
 
 
 def test_embassy_drawdown_is_placed_at_the_embassy(result: Result) -> None:

@@ -1318,6 +1318,12 @@ def _recent_past(published: dt.date) -> Interval:
                     precision="month")
 
 
+def _there(cand: _Cand) -> bool:
+    """Is the act's place told as "there" (an adverb on its trigger or anchor)?"""
+    return any(c.dep_ == "advmod" and c.lower_ == "there"
+               for t in {cand.trigger, cand.anchor} for c in t.children)
+
+
 _LEAVE_LEMMAS = frozenset({"leave", "depart", "evacuate", "exit", "quit", "withdraw"})
 
 
@@ -1786,6 +1792,13 @@ def extract_mentions(
                     place = _event_place(text, (s0, s1), own_places, trig_span)
                 else:
                     place = own_places[0][1]
+            if place is None and ui > 0 and _there(cand):
+                # "... the U.S. posture in Iraq. More U.S. air defense equipment ... have
+                # been deployed there": the place the sentence before ended on
+                prev_u = units[ui - 1]
+                before = [p for sp, p in places
+                          if prev_u.start_char <= sp[0] < prev_u.end_char]
+                place = before[-1] if before else None
             if place is None and cand.category == "drawdown":
                 # the speaker's embassy is skipped as attribution, and the country left
                 # is an object, not a scene: neither is an own place, both are the place
