@@ -1333,8 +1333,8 @@ def _drawdown_place(sdoc: Doc, sent: Span, found: list[tuple[tuple[int, int], Pl
     the one speaking: "The U.S. Embassy in Baghdad also said ... it had ordered
     nonessential personnel to leave Iraq"), else the country they leave.
 
-    ACLED places such a development at the mission when it is named (the city, precision
-    1) and at the country otherwise (precision 3, as the gazetteer gives a country).
+    The mission, when named, is a point in its city (ACLED precision 1); the country left
+    is only known at country level (precision 3, as the gazetteer gives a country).
     """
     here = [(sp, p) for sp, p in found if sent.start_char <= sp[0] < sent.end_char]
     embassy = next((p for _, p in here if p.feature == "embassy"), None)
