@@ -211,6 +211,11 @@ def test_seed_003(mentions: dict[str, list[EventMention]]) -> None:
     assert any(_roles(m, "Military Forces of the United Kingdom") == {"victim"}
                for m in _find(ms, sub=SHELLING, fig=("fatalities", 3)))
     _no_mention_quoting(ms, "must cease their attacks")
+    # "tensions that seized the region earlier this year and led the U.S. to rapidly
+    # deploy thousands more troops": the time of the first verb is the deployment's
+    surge = _one(ms, sub="Change to group/activity", day=D(2020, 1, 15))
+    assert surge.date is not None and surge.date.precision in {"month", "year"}
+    assert surge.date.start == D(2020, 1, 1) and surge.date.end <= PUBLISHED["003"]
 
 
 def test_seed_004(mentions: dict[str, list[EventMention]]) -> None:
@@ -220,9 +225,19 @@ def test_seed_004(mentions: dict[str, list[EventMention]]) -> None:
         a.name for a in jan.actors if a.role == "victim"}
     _one(ms, sub=SHELLING, day=D(2020, 3, 11), place=("Taji",))
     _one(ms, fig=("munitions_fired", 57))
-    _one(ms, sub="Change to group/activity")  # air defences deployed
+    # "More U.S. air defense equipment and personnel have been deployed there": no date
+    # of its own, but the present perfect tells a change of the weeks before 29 March
+    air = _one(ms, sub="Change to group/activity")
+    assert air.date is not None and air.date.precision == "month"
+    assert air.date.start <= D(2020, 3, 25) and air.date.end == PUBLISHED["004"]
+    # "... the U.S. posture in Iraq. ... have been deployed there": there is Iraq
+    assert air.place is not None and air.place.country_code == "IQ"
     drawdown = _one(ms, sub="Other", day=D(2020, 3, 26))
     assert "nonessential personnel" in drawdown.quote
+    # "The U.S. Embassy in Baghdad also said ... it had ordered nonessential personnel to
+    # leave Iraq": the speaking embassy is where the drawdown is, at city precision
+    assert drawdown.place is not None and drawdown.place.country_code == "IQ"
+    assert "Embassy" in drawdown.place.name and drawdown.place.precision == 1
     # threats, warnings and the "red line" discussion produce no event
     for words in ("red line", "threatened retaliation", "aspires to attack",
                   "imminent", "likely would provoke", "four rocket attacks"):

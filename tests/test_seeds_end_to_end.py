@@ -184,6 +184,22 @@ def test_troop_surge_and_air_defence_deployment_stay_apart(result: Result) -> No
     troops = _one(quoting("deploy", "troops"), "troop surge")
     air = _one(quoting("air defense", "deployed"), "air-defence deployment")
     assert troops.id != air.id
+    # both dated relative to their articles: "earlier this year" (13 March) and a present
+    # perfect in the paper of 29 March; neither as precise as a day
+    assert troops.date is not None and troops.date.precision in {"month", "year"}
+    assert troops.date.start == dt.date(2020, 1, 1) and troops.date.end <= dt.date(2020, 3, 13)
+    assert air.date is not None and air.date.precision == "month"
+    assert air.date.start <= dt.date(2020, 3, 25) <= air.date.end == dt.date(2020, 3, 29)
+    assert air.location is not None and air.location.country_code == "IQ"
+
+
+def test_embassy_drawdown_is_placed_at_the_embassy(result: Result) -> None:
+    # "The U.S. Embassy in Baghdad also said late Thursday that it had ordered
+    # nonessential personnel to leave Iraq" (004): the speaker is the mission drawn down
+    ev = _one([e for e in result.events if e.sub_event_type == "Other"
+               and _on(e, dt.date(2020, 3, 26))], "drawdown of 26 March")
+    assert ev.location is not None and ev.location.country_code == "IQ"
+    assert "Embassy" in ev.location.name and ev.location.precision == 1
 
 
 def test_embassy_riot_answers_the_29_december_strikes(result: Result) -> None:

@@ -152,6 +152,12 @@ def test_month_and_season_references_of_stars_and_stripes(tagged) -> None:  # ty
     week = _one(tx, text, "this week")
     assert week.value == "2020-W11" and week.precision == "week"
     assert week.interval is not None and week.interval.start <= D(2020, 3, 11) <= week.interval.end
+    # "a rocket attack that killed ... this week": told in the past, so the week only up
+    # to the publication day
+    assert week.interval.end == D(2020, 3, 13)
+    # "tensions that seized the region earlier this year": January up to publication
+    early = _one(tx, text, "earlier this year").interval
+    assert early is not None and (early.start, early.end) == (D(2020, 1, 1), D(2020, 3, 13))
 
 
 def test_earlier_this_month_and_future_week(tagged) -> None:  # type: ignore[no-untyped-def]

@@ -1056,6 +1056,11 @@ def _rel_period(m: _M, c: _Ctx) -> _Norm | None:
             n.end = n.start + dt.timedelta(days=third)
         else:
             n.start = n.end - dt.timedelta(days=third)
+    if rel == "this" and pre != "later" and n.start is not None and n.end is not None \
+            and n.start <= a < n.end and c.tense(m.start(), m.end()) == "past":
+        # "troops arrived this week", "early this year" in a past clause: what is told
+        # happened before the anchor, so the period is only its part up to the anchor
+        n.end = a
     return n
 
 
@@ -1089,6 +1094,10 @@ def _the_year(m: _M, c: _Ctx) -> _Norm | None:
         return n
     mod = (m["mod"] or "").strip().lower()
     before = c.text[max(0, m.start() - 20) : m.start()].lower()
+    if re.search(r"\bearlier\s+(?:in|of)\s+$", before) and not mod:
+        n = _year(y)
+        n.end = c.anchor  # "earlier in the year": the part of it before the anchor
+        return n
     if mod in ("current", "full") or re.search(r"\b(?:earlier|later|end)\s+(?:in|of)\s+$", before):
         return _year(y)
     if mod == "latest":

@@ -1268,12 +1268,98 @@ def _since_date(before: str, published: dt.date | None) -> tuple[Interval, str] 
             m.group(0)[:m.end(2) - m.start(0) + len(" since")].strip())
 
 
+def _coordinated_time(sdoc: Doc, cand: _Cand, times: list[Timex]) -> Timex | None:
+    """A time expression the act shares with the clause it is coordinated with.
+
+    "tensions that seized the region earlier this year and led the U.S. to deploy
+    troops": the time modifies the first verb, and the verbs joined to it ("led") and
+    their complements ("to deploy") happen then too. Only conjunct and open-complement
+    links are followed: a reporting verb's time ("said Thursday that ...") is not the
+    act's.
+    """
+    verbs: list[Token] = []
+    tok = cand.anchor
+    for _ in range(4):
+        if tok.dep_ not in {"conj", "xcomp"} or tok.head.i == tok.i:
+            break
+        tok = tok.head
+        verbs.append(tok)
+    if not verbs:
+        return None
+    joined = {v.i for v in verbs}
+    shared: list[Timex] = []
+    for t in times:
+        span = sdoc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        root = span.root
+        head = root.head if root.dep_ in {"npadvmod", "advmod", "tmod", "obl"} else \
+            root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else None
+        if head is not None and head.i in joined:
+            shared.append(t)
+    return min(shared, key=lambda t: abs(t.start - cand.trigger.idx), default=None)
+
+
+# "have been deployed", "has ordered": an act whose result holds at the time of writing
+_PERFECT_AUX = frozenset({"have", "has", "'ve", "'s"})
+
+
+def _present_perfect(tok: Token) -> bool:
+    """Is ``tok`` (a verb) in the present perfect ("have been deployed")?"""
+    return tok.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lower_ in _PERFECT_AUX and c.tag_ in {"VBP", "VBZ"}
+        for c in tok.children)
+
+
+def _recent_past(published: dt.date) -> Interval:
+    """The month up to the publication date: when a development told in the present
+    perfect without a date of its own took place (news tells changes that are recent)."""
+    return Interval(start=published - dt.timedelta(days=30), end=published,
+                    precision="month")
+
+
+def _there(cand: _Cand) -> bool:
+    """Is the act's place told as "there" (an adverb on its trigger or anchor)?"""
+    return any(c.dep_ == "advmod" and c.lower_ == "there"
+               for t in {cand.trigger, cand.anchor} for c in t.children)
+
+
+_LEAVE_LEMMAS = frozenset({"leave", "depart", "evacuate", "exit", "quit", "withdraw"})
+
+
+def _drawdown_place(sdoc: Doc, sent: Span, found: list[tuple[tuple[int, int], Place]]
+                    ) -> Place | None:
+    """Where diplomats or staff are drawn down: the embassy the sentence names (even as
+    the one speaking: "The U.S. Embassy in Baghdad also said ... it had ordered
+    nonessential personnel to leave Iraq"), else the country they leave.
+
+    The mission, when named, is a point in its city (ACLED precision 1); the country left
+    is only known at country level (precision 3, as the gazetteer gives a country).
+    """
+    here = [(sp, p) for sp, p in found if sent.start_char <= sp[0] < sent.end_char]
+    embassy = next((p for _, p in here if p.feature == "embassy"), None)
+    if embassy is not None:
+        return embassy
+    for sp, p in here:
+        toks = sdoc.char_span(sp[0], sp[1], alignment_mode="expand")
+        if toks is None or len(toks) == 0:
+            continue
+        root = toks.root
+        head = root.head.head if root.dep_ == "pobj" and root.head.lower_ in {
+            "from", "out"} else root.head if root.dep_ == "dobj" else None
+        if head is not None and head.lemma_.lower() in _LEAVE_LEMMAS:
+            return p  # "to leave Iraq", "evacuated from Kabul"
+    return None
+
+
 def _timex_ok(text: str, t: Timex) -> bool:
     """Dates that can date an act: not the start of a span ("since ... 1979")."""
     return not _after_since(text, t.start)
 
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+# trigger categories of strategic developments, kept even when undated and unplaced
+_STRATEGIC = frozenset({"deploy", "drawdown", "arrest", "agreement"})
 
 
 def _overlap(a: Interval | None, b: Interval | None) -> bool:
@@ -1689,6 +1775,16 @@ def extract_mentions(
                         _after_the_death(text[s0:cand.trigger.idx], mentions)
                     if after is not None:
                         date, date_text = after
+                if date is None:
+                    shared = _coordinated_time(sdoc, cand, sent_dated)
+                    if shared is not None:
+                        date, date_text = shared.interval, shared.text
+                if date is None and doc.published is not None and \
+                        cand.category in _STRATEGIC and (
+                            _present_perfect(cand.trigger) or _present_perfect(cand.anchor)):
+                    # "More U.S. air defense equipment ... have been deployed there": a
+                    # change holding at the time of writing, dated by the publication
+                    date, date_text = _recent_past(doc.published), None
             place: Place | None = None
             if own_places:
                 if _event_place is not None:
@@ -1696,6 +1792,17 @@ def extract_mentions(
                     place = _event_place(text, (s0, s1), own_places, trig_span)
                 else:
                     place = own_places[0][1]
+            if place is None and ui > 0 and _there(cand):
+                # "... the U.S. posture in Iraq. More U.S. air defense equipment ... have
+                # been deployed there": the place the sentence before ended on
+                prev_u = units[ui - 1]
+                before = [p for sp, p in places
+                          if prev_u.start_char <= sp[0] < prev_u.end_char]
+                place = before[-1] if before else None
+            if place is None and cand.category == "drawdown":
+                # the speaker's embassy is skipped as attribution, and the country left
+                # is an object, not a scene: neither is an own place, both are the place
+                place = _drawdown_place(sdoc, sent, all_places)
             # plural acts without a date or a figure are a trend, not an event; "the U.S.
             # strikes carried out in response" may still retell an act told before
             trend = cand.trigger.tag_ == "NNS" and date is None and not own_figs and not (
@@ -1761,7 +1868,7 @@ def extract_mentions(
                 continue
             # precision: an undated, unplaced act without figures is too vague to keep,
             # unless it is the document's first news
-            strategic = cand.category in {"deploy", "drawdown", "arrest", "agreement"}
+            strategic = cand.category in _STRATEGIC
             # ... unless a past act names who did it to whom ("America launched air strikes
             # against Kataib Hezbollah")
             named = {a.role for a in roles} >= {"perpetrator", "target"} and \
