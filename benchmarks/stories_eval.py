@@ -1,13 +1,15 @@
 """Story grouping against the gold ``newsCluster.EventId`` of the Giveme5W1H news cluster.
 
-Usage: python benchmarks/stories_eval.py [DIR] [--events]
+Usage: python benchmarks/stories_eval.py [DIR] [--events] [--half {0,1}]
 
 DIR defaults to ../shared/data/news_cluster (relative to the repository): one JSON per
 article with ``text``, ``title``, ``date_publish``, ``source_domain`` and ``newsCluster``.
 Documents are grouped by ``wiredesk.stories.group`` and scored with B3 precision, recall
 and F1 over documents: with no events given (text, names and dates only), and with
 ``--events`` also as a run groups them, with the events the pipeline extracts and
-merges from the same articles (each document's main event then weighs in).
+merges from the same articles (each document's main event then weighs in). ``--half``
+keeps the articles of every other gold event only (0: the first, 1: the second, as
+``incremental_eval.py`` splits them), for held-out checks.
 """
 
 from __future__ import annotations
@@ -58,9 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("dir", nargs="?", default=str(DEFAULT_DIR))
     ap.add_argument("--events", action="store_true",
                     help="also group with the pipeline's events (analyses every article)")
+    ap.add_argument("--half", type=int, choices=(0, 1), default=None,
+                    help="only the articles of every other gold event")
     args = ap.parse_args(argv)
     root = Path(args.dir)
     docs, gold = load(root)
+    if args.half is not None:
+        kept = sorted({str(g) for g in gold.values()})[args.half::2]
+        docs = [d for d in docs if str(gold[d.id]) in kept]
+        gold = {d.id: gold[d.id] for d in docs}
     if not docs:
         print(f"no articles in {root}", file=sys.stderr)
         return 2
