@@ -777,3 +777,40 @@ def test_victims_told_after_an_arrest_lead_make_an_act_of_their_own(model: Any) 
     got = [f.value for m in ms if m.event_type == "Violence against civilians"
            for f in m.figures if f.kind == "injured"]
     assert got and got[0] == 1, [(m.event_type, m.figures) for m in ms]
+
+
+def test_named_victims_joined_by_and_then_both_dead_count_two_killed(model: Any) -> None:
+    # "Breon Taylor, a black 15-year-old girl ... and Dennis Moses, a 17-year-old ..., were
+    # shot ... Both teens were taken to a hospital, where they died the next day. A third
+    # teenager received non-life-threatening injuries."
+    ms = _extract(model, "gvdb", _gvdb_article("12068"), dt.date(2013, 1, 22))
+    dead = _claims(ms, "fatalities")
+    assert any(v == 2 and q.startswith("Both") for _, v, q in dead), dead
+    hurt = _claims(ms, "injured")
+    # the two shot are the two dead, not also two wounded; the third teen is wounded
+    assert not [q for _, v, q in hurt if v == 2], hurt
+    assert any(v == 1 and "third" in q for _, v, q in hurt), hurt
+
+
+def test_coordinated_names_before_a_plural_verb() -> None:
+    # the GVDB Iowa cold-case article: "Stephens, 32, and Paul J. Rayer, 51, were shot
+    # and killed on Tuesday, December 5, 1967"
+    text = _gvdb_article("1228")
+    m = re.search(r"Stephens,\s+32,\s+and\s+Paul J\. Rayer,\s+51,\s+were shot and killed", text)
+    if m is None:
+        pytest.skip("the Iowa cold-case sentence is not in the article")
+    sent = m.group(0)
+    persons = [(0, len("Stephens")), (sent.index("Paul"), sent.index("Paul") + 13)]
+    claims = [f for f in find_figures(sent, "g", persons=persons) if f.kind == "fatalities"]
+    assert [f.value for f in claims] == [2], claims
+    # a name before a singular verb stays one victim
+    one = find_figures("Smith and Jones said Doe was killed.", "g",
+                       persons=[(0, 5), (10, 15), (21, 24)])
+    assert [(f.kind, f.value) for f in one] == [("fatalities", 1)]
+
+
+def test_a_hospital_condition_tells_a_wounded_victim(model: Any) -> None:
+    # "That's when an officer shot him. The suspect was taken to Good Samaritan Hospital
+    # in Corvallis with critical injuries."
+    ms = _extract(model, "gvdb", _gvdb_article("12414"), dt.date(2016, 1, 28))
+    assert any(v == 1 and "critical injuries" in q for _, v, q in _claims(ms, "injured"))

@@ -1933,6 +1933,7 @@ def extract_mentions(
         _shot_then_died(m)
         _fatal_act_wounded_is_the_dead(m)
     _one_shot_is_the_dead(mentions)
+    _shot_ones_died(mentions)
     _town_of_incident(mentions, text, units, all_places, places, doc.title)
     _hit_count_holds_the_dead(mentions, lead_end)
     return mentions
@@ -1999,7 +2000,10 @@ def _similar_acts(made: list[tuple[_Cand, EventMention]], text: str) -> None:
         m.date_text = gap.group(0)[:gap.end(2) - gap.start(0)].strip()
 
 
-_SHOT_STATE = re.compile(r"\b(?:shot|struck|hit|hitting|gunshot wounds?|wounds? to)\b", re.I)
+# (a hospital trip, "the child was airlifted to ... with life-threatening injuries", tells
+# the same state of one victim as "shot")
+_SHOT_STATE = re.compile(r"\b(?:shot|struck|hit|hitting|gunshot wounds?|wounds? to|(?:taken|"
+                         r"transported|rushed|brought|airlifted|flown) to)\b", re.I)
 _OTHER_VICTIM = re.compile(r"\b(?:another|second|other|also|wounded|injured|hurt|critical|"
                            r"hospitali[sz]ed|two|three|four|\d+)\b", re.I)
 
@@ -2031,6 +2035,31 @@ def _fatal_act_wounded_is_the_dead(m: EventMention) -> None:
             not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", hit[0].quote)):
         m.figures = [f.model_copy(update={"kind": "fatalities"}) if f is hit[0] else f
                      for f in m.figures]
+
+
+_NOT_NAMES = frozenset({"The", "This", "That", "One", "Another", "Police", "Officers",
+                        "Authorities", "Deputies"})
+
+
+def _shot_ones_died(mentions: list[EventMention]) -> None:
+    """"A and B were shot ... Both ... died": the victims counted shot and then told dead
+    all together are that many deaths, not also that many wounded."""
+    died = {f.value for m in mentions if not m.background for f in m.figures
+            if f.kind == "fatalities" and f.value > 1 and re.match(r"(?i)both\b", f.quote)}
+    # "Mitchell received multiple gunshot wounds ... Mitchell was later pronounced dead":
+    # the wounds of one named victim told dead elsewhere are that death
+    dead_names = {w for m in mentions if not m.background for f in m.figures
+                  if f.kind == "fatalities" and f.value >= 1
+                  for w in re.findall(r"\b[A-Z][a-z'’-]{2,}\b", f.quote)}
+    for m in mentions:
+        if not m.background:
+            m.figures = [f for f in m.figures if not (
+                f.kind == "injured" and f.value in died and _SHOT_STATE.search(f.quote)
+            ) and not (
+                f.kind == "injured" and f.value == 1 and _SHOT_STATE.search(f.quote)
+                and (n := re.match(r"([A-Z][a-z'’-]{2,})\s+(?:was|had|has|received|suffered|"
+                                   r"sustained)\b", f.quote)) is not None
+                and n.group(1) in dead_names and n.group(1) not in _NOT_NAMES)]
 
 
 _SHOT_OBJECT = re.compile(r"^(?:shot|shoots|hitting|hit|hits|striking|struck|strikes)\s", re.I)

@@ -106,7 +106,15 @@ _INJ_AFTER = re.compile(
     r"(?:bullet|gunfire|stray))|(?<=was )struck(?=\s*(?:[.;]|$))|"
     r"shot\b(?!\s+(?:dead|and killed|&\s+killed|to death|into\b))|"
     r"suffer(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound)|"
-    r"sustain(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound))"
+    r"sustain(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound)|"
+    r"receiv(?:ed|ing|es)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injur|wound)\w*|"
+    # a hospital condition tells a wounded victim: "was taken to a hospital in critical
+    # condition", "was rushed to Temple University Hospital with critical injuries"
+    r"(?:taken|transported|rushed|brought|airlifted|flown)\s+to\s+[^.;]{0,60}?\s"
+    r"(?:with\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:injur|wound)\w*\b"
+    r"(?![^.;]{0,30}\b(?:died|dead|deceased))|(?:in|with)\s+(?:critical|serious|stable|"
+    r"life-threatening|non-life-threatening|minor|good|fair)\b(?:\s+condition\b)?"
+    r"(?![^.;]{0,30}\b(?:died|dead|deceased))))"
 )
 _ARR_AFTER = re.compile(
     r"^(?:(?:were|was|have been|had been|are|is|been)\s+)?(?:also\s+|reportedly\s+)?"
@@ -807,6 +815,8 @@ def find_figures(
     claims.extend(_named_victims(text, tokens, claims, doc_id, offset, persons, attributed_to))
     claims.extend(_one_victim(_PRONOUN_DIED, "fatalities", {"fatalities"}, text, claims,
                               doc_id, offset, attributed_to))
+    claims.extend(_one_victim(_BOTH_DIED, "fatalities", {"fatalities"}, text, claims,
+                              doc_id, offset, attributed_to, value=2))
     claims.extend(_one_victim(_PRONOUN_SHOT, "injured", {"fatalities", "injured"}, text,
                               claims, doc_id, offset, attributed_to))
     claims.extend(_one_victim(_PRONOUN_HURT, "injured", {"fatalities", "injured"}, text,
@@ -1128,6 +1138,14 @@ _PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:(?:was|had been)\s+(?:shot|wounde
                            re.I)
 
 
+# "Both teens were taken to a hospital, where they died": the two just told shot are dead
+_BOTH_DIED = re.compile(
+    r"\bboth(?:\s+of\s+them|\s+(?:[\w-]+\s+)?(?:men|women|teens|teenagers|victims|boys|girls|"
+    r"brothers|sisters|people))?\s+(?:(?:later|also)\s+)?(?:died|were\s+(?:later\s+)?"
+    r"(?:pronounced\s+dead|killed))\b|\bboth\b[^.;]{0,80}?\bwhere\s+they\s+(?:later\s+)?died\b",
+    re.I)
+
+
 # "Flying glass injured him": one wounded, told by the pronoun the harm governs
 _PRONOUN_HURT = re.compile(r"\b(?:injur(?:ed|ing)|wound(?:ed|ing)|hurt)\s+(?:him|her)\b(?!self)",
                            re.I)
@@ -1140,15 +1158,16 @@ _NEARLY = re.compile(r"\b(?:possibly|nearly|almost|narrowly|(?:could|would|might
 
 def _one_victim(rx: re.Pattern[str], kind: str, unless: set[str], text: str,
                 found: list[FigureClaim], doc_id: str, offset: int,
-                attributed_to: str | None) -> list[FigureClaim]:
+                attributed_to: str | None, value: int = 1) -> list[FigureClaim]:
     """One victim of ``kind`` told by a pronoun ("... where he died", "she was shot in
-    the foot"), when no figure of the ``unless`` kinds in the sentence counts it."""
+    the foot"), when no figure of the ``unless`` kinds in the sentence counts it;
+    ``value`` for the pronoun that tells two ("both died")."""
     if any(c.kind in unless for c in found):
         return []
     m = rx.search(text)
     if m is None:
         return []
-    return [FigureClaim(kind=kind, value=1, low=1, high=1, quote=m.group(0),
+    return [FigureClaim(kind=kind, value=value, low=value, high=value, quote=m.group(0),
                         doc_id=doc_id, start=offset + m.start(), end=offset + m.end(),
                         attributed_to=attributed_to)]
 
@@ -1158,15 +1177,31 @@ _ACTIVE_SHOT = re.compile(r"^shot\s+(?:(?:once|twice|\w+ times|multiple times|se
                           r"and (?:killed|wounded|injured)\b)")
 
 
+# what may stand between two coordinated victims' names: "Stephens, 32, and Paul J. Rayer",
+# "Bettie Jones and 19-year-old Quintonio LeGrier", "A, B and C"
+_CO_VICTIM = re.compile(r"^(?:(?:,[^,;.]{1,60})?,?\s+(?P<conj>and|&)\s+(?:(?:the|a|an)\s+)?"
+                        r"(?:\d{1,3}-year-old\s+)?|,\s+)$")
+
+
 def _named_victims(
     text: str, tokens: list[tuple[str, int, int]], found: list[FigureClaim], doc_id: str,
     offset: int, persons: list[tuple[int, int]], attributed_to: str | None,
 ) -> list[FigureClaim]:
-    """A named victim: "Jassely Lupoe, a 5-year-old Latina, was shot and killed"."""
+    """A named victim: "Jassely Lupoe, a 5-year-old Latina, was shot and killed"; named
+    victims joined by "and" before a plural verb count each ("Smith and Jamel Martin, 20,
+    were fatally shot")."""
     out: list[FigureClaim] = []
     taken = [(c.start - offset, c.end - offset) for c in found]
-    for s, e in persons:
+    for k, (s, e) in enumerate(persons):
         after = text[e:]
+        # the names coordinated before this one: its predicate is theirs too
+        first, joined = k, False
+        while first > 0 and persons[first - 1][1] <= persons[first][0]:
+            link = _CO_VICTIM.match(text[persons[first - 1][1]:persons[first][0]])
+            if link is None:
+                break
+            joined = joined or link.group("conj") is not None
+            first -= 1
         appos = re.match(r"^,[^,;.]{1,60},\s*", after)
         rest = after[appos.end():] if appos else after.lstrip()
         rest_low = rest.lower()
@@ -1181,9 +1216,12 @@ def _named_victims(
         mm = rx.match(rest_low)
         end = len(text) - len(rest) + (mm.end() if mm else 0)
         end = _word_end(text, end)
+        n = 1
+        if joined and re.match(r"(?:were|are|have been|had been|both|all)\b", rest_low):
+            n, s = k - first + 1, persons[first][0]
         if any(a < end and s < b for a, b in taken):
             continue
-        out.append(FigureClaim(kind=kind, value=1, low=1, high=1, quote=text[s:end],
+        out.append(FigureClaim(kind=kind, value=n, low=n, high=n, quote=text[s:end],
                                doc_id=doc_id, start=offset + s, end=offset + end,
                                attributed_to=attributed_to))
         taken.append((s, end))
