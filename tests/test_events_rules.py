@@ -814,3 +814,10 @@ def test_a_hospital_condition_tells_a_wounded_victim(model: Any) -> None:
     # in Corvallis with critical injuries."
     ms = _extract(model, "gvdb", _gvdb_article("12414"), dt.date(2016, 1, 28))
     assert any(v == 1 and "critical injuries" in q for _, v, q in _claims(ms, "injured"))
+
+
+def test_a_gunman_wanted_in_a_shooting_is_no_threat(model: Any) -> None:
+    # "Authorities ... are searching for the gunman wanted in a home invasion and shooting
+    # that left one man critically injured": "wanted" is sought by the police, not an intent
+    ms = _extract(model, "gvdb", _gvdb_article("4884"), dt.date(2015, 12, 19))
+    assert any(v == 1 and "critically injured" in q for _, v, q in _claims(ms, "injured"))

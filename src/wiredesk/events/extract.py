@@ -1930,7 +1930,7 @@ def extract_mentions(
     mentions = _fold_undated(mentions, lead_end)
     for m in mentions:
         _flag_aggregates(m, text)
-        _shot_then_died(m)
+        _shot_then_died(m, text)
         _fatal_act_wounded_is_the_dead(m)
     _one_shot_is_the_dead(mentions)
     _shot_ones_died(mentions)
@@ -2008,15 +2008,19 @@ _OTHER_VICTIM = re.compile(r"\b(?:another|second|other|also|wounded|injured|hurt
                            r"hospitali[sz]ed|two|three|four|\d+)\b", re.I)
 
 
-def _shot_then_died(m: EventMention) -> None:
+def _shot_then_died(m: EventMention, text: str = "") -> None:
     """One victim told as shot and, in the same act, as dead ("a man with a gunshot
     wound ... he later died") is a death, not also an injury: a single "shot" claim is
-    dropped from an act that counts a death, unless it names another victim."""
+    dropped from an act that counts a death, unless it names another victim (one joined
+    by "and" to the one before: "they discovered Harris, ..., and a 19-year-old male, who
+    had been shot once")."""
     if not any(f.kind == "fatalities" and f.value >= 1 and not f.aggregate
                for f in m.figures):
         return
     m.figures = [f for f in m.figures if not (
         f.kind == "injured" and f.value == 1 and _SHOT_STATE.search(f.quote)
+        and not (re.search(r",?\s\band\s+$", text[max(0, f.start - 8):f.start])
+                 and re.match(r"(?i)an?\s", f.quote))
         # (an age is no count: "a 23-year-old man", "Khushwilder Singh, 24, was ...")
         and not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", f.quote)))]
 
