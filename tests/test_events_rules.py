@@ -821,3 +821,15 @@ def test_a_gunman_wanted_in_a_shooting_is_no_threat(model: Any) -> None:
     # that left one man critically injured": "wanted" is sought by the police, not an intent
     ms = _extract(model, "gvdb", _gvdb_article("4884"), dt.date(2015, 12, 19))
     assert any(v == 1 and "critically injured" in q for _, v, q in _claims(ms, "injured"))
+
+
+def test_a_double_homicide_counts_two_dead() -> None:
+    # "Felimon Contreras, 29, a Latino man, was killed along with Heriberto Corpus, 20, a
+    # Latino man, in a double homicide at ... in Northridge"
+    text = _gvdb_article("10740")
+    m = re.search(r"[^.]*\bdouble homicide\b[^.]*\.", text)
+    if m is None:
+        pytest.skip("the sentence is not in the article")
+    dead = [f.value for f in find_figures(m.group(0), "g") if f.kind == "fatalities"]
+    assert dead == [2], dead
+    assert not find_figures("He was charged with attempted double murder.", "g")

@@ -1078,6 +1078,9 @@ def _another_victim(text: str, found: list[FigureClaim], offset: int) -> list[Fi
 # "a double shooting": the number of people shot; "an apparent murder-suicide": one killed
 # and the killer; "a man's body was found": one dead
 _MULTI_SHOOTING = re.compile(r"\b(double|triple|quadruple)\s+(?:fatal\s+)?shooting\b", re.I)
+# "in a double homicide at 17049 San Jose St.": two dead
+_MULTI_KILLING = re.compile(r"\b(double|triple|quadruple)\s+(?:homicide|murder|killing|slaying)"
+                            r"(?![- ]suicide)\b", re.I)
 _MURDER_SUICIDE = re.compile(r"\b(?:(double|triple|quadruple)\s+)?murder[- ]suicide\b", re.I)
 _BODY_FOUND = re.compile(
     r"\b(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:man|woman|boy|girl|teen|person|child)['’]s\s+"
@@ -1110,6 +1113,10 @@ def _toll_phrases(text: str, found: list[FigureClaim], doc_id: str, offset: int,
                 r"\b(?:dead|died|dies|killed|fatal\w*|deadly|slain)\b", text, re.I)):
             # those shot and not told dead in the sentence were wounded
             out.append(claim("injured", shot - dead, m))
+    m = _MULTI_KILLING.search(text)
+    if m is not None and not out and dead < _MULTI[m.group(1).lower()] and not re.search(
+            r"\battempted\s+$", text[:m.start()], re.I):
+        out.append(claim("fatalities", _MULTI[m.group(1).lower()], m))
     m = _BODY_FOUND.search(text)
     if m is not None and "fatalities" not in harm and not out:
         out.append(claim("fatalities", 1, m))
