@@ -833,3 +833,17 @@ def test_a_double_homicide_counts_two_dead() -> None:
     dead = [f.value for f in find_figures(m.group(0), "g") if f.kind == "fatalities"]
     assert dead == [2], dead
     assert not find_figures("He was charged with attempted double murder.", "g")
+
+
+def test_two_named_victims_found_dead() -> None:
+    # GVDB 9012: "... where they found 37-year-old Tammy Modlin and 16-year-old Montana
+    # Modlin dead on a bed"
+    text = _gvdb_article("9012")
+    m = re.search(r"[^.]*\bfound 37-year-old Tammy Modlin and 16-year-old Montana Modlin dead"
+                  r"[^.]*\.", text)
+    if m is None:
+        pytest.skip("the sentence is not in the article")
+    sent = m.group(0)
+    persons = [(sent.index(n), sent.index(n) + len(n)) for n in ("Tammy Modlin", "Montana Modlin")]
+    dead = [f.value for f in find_figures(sent, "g", persons=persons) if f.kind == "fatalities"]
+    assert dead == [2], dead

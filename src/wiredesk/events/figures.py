@@ -1224,7 +1224,7 @@ def _named_victims(
         end = len(text) - len(rest) + (mm.end() if mm else 0)
         end = _word_end(text, end)
         n = 1
-        if joined and re.match(r"(?:were|are|have been|had been|both|all)\b", rest_low):
+        if joined and re.match(r"(?:were|are|have been|had been|both|all|dead)\b", rest_low):
             n, s = k - first + 1, persons[first][0]
         if any(a < end and s < b for a, b in taken):
             continue
