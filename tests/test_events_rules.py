@@ -847,3 +847,21 @@ def test_two_named_victims_found_dead() -> None:
     persons = [(sent.index(n), sent.index(n) + len(n)) for n in ("Tammy Modlin", "Montana Modlin")]
     dead = [f.value for f in find_figures(sent, "g", persons=persons) if f.kind == "fatalities"]
     assert dead == [2], dead
+
+
+def test_a_kin_victim_told_by_a_possessive() -> None:
+    # GVDB 487: "... but his mother died on the way to a nearby hospital"; GVDB 2065: "an
+    # apartment she shared with her boyfriend died of a single gunshot wound": the
+    # boyfriend there is the object of "with", not a victim
+    text = _gvdb_article("487")
+    m = re.search(r"[^.]*\bhis mother died on the way[^.]*\.", text)
+    if m is None:
+        pytest.skip("the sentence is not in the article")
+    assert [(f.kind, f.value) for f in find_figures(m.group(0), "g")] == [("fatalities", 1)]
+    text = _gvdb_article("2065")
+    m = re.search(r"An 18-year-old woman found dead[^.]*\.", text)
+    if m is None:
+        pytest.skip("the sentence is not in the article")
+    claims = find_figures(m.group(0), "g")
+    assert [f.value for f in claims if f.kind == "fatalities"] == [1]
+    assert not [f for f in claims if "boyfriend" in f.quote]

@@ -474,6 +474,14 @@ def _kind_before(tokens: list[tuple[str, int, int]], i: int, head: str) -> str |
 
 
 _SINGLE = {"a", "an", "one", "his", "her", "their", "its", "the"}
+_PREPS = _words("with of to for from by at in on about near behind beside like than")
+# the kin or companions a possessive introduces as a victim: "his wife was killed"
+_KIN = _words(
+    """wife husband son daughter brother sister father mother girlfriend boyfriend cousin
+    nephew niece uncle aunt grandmother grandfather grandson granddaughter child stepfather
+    stepmother stepson stepdaughter fiancee fiancé fiancée friend neighbor neighbour
+    roommate companion partner"""
+)
 _HIT_VERBS = {"hitting", "hit", "hits", "striking", "struck", "strikes"}
 _GUNFIRE = re.compile(r"\b(?:bullets?|gunfire|gunshots?|shots?|rounds?|gun|fired|firing|"
                       r"discharged)\b", re.I)
@@ -751,6 +759,29 @@ def find_figures(
                     before = None
             if np.head == "person" or np.end == q.end:
                 kind = _kind_after(after)
+                if kind is None and np.head == "person" and _low(tokens, np.end) in {
+                        "and", ","}:
+                    # "two men and a woman were wounded": the list's victims count too
+                    extra, e2 = _list_items(tokens, np.end, persons)
+                    after2 = _after_text(text, tokens, e2)
+                    kind2 = _kind_after(after2) if extra else None
+                    if kind2 in {"fatalities", "injured"} and re.match(
+                            r"(?:were|are|have been|had been)\b", after2):
+                        rx2 = _KILL_AFTER if kind2 == "fatalities" else _INJ_AFTER
+                        if kind2 == "injured" and _SHOT_KILLED.match(after2):
+                            kind2, rx2 = "fatalities", _SHOT_KILLED
+                        mm2 = rx2.match(after2)
+                        end_tok = e2
+                        if mm2 and e2 < len(tokens):
+                            end_char = _word_end(text, tokens[e2][1] + mm2.end())
+                            while end_tok < len(tokens) and tokens[end_tok][2] <= end_char:
+                                end_tok += 1
+                        add(kind2, q, end_tok, q.value + extra,
+                            q.low + extra if q.low is not None else None,
+                            q.high + extra if q.high is not None else None)
+                        used_until = end_tok
+                        i = end_tok
+                        continue
                 if kind is None and np.head == "person":
                     # "12 coalition soldiers and contractors of various nationalities
                     # were injured": the verb after a longer noun phrase
@@ -968,6 +999,10 @@ def _single_victims(
                                    attributed_to=attributed_to))
             taken.append((s, e))
         elif (low in {"a", "an", "one", "the"} or (
+            # (not a preposition's object: "the apartment she shared with her boyfriend")
+            low in {"his", "her"} and _low(tokens, i - 1) not in _PREPS
+            and _noun_after(tokens, i + 1, limit=4).head == "person"
+            and _low(tokens, _noun_after(tokens, i + 1, limit=4).end - 1) in _KIN) or (
             (i == 0 or _low(tokens, i - 1) in {".", "|", ":", ";", "—", "-"}
              # a title-case headline's "Memphis Man Fatally Shot"
              or (i <= 3 and all(tokens[k][0][:1].isupper() for k in range(i))))
@@ -978,7 +1013,7 @@ def _single_victims(
         ) and (tok.lower() in PERSON_NOUNS and not _plural(tok) or _age_at(tokens, i))
         ) and i + 1 < len(tokens):
             # "a civilian was killed", "one soldier died", a headline's "Man shot, killed"
-            if low in {"a", "an", "one", "the"} or _age_at(tokens, i):
+            if low in {"a", "an", "one", "the", "his", "her"} or _age_at(tokens, i):
                 np = _noun_after(tokens, i if _age_at(tokens, i) else i + 1, limit=4)
                 if low == "the" and np.head == "person" and _low(tokens, np.end - 1) not in {
                     "victim", "man", "woman", "boy", "girl", "teen", "teenager", "child",
@@ -990,14 +1025,21 @@ def _single_victims(
                 np = _NounPhrase("person", i + 1)
             if np.head != "person":
                 continue
-            bare = low not in {"a", "an", "one", "the"}
+            bare = low not in {"a", "an", "one", "the", "his", "her"}
             headline = bare and (i == 0 or _low(tokens, i - 1) in {"|", ":", ";", "—", "-"} or (
                 i <= 3 and all(tokens[k][0][:1].isupper() for k in range(i))))
             # "a 22-year-old man and a 16-year-old boy were shot", a headline's "Teen, man
             # shot": every victim of the list is counted
             extra, np_end = 0, np.end
-            if low != "the" and _low(tokens, np.end) in {"and", ","}:
-                extra, end2 = _list_items(tokens, np.end, persons, bare=headline)
+            if _low(tokens, np.end) in {"and", ","}:
+                # (after "his wife and" the kin share the determiner: "his wife and son")
+                extra, end2 = _list_items(tokens, np.end, persons,
+                                          bare=headline or low in {"his", "her"})
+                if extra and low in {"the", "his", "her"} and not re.match(
+                        r"(?:were|are|have been|had been)\b", _after_text(text, tokens, end2)):
+                    # "the leader and his men ...": a definite list counts only before
+                    # a plural verb ("the driver and a passenger were injured")
+                    extra = 0
                 if extra:
                     np_end = end2
             after = _after_text(text, tokens, np_end)
