@@ -865,3 +865,17 @@ def test_a_kin_victim_told_by_a_possessive() -> None:
     claims = find_figures(m.group(0), "g")
     assert [f.value for f in claims if f.kind == "fatalities"] == [1]
     assert not [f for f in claims if "boyfriend" in f.quote]
+
+
+def test_hospital_conditions_tell_the_wounded() -> None:
+    # GVDB 2214: "Both are listed in critical condition"; GVDB 2882: "... he is listed in
+    # stable condition"
+    for aid, rx, value in (("2214", r"[^.]*\bBoth are listed in critical condition[^.]*\.", 2),
+                           ("2882", r"[^.]*\bhe is listed in stable condition[^.]*\.", 1)):
+        m = re.search(rx, _gvdb_article(aid))
+        if m is None:
+            pytest.skip(f"the sentence is not in GVDB article {aid}")
+        hurt = [f.value for f in find_figures(m.group(0), "g") if f.kind == "injured"]
+        assert hurt == [value], (aid, hurt)
+    # ... unless the victim died after
+    assert not find_figures("He was in critical condition Saturday and died Sunday.", "g")

@@ -107,6 +107,8 @@ _INJ_AFTER = re.compile(
     r"shot\b(?!\s+(?:dead|and killed|&\s+killed|to death|into\b))|"
     r"suffer(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound)|"
     r"sustain(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound)|"
+    r"(?:remains?|remained)\s+(?:hospitali[sz]ed|in\s+(?:critical|serious|stable|good|fair)\s+"
+    r"condition)\b|"
     r"receiv(?:ed|ing|es)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injur|wound)\w*|"
     # a hospital condition tells a wounded victim: "was taken to a hospital in critical
     # condition", "was rushed to Temple University Hospital with critical injuries"
@@ -848,6 +850,8 @@ def find_figures(
                               doc_id, offset, attributed_to))
     claims.extend(_one_victim(_BOTH_DIED, "fatalities", {"fatalities"}, text, claims,
                               doc_id, offset, attributed_to, value=2))
+    claims.extend(_one_victim(_BOTH_HURT, "injured", {"fatalities", "injured"}, text, claims,
+                              doc_id, offset, attributed_to, value=2))
     claims.extend(_one_victim(_PRONOUN_SHOT, "injured", {"fatalities", "injured"}, text,
                               claims, doc_id, offset, attributed_to))
     claims.extend(_one_victim(_PRONOUN_HURT, "injured", {"fatalities", "injured"}, text,
@@ -1183,8 +1187,17 @@ _PRONOUN_DIED = re.compile(
 
 _PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:(?:was|had been)\s+(?:shot|wounded|injured)\b"
                            r"(?!\s+(?:and killed|dead|to death|at\b))|(?:suffered|sustained)\s+"
-                           r"(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:gunshot\s+)?(?:wounds?|injur\w+)\b)",
+                           r"(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:gunshot\s+)?(?:wounds?|injur\w+)\b|"
+                           # "he is listed in stable condition", unless he died after
+                           r"(?:is|was|remains|remained)\s+(?:listed\s+)?in\s+(?:critical|serious|"
+                           r"stable|good|fair)\s+condition\b(?![^.;]{0,30}\b(?:died|dead)))",
                            re.I)
+# "Both victims are in stable condition": the two told hurt
+_BOTH_HURT = re.compile(
+    r"\bboth(?:\s+of\s+them|\s+(?:[\w-]+\s+)?(?:men|women|teens|teenagers|victims|boys|girls|"
+    r"people|officers))?\s+(?:(?:are|were|remain|remained)\s+(?:listed\s+)?(?:in\s+(?:critical|"
+    r"serious|stable|good|fair)\s+condition|hospitali[sz]ed)|were\s+(?:wounded|injured|hurt))\b"
+    r"(?![^.;]{0,30}\b(?:died|dead))", re.I)
 
 
 # "Both teens were taken to a hospital, where they died": the two just told shot are dead
