@@ -879,3 +879,14 @@ def test_hospital_conditions_tell_the_wounded() -> None:
         assert hurt == [value], (aid, hurt)
     # ... unless the victim died after
     assert not find_figures("He was in critical condition Saturday and died Sunday.", "g")
+
+
+def test_a_round_returned_is_no_victim() -> None:
+    # GVDB 3916: "... the officer returned one shot, but the suspect was not struck"
+    m = re.search(r"[^.]*\breturned one shot[^.]*\.", _gvdb_article("3916"))
+    if m is None:
+        pytest.skip("the sentence is not in the article")
+    assert not [f for f in find_figures(m.group(0), "g") if f.kind == "injured"]
+    # the one of two shot who did not die stays wounded
+    claims = find_figures("Two were shot and one died.", "g")
+    assert sorted((f.kind, f.value) for f in claims) == [("fatalities", 1), ("injured", 1)]

@@ -835,8 +835,14 @@ def find_figures(
                         while end_tok < len(tokens) and tokens[end_tok][2] <= end_char:
                             end_tok += 1
         if kind == "injured" and np.end == q.end and _low(tokens, i - 1) in {
-                "fired", "fire", "fires", "firing", "heard", "off"}:
-            kind = None  # "the suspect allegedly fired one shot at an adversary": a round
+                "fired", "fire", "fires", "firing", "heard", "off", "returned", "returning"}:
+            # "the suspect allegedly fired one shot at an adversary", "the officer
+            # returned one shot": a round
+            kind = None
+        if kind == "injured" and np.end == q.end and re.match(
+                r"shots?\s+(?:was|were|had been|has been|have been|rang|went|hit|struck|"
+                r"missed)\b", after):
+            kind = None  # "One shot was fired", "two shots rang out": rounds
         if kind is not None and kind != "not_fired":
             add(kind, q, end_tok)
             used_until = end_tok
@@ -863,16 +869,18 @@ def find_figures(
     claims.extend(_toll_phrases(text, claims, doc_id, offset, attributed_to))
     dead = sum(c.value for c in claims if c.kind == "fatalities" and not c.aggregate)
     hit = [c for c in claims if c.kind == "injured" and re.search(r"\bshot$", c.quote)]
+    rest: FigureClaim | None = None
     if dead and len(hit) == 1 and hit[0].value > dead and hit[0].value > 1:
         # "Three shot, one dead": those shot count the dead too; the rest were wounded
         n = hit[0].value - dead
-        claims = [c.model_copy(update={"value": n, "low": n, "high": n}) if c is hit[0]
-                  else c for c in claims]
+        rest = hit[0].model_copy(update={"value": n, "low": n, "high": n})
+        claims = [rest if c is hit[0] else c for c in claims]
     if any(c.kind == "fatalities" and c.value > 0 for c in claims) and re.search(
         r"\b(?:dies|died|dead|killed|fatal\w*)\b", text, re.I
     ):
         # "Girl shot at party dies": the one shot is the one who died, not an injury
-        claims = [c for c in claims if not (c.kind == "injured" and re.search(
+        # (but "two were shot and one died" leaves one wounded)
+        claims = [c for c in claims if c is rest or not (c.kind == "injured" and re.search(
             r"\bshot$", c.quote) and c.value == 1)]
     return claims
 
