@@ -39,7 +39,8 @@ def _extract(model: Any, key: str, text: str, published: dt.date | None,
 
     doc = Document(id=key, path=key, text=text, published=published)
     sdoc = model(text)
-    times = timex.normalize(text, published, sdoc)
+    # (as the pipeline does: an undated document has no anchor to resolve times against)
+    times = timex.normalize(text, published, sdoc) if published else []
     found = places.find(text, sdoc)
     return extract_mentions(doc, sdoc, times, found, resolver or ActorResolver())
 
@@ -890,3 +891,13 @@ def test_a_round_returned_is_no_victim() -> None:
     # the one of two shot who did not die stays wounded
     claims = find_figures("Two were shot and one died.", "g")
     assert sorted((f.kind, f.value) for f in claims) == [("fatalities", 1), ("injured", 1)]
+
+
+def test_an_act_of_an_earlier_year_is_background_in_an_undated_article(model: Any) -> None:
+    # GVDB 1771, no publication date: the lead is dated "Monday, December 15, 2014"; "...
+    # where Desmonte Leonard killed three men at a party in the summer of 2012" is
+    # another, earlier shooting
+    ms = _extract(model, "gvdb", _gvdb_article("1771"), None)
+    old = [m for m in ms if "summer of 2012" in m.quote]
+    assert old and all(m.background for m in old)
+    assert any(not m.background and any(f.kind == "fatalities" for f in m.figures) for m in ms)

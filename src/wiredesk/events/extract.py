@@ -1926,6 +1926,8 @@ def extract_mentions(
                 told.append((ui, mention))
         _similar_acts(made, text)
     _inherit_types(mentions)
+    if doc.published is None:
+        _past_years_are_background(mentions, text, units)
     lead_end = units[min(1, len(units) - 1)].end_char if units else 0
     mentions = _fold_undated(mentions, lead_end)
     for m in mentions:
@@ -1937,6 +1939,31 @@ def extract_mentions(
     _town_of_incident(mentions, text, units, all_places, places, doc.title)
     _hit_count_holds_the_dead(mentions, lead_end)
     return mentions
+
+
+_YEAR_TOLD = re.compile(r"(?<![\d/.:-])(?:in|of|since|on|during|from|back in|\d{1,2},|"
+                        r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|"
+                        r"Thanksgiving|Christmas|summer|spring|fall|winter)\s+((?:19|20)\d\d)\b")
+
+
+def _past_years_are_background(mentions: list[EventMention], text: str,
+                               units: list[Span]) -> None:
+    """In a document with no date of its own, an act whose sentence dates it to a year
+    before the year its lead names ("killed three men at a party in the summer of 2012"
+    in a story whose dateline is December 15, 2014) is background, as a dated one would
+    be. (A lead that names no year, or only old ones, as a cold-case page does, decides
+    nothing.)"""
+    lead_end = units[min(1, len(units) - 1)].end_char if units else 0
+    years = [int(m.group(1)) for m in _YEAR_TOLD.finditer(text[:lead_end])]
+    if not years:
+        return
+    latest = max(years)
+    for m in mentions:
+        unit = next((u for u in units if u.start_char <= m.start < u.end_char), None)
+        sent = unit.text if unit is not None else m.quote
+        told = {int(y.group(1)) for y in _YEAR_TOLD.finditer(sent)}
+        if told and max(told) < latest:
+            m.background = True
 
 
 def _stated_number(quote: str) -> int | None:
