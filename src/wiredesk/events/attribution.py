@@ -120,8 +120,13 @@ def modality(sent: Span, trigger: Token) -> str:
         chain.append(tok)
         if len(chain) > 6:
             break
-    for t in chain:
+    for n, t in enumerate(chain):
         lemma = t.lemma_.lower()
+        below = chain[n - 1] if n else trigger
+        if lemma in {"want", "seek"} and below.dep_ != "xcomp":
+            # an intent governs its act as "wanted to kill"; "the gunman wanted in a
+            # shooting", "police are seeking a man in the killing": sought, no intent
+            continue
         if lemma in THREAT_LEMMAS:
             return "threat"
         if lemma == "deny" and t.i < trigger.i:

@@ -1926,16 +1926,44 @@ def extract_mentions(
                 told.append((ui, mention))
         _similar_acts(made, text)
     _inherit_types(mentions)
+    if doc.published is None:
+        _past_years_are_background(mentions, text, units)
     lead_end = units[min(1, len(units) - 1)].end_char if units else 0
     mentions = _fold_undated(mentions, lead_end)
     for m in mentions:
         _flag_aggregates(m, text)
-        _shot_then_died(m)
+        _shot_then_died(m, text)
         _fatal_act_wounded_is_the_dead(m)
     _one_shot_is_the_dead(mentions)
+    _shot_ones_died(mentions)
     _town_of_incident(mentions, text, units, all_places, places, doc.title)
     _hit_count_holds_the_dead(mentions, lead_end)
     return mentions
+
+
+_YEAR_TOLD = re.compile(r"(?<![\d/.:-])(?:in|of|since|on|during|from|back in|\d{1,2},|"
+                        r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|"
+                        r"Thanksgiving|Christmas|summer|spring|fall|winter)\s+((?:19|20)\d\d)\b")
+
+
+def _past_years_are_background(mentions: list[EventMention], text: str,
+                               units: list[Span]) -> None:
+    """In a document with no date of its own, an act whose sentence dates it to a year
+    before the year its lead names ("killed three men at a party in the summer of 2012"
+    in a story whose dateline is December 15, 2014) is background, as a dated one would
+    be. (A lead that names no year, or only old ones, as a cold-case page does, decides
+    nothing.)"""
+    lead_end = units[min(1, len(units) - 1)].end_char if units else 0
+    years = [int(m.group(1)) for m in _YEAR_TOLD.finditer(text[:lead_end])]
+    if not years:
+        return
+    latest = max(years)
+    for m in mentions:
+        unit = next((u for u in units if u.start_char <= m.start < u.end_char), None)
+        sent = unit.text if unit is not None else m.quote
+        told = {int(y.group(1)) for y in _YEAR_TOLD.finditer(sent)}
+        if told and max(told) < latest:
+            m.background = True
 
 
 def _stated_number(quote: str) -> int | None:
@@ -1999,20 +2027,27 @@ def _similar_acts(made: list[tuple[_Cand, EventMention]], text: str) -> None:
         m.date_text = gap.group(0)[:gap.end(2) - gap.start(0)].strip()
 
 
-_SHOT_STATE = re.compile(r"\b(?:shot|struck|hit|hitting|gunshot wounds?|wounds? to)\b", re.I)
+# (a hospital trip, "the child was airlifted to ... with life-threatening injuries", tells
+# the same state of one victim as "shot")
+_SHOT_STATE = re.compile(r"\b(?:shot|struck|hit|hitting|gunshot wounds?|wounds? to|(?:taken|"
+                         r"transported|rushed|brought|airlifted|flown) to)\b", re.I)
 _OTHER_VICTIM = re.compile(r"\b(?:another|second|other|also|wounded|injured|hurt|critical|"
                            r"hospitali[sz]ed|two|three|four|\d+)\b", re.I)
 
 
-def _shot_then_died(m: EventMention) -> None:
+def _shot_then_died(m: EventMention, text: str = "") -> None:
     """One victim told as shot and, in the same act, as dead ("a man with a gunshot
     wound ... he later died") is a death, not also an injury: a single "shot" claim is
-    dropped from an act that counts a death, unless it names another victim."""
+    dropped from an act that counts a death, unless it names another victim (one joined
+    by "and" to the one before: "they discovered Harris, ..., and a 19-year-old male, who
+    had been shot once")."""
     if not any(f.kind == "fatalities" and f.value >= 1 and not f.aggregate
                for f in m.figures):
         return
     m.figures = [f for f in m.figures if not (
         f.kind == "injured" and f.value == 1 and _SHOT_STATE.search(f.quote)
+        and not (re.search(r",?\s\band\s+$", text[max(0, f.start - 8):f.start])
+                 and re.match(r"(?i)an?\s", f.quote))
         # (an age is no count: "a 23-year-old man", "Khushwilder Singh, 24, was ...")
         and not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", f.quote)))]
 
@@ -2031,6 +2066,31 @@ def _fatal_act_wounded_is_the_dead(m: EventMention) -> None:
             not _OTHER_VICTIM.search(re.sub(r"\d+-year-old|,\s*\d{1,3}\s*,", "", hit[0].quote)):
         m.figures = [f.model_copy(update={"kind": "fatalities"}) if f is hit[0] else f
                      for f in m.figures]
+
+
+_NOT_NAMES = frozenset({"The", "This", "That", "One", "Another", "Police", "Officers",
+                        "Authorities", "Deputies"})
+
+
+def _shot_ones_died(mentions: list[EventMention]) -> None:
+    """"A and B were shot ... Both ... died": the victims counted shot and then told dead
+    all together are that many deaths, not also that many wounded."""
+    died = {f.value for m in mentions if not m.background for f in m.figures
+            if f.kind == "fatalities" and f.value > 1 and re.match(r"(?i)both\b", f.quote)}
+    # "Mitchell received multiple gunshot wounds ... Mitchell was later pronounced dead":
+    # the wounds of one named victim told dead elsewhere are that death
+    dead_names = {w for m in mentions if not m.background for f in m.figures
+                  if f.kind == "fatalities" and f.value >= 1
+                  for w in re.findall(r"\b[A-Z][a-z'’-]{2,}\b", f.quote)}
+    for m in mentions:
+        if not m.background:
+            m.figures = [f for f in m.figures if not (
+                f.kind == "injured" and f.value in died and _SHOT_STATE.search(f.quote)
+            ) and not (
+                f.kind == "injured" and f.value == 1 and _SHOT_STATE.search(f.quote)
+                and (n := re.match(r"([A-Z][a-z'’-]{2,})\s+(?:was|had|has|received|suffered|"
+                                   r"sustained)\b", f.quote)) is not None
+                and n.group(1) in dead_names and n.group(1) not in _NOT_NAMES)]
 
 
 _SHOT_OBJECT = re.compile(r"^(?:shot|shoots|hitting|hit|hits|striking|struck|strikes)\s", re.I)

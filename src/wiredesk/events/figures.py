@@ -106,7 +106,17 @@ _INJ_AFTER = re.compile(
     r"(?:bullet|gunfire|stray))|(?<=was )struck(?=\s*(?:[.;]|$))|"
     r"shot\b(?!\s+(?:dead|and killed|&\s+killed|to death|into\b))|"
     r"suffer(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound)|"
-    r"sustain(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound))"
+    r"sustain(?:ed|ing|s)\b[^.;]{0,40}\b(?:injur|wound)|"
+    r"(?:remains?|remained)\s+(?:hospitali[sz]ed|in\s+(?:critical|serious|stable|good|fair)\s+"
+    r"condition)\b|"
+    r"receiv(?:ed|ing|es)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injur|wound)\w*|"
+    # a hospital condition tells a wounded victim: "was taken to a hospital in critical
+    # condition", "was rushed to Temple University Hospital with critical injuries"
+    r"(?:taken|transported|rushed|brought|airlifted|flown)\s+to\s+[^.;]{0,60}?\s"
+    r"(?:with\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:injur|wound)\w*\b"
+    r"(?![^.;]{0,30}\b(?:died|dead|deceased))|(?:in|with)\s+(?:critical|serious|stable|"
+    r"life-threatening|non-life-threatening|minor|good|fair)\b(?:\s+condition\b)?"
+    r"(?![^.;]{0,30}\b(?:died|dead|deceased))))"
 )
 _ARR_AFTER = re.compile(
     r"^(?:(?:were|was|have been|had been|are|is|been)\s+)?(?:also\s+|reportedly\s+)?"
@@ -466,6 +476,14 @@ def _kind_before(tokens: list[tuple[str, int, int]], i: int, head: str) -> str |
 
 
 _SINGLE = {"a", "an", "one", "his", "her", "their", "its", "the"}
+_PREPS = _words("with of to for from by at in on about near behind beside like than")
+# the kin or companions a possessive introduces as a victim: "his wife was killed"
+_KIN = _words(
+    """wife husband son daughter brother sister father mother girlfriend boyfriend cousin
+    nephew niece uncle aunt grandmother grandfather grandson granddaughter child stepfather
+    stepmother stepson stepdaughter fiancee fiancé fiancée friend neighbor neighbour
+    roommate companion partner"""
+)
 _HIT_VERBS = {"hitting", "hit", "hits", "striking", "struck", "strikes"}
 _GUNFIRE = re.compile(r"\b(?:bullets?|gunfire|gunshots?|shots?|rounds?|gun|fired|firing|"
                       r"discharged)\b", re.I)
@@ -743,6 +761,29 @@ def find_figures(
                     before = None
             if np.head == "person" or np.end == q.end:
                 kind = _kind_after(after)
+                if kind is None and np.head == "person" and _low(tokens, np.end) in {
+                        "and", ","}:
+                    # "two men and a woman were wounded": the list's victims count too
+                    extra, e2 = _list_items(tokens, np.end, persons)
+                    after2 = _after_text(text, tokens, e2)
+                    kind2 = _kind_after(after2) if extra else None
+                    if kind2 in {"fatalities", "injured"} and re.match(
+                            r"(?:were|are|have been|had been)\b", after2):
+                        rx2 = _KILL_AFTER if kind2 == "fatalities" else _INJ_AFTER
+                        if kind2 == "injured" and _SHOT_KILLED.match(after2):
+                            kind2, rx2 = "fatalities", _SHOT_KILLED
+                        mm2 = rx2.match(after2)
+                        end_tok = e2
+                        if mm2 and e2 < len(tokens):
+                            end_char = _word_end(text, tokens[e2][1] + mm2.end())
+                            while end_tok < len(tokens) and tokens[end_tok][2] <= end_char:
+                                end_tok += 1
+                        add(kind2, q, end_tok, q.value + extra,
+                            q.low + extra if q.low is not None else None,
+                            q.high + extra if q.high is not None else None)
+                        used_until = end_tok
+                        i = end_tok
+                        continue
                 if kind is None and np.head == "person":
                     # "12 coalition soldiers and contractors of various nationalities
                     # were injured": the verb after a longer noun phrase
@@ -794,8 +835,14 @@ def find_figures(
                         while end_tok < len(tokens) and tokens[end_tok][2] <= end_char:
                             end_tok += 1
         if kind == "injured" and np.end == q.end and _low(tokens, i - 1) in {
-                "fired", "fire", "fires", "firing", "heard", "off"}:
-            kind = None  # "the suspect allegedly fired one shot at an adversary": a round
+                "fired", "fire", "fires", "firing", "heard", "off", "returned", "returning"}:
+            # "the suspect allegedly fired one shot at an adversary", "the officer
+            # returned one shot": a round
+            kind = None
+        if kind == "injured" and np.end == q.end and re.match(
+                r"shots?\s+(?:was|were|had been|has been|have been|rang|went|hit|struck|"
+                r"missed)\b", after):
+            kind = None  # "One shot was fired", "two shots rang out": rounds
         if kind is not None and kind != "not_fired":
             add(kind, q, end_tok)
             used_until = end_tok
@@ -807,6 +854,10 @@ def find_figures(
     claims.extend(_named_victims(text, tokens, claims, doc_id, offset, persons, attributed_to))
     claims.extend(_one_victim(_PRONOUN_DIED, "fatalities", {"fatalities"}, text, claims,
                               doc_id, offset, attributed_to))
+    claims.extend(_one_victim(_BOTH_DIED, "fatalities", {"fatalities"}, text, claims,
+                              doc_id, offset, attributed_to, value=2))
+    claims.extend(_one_victim(_BOTH_HURT, "injured", {"fatalities", "injured"}, text, claims,
+                              doc_id, offset, attributed_to, value=2))
     claims.extend(_one_victim(_PRONOUN_SHOT, "injured", {"fatalities", "injured"}, text,
                               claims, doc_id, offset, attributed_to))
     claims.extend(_one_victim(_PRONOUN_HURT, "injured", {"fatalities", "injured"}, text,
@@ -818,16 +869,18 @@ def find_figures(
     claims.extend(_toll_phrases(text, claims, doc_id, offset, attributed_to))
     dead = sum(c.value for c in claims if c.kind == "fatalities" and not c.aggregate)
     hit = [c for c in claims if c.kind == "injured" and re.search(r"\bshot$", c.quote)]
+    rest: FigureClaim | None = None
     if dead and len(hit) == 1 and hit[0].value > dead and hit[0].value > 1:
         # "Three shot, one dead": those shot count the dead too; the rest were wounded
         n = hit[0].value - dead
-        claims = [c.model_copy(update={"value": n, "low": n, "high": n}) if c is hit[0]
-                  else c for c in claims]
+        rest = hit[0].model_copy(update={"value": n, "low": n, "high": n})
+        claims = [rest if c is hit[0] else c for c in claims]
     if any(c.kind == "fatalities" and c.value > 0 for c in claims) and re.search(
         r"\b(?:dies|died|dead|killed|fatal\w*)\b", text, re.I
     ):
         # "Girl shot at party dies": the one shot is the one who died, not an injury
-        claims = [c for c in claims if not (c.kind == "injured" and re.search(
+        # (but "two were shot and one died" leaves one wounded)
+        claims = [c for c in claims if c is rest or not (c.kind == "injured" and re.search(
             r"\bshot$", c.quote) and c.value == 1)]
     return claims
 
@@ -958,6 +1011,10 @@ def _single_victims(
                                    attributed_to=attributed_to))
             taken.append((s, e))
         elif (low in {"a", "an", "one", "the"} or (
+            # (not a preposition's object: "the apartment she shared with her boyfriend")
+            low in {"his", "her"} and _low(tokens, i - 1) not in _PREPS
+            and _noun_after(tokens, i + 1, limit=4).head == "person"
+            and _low(tokens, _noun_after(tokens, i + 1, limit=4).end - 1) in _KIN) or (
             (i == 0 or _low(tokens, i - 1) in {".", "|", ":", ";", "—", "-"}
              # a title-case headline's "Memphis Man Fatally Shot"
              or (i <= 3 and all(tokens[k][0][:1].isupper() for k in range(i))))
@@ -968,7 +1025,7 @@ def _single_victims(
         ) and (tok.lower() in PERSON_NOUNS and not _plural(tok) or _age_at(tokens, i))
         ) and i + 1 < len(tokens):
             # "a civilian was killed", "one soldier died", a headline's "Man shot, killed"
-            if low in {"a", "an", "one", "the"} or _age_at(tokens, i):
+            if low in {"a", "an", "one", "the", "his", "her"} or _age_at(tokens, i):
                 np = _noun_after(tokens, i if _age_at(tokens, i) else i + 1, limit=4)
                 if low == "the" and np.head == "person" and _low(tokens, np.end - 1) not in {
                     "victim", "man", "woman", "boy", "girl", "teen", "teenager", "child",
@@ -980,14 +1037,21 @@ def _single_victims(
                 np = _NounPhrase("person", i + 1)
             if np.head != "person":
                 continue
-            bare = low not in {"a", "an", "one", "the"}
+            bare = low not in {"a", "an", "one", "the", "his", "her"}
             headline = bare and (i == 0 or _low(tokens, i - 1) in {"|", ":", ";", "—", "-"} or (
                 i <= 3 and all(tokens[k][0][:1].isupper() for k in range(i))))
             # "a 22-year-old man and a 16-year-old boy were shot", a headline's "Teen, man
             # shot": every victim of the list is counted
             extra, np_end = 0, np.end
-            if low != "the" and _low(tokens, np.end) in {"and", ","}:
-                extra, end2 = _list_items(tokens, np.end, persons, bare=headline)
+            if _low(tokens, np.end) in {"and", ","}:
+                # (after "his wife and" the kin share the determiner: "his wife and son")
+                extra, end2 = _list_items(tokens, np.end, persons,
+                                          bare=headline or low in {"his", "her"})
+                if extra and low in {"the", "his", "her"} and not re.match(
+                        r"(?:were|are|have been|had been)\b", _after_text(text, tokens, end2)):
+                    # "the leader and his men ...": a definite list counts only before
+                    # a plural verb ("the driver and a passenger were injured")
+                    extra = 0
                 if extra:
                     np_end = end2
             after = _after_text(text, tokens, np_end)
@@ -1068,6 +1132,9 @@ def _another_victim(text: str, found: list[FigureClaim], offset: int) -> list[Fi
 # "a double shooting": the number of people shot; "an apparent murder-suicide": one killed
 # and the killer; "a man's body was found": one dead
 _MULTI_SHOOTING = re.compile(r"\b(double|triple|quadruple)\s+(?:fatal\s+)?shooting\b", re.I)
+# "in a double homicide at 17049 San Jose St.": two dead
+_MULTI_KILLING = re.compile(r"\b(double|triple|quadruple)\s+(?:homicide|murder|killing|slaying)"
+                            r"(?![- ]suicide)\b", re.I)
 _MURDER_SUICIDE = re.compile(r"\b(?:(double|triple|quadruple)\s+)?murder[- ]suicide\b", re.I)
 _BODY_FOUND = re.compile(
     r"\b(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:man|woman|boy|girl|teen|person|child)['’]s\s+"
@@ -1100,6 +1167,10 @@ def _toll_phrases(text: str, found: list[FigureClaim], doc_id: str, offset: int,
                 r"\b(?:dead|died|dies|killed|fatal\w*|deadly|slain)\b", text, re.I)):
             # those shot and not told dead in the sentence were wounded
             out.append(claim("injured", shot - dead, m))
+    m = _MULTI_KILLING.search(text)
+    if m is not None and not out and dead < _MULTI[m.group(1).lower()] and not re.search(
+            r"\battempted\s+$", text[:m.start()], re.I):
+        out.append(claim("fatalities", _MULTI[m.group(1).lower()], m))
     m = _BODY_FOUND.search(text)
     if m is not None and "fatalities" not in harm and not out:
         out.append(claim("fatalities", 1, m))
@@ -1124,8 +1195,25 @@ _PRONOUN_DIED = re.compile(
 
 _PRONOUN_SHOT = re.compile(r"\b(?:he|she)\s+(?:(?:was|had been)\s+(?:shot|wounded|injured)\b"
                            r"(?!\s+(?:and killed|dead|to death|at\b))|(?:suffered|sustained)\s+"
-                           r"(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:gunshot\s+)?(?:wounds?|injur\w+)\b)",
+                           r"(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:gunshot\s+)?(?:wounds?|injur\w+)\b|"
+                           # "he is listed in stable condition", unless he died after
+                           r"(?:is|was|remains|remained)\s+(?:listed\s+)?in\s+(?:critical|serious|"
+                           r"stable|good|fair)\s+condition\b(?![^.;]{0,30}\b(?:died|dead)))",
                            re.I)
+# "Both victims are in stable condition": the two told hurt
+_BOTH_HURT = re.compile(
+    r"\bboth(?:\s+of\s+them|\s+(?:[\w-]+\s+)?(?:men|women|teens|teenagers|victims|boys|girls|"
+    r"people|officers))?\s+(?:(?:are|were|remain|remained)\s+(?:listed\s+)?(?:in\s+(?:critical|"
+    r"serious|stable|good|fair)\s+condition|hospitali[sz]ed)|were\s+(?:wounded|injured|hurt))\b"
+    r"(?![^.;]{0,30}\b(?:died|dead))", re.I)
+
+
+# "Both teens were taken to a hospital, where they died": the two just told shot are dead
+_BOTH_DIED = re.compile(
+    r"\bboth(?:\s+of\s+them|\s+(?:[\w-]+\s+)?(?:men|women|teens|teenagers|victims|boys|girls|"
+    r"brothers|sisters|people))?\s+(?:(?:later|also)\s+)?(?:died|were\s+(?:later\s+)?"
+    r"(?:pronounced\s+dead|killed))\b|\bboth\b[^.;]{0,80}?\bwhere\s+they\s+(?:later\s+)?died\b",
+    re.I)
 
 
 # "Flying glass injured him": one wounded, told by the pronoun the harm governs
@@ -1140,15 +1228,16 @@ _NEARLY = re.compile(r"\b(?:possibly|nearly|almost|narrowly|(?:could|would|might
 
 def _one_victim(rx: re.Pattern[str], kind: str, unless: set[str], text: str,
                 found: list[FigureClaim], doc_id: str, offset: int,
-                attributed_to: str | None) -> list[FigureClaim]:
+                attributed_to: str | None, value: int = 1) -> list[FigureClaim]:
     """One victim of ``kind`` told by a pronoun ("... where he died", "she was shot in
-    the foot"), when no figure of the ``unless`` kinds in the sentence counts it."""
+    the foot"), when no figure of the ``unless`` kinds in the sentence counts it;
+    ``value`` for the pronoun that tells two ("both died")."""
     if any(c.kind in unless for c in found):
         return []
     m = rx.search(text)
     if m is None:
         return []
-    return [FigureClaim(kind=kind, value=1, low=1, high=1, quote=m.group(0),
+    return [FigureClaim(kind=kind, value=value, low=value, high=value, quote=m.group(0),
                         doc_id=doc_id, start=offset + m.start(), end=offset + m.end(),
                         attributed_to=attributed_to)]
 
@@ -1158,15 +1247,31 @@ _ACTIVE_SHOT = re.compile(r"^shot\s+(?:(?:once|twice|\w+ times|multiple times|se
                           r"and (?:killed|wounded|injured)\b)")
 
 
+# what may stand between two coordinated victims' names: "Stephens, 32, and Paul J. Rayer",
+# "Bettie Jones and 19-year-old Quintonio LeGrier", "A, B and C"
+_CO_VICTIM = re.compile(r"^(?:(?:,[^,;.]{1,60})?,?\s+(?P<conj>and|&)\s+(?:(?:the|a|an)\s+)?"
+                        r"(?:\d{1,3}-year-old\s+)?|,\s+)$")
+
+
 def _named_victims(
     text: str, tokens: list[tuple[str, int, int]], found: list[FigureClaim], doc_id: str,
     offset: int, persons: list[tuple[int, int]], attributed_to: str | None,
 ) -> list[FigureClaim]:
-    """A named victim: "Jassely Lupoe, a 5-year-old Latina, was shot and killed"."""
+    """A named victim: "Jassely Lupoe, a 5-year-old Latina, was shot and killed"; named
+    victims joined by "and" before a plural verb count each ("Smith and Jamel Martin, 20,
+    were fatally shot")."""
     out: list[FigureClaim] = []
     taken = [(c.start - offset, c.end - offset) for c in found]
-    for s, e in persons:
+    for k, (s, e) in enumerate(persons):
         after = text[e:]
+        # the names coordinated before this one: its predicate is theirs too
+        first, joined = k, False
+        while first > 0 and persons[first - 1][1] <= persons[first][0]:
+            link = _CO_VICTIM.match(text[persons[first - 1][1]:persons[first][0]])
+            if link is None:
+                break
+            joined = joined or link.group("conj") is not None
+            first -= 1
         appos = re.match(r"^,[^,;.]{1,60},\s*", after)
         rest = after[appos.end():] if appos else after.lstrip()
         rest_low = rest.lower()
@@ -1181,9 +1286,12 @@ def _named_victims(
         mm = rx.match(rest_low)
         end = len(text) - len(rest) + (mm.end() if mm else 0)
         end = _word_end(text, end)
+        n = 1
+        if joined and re.match(r"(?:were|are|have been|had been|both|all|dead)\b", rest_low):
+            n, s = k - first + 1, persons[first][0]
         if any(a < end and s < b for a, b in taken):
             continue
-        out.append(FigureClaim(kind=kind, value=1, low=1, high=1, quote=text[s:end],
+        out.append(FigureClaim(kind=kind, value=n, low=n, high=n, quote=text[s:end],
                                doc_id=doc_id, start=offset + s, end=offset + end,
                                attributed_to=attributed_to))
         taken.append((s, end))
