@@ -722,22 +722,38 @@ class Store:
 
     def events_starting(
         self, lo: dt.date, hi: dt.date
-    ) -> list[tuple[str, dt.date, dt.date, str | None, float | None, float | None]]:
-        """(id, start, end, country code, lat, lon) of the stored events that start
-        between ``lo`` and ``hi``; the point only for an event placed at a town or near
-        one (geo precision 1 or 2)."""
+    ) -> list[tuple[str, dt.date, dt.date, str | None, float | None, float | None,
+                    str | None]]:
+        """(id, start, end, country code, lat, lon, sub-event type) of the stored events
+        that start between ``lo`` and ``hi``; the point only for an event placed at a
+        town or near one (geo precision 1 or 2)."""
         loc = EventRow.data["location"]
         with Session(self.engine) as s:
             rows = s.execute(select(EventRow.id, EventRow.start, EventRow.country_code,
                                     EventRow.data["date"]["end"].as_string(),
                                     loc["precision"].as_integer(), loc["lat"].as_float(),
-                                    loc["lon"].as_float())
+                                    loc["lon"].as_float(), EventRow.sub_event_type)
                              .where(EventRow.start >= lo, EventRow.start <= hi))
             out = []
-            for eid, start, cc, end, precision, lat, lon in rows:
+            for eid, start, cc, end, precision, lat, lon, sub in rows:
                 sharp = precision is not None and precision <= 2
                 out.append((eid, start, dt.date.fromisoformat(end) if end else start, cc,
-                            lat if sharp else None, lon if sharp else None))
+                            lat if sharp else None, lon if sharp else None, sub or None))
+        return out
+
+    def event_sizes(self, ids: Iterable[str]) -> dict[str, int]:
+        """How many mentions each of these events holds."""
+        from sqlalchemy import func
+
+        wanted = sorted(set(ids))
+        out: dict[str, int] = {}
+        with Session(self.engine) as s:
+            for i in range(0, len(wanted), 500):
+                for eid, n in s.execute(
+                        select(EventMemberRow.event_id, func.count())
+                        .where(EventMemberRow.event_id.in_(wanted[i : i + 500]))
+                        .group_by(EventMemberRow.event_id)):
+                    out[eid] = n
         return out
 
     def mentions_near(self, cc: str | None, lat: float, lon: float, deg: float) -> int:
