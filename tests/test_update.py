@@ -109,8 +109,20 @@ def test_reach_of_a_mention_is_its_days_and_country(
                              34.8, 40.1)
     assert not update._meets(reach, dt.date(2020, 3, 13), dt.date(2020, 3, 13), "IQ",
                              33.3, 44.4)
-    # An event dated only to March (a long one) is met through the month's block.
-    assert update._meets(reach, dt.date(2020, 3, 1), dt.date(2020, 3, 31), None, None, None)
+    # An event dated only to March (a long one) is met through the month's block, as one
+    # of the few likeliest of that month (``update.COARSE_REACH``), not surely.
+    assert update._meets(reach, dt.date(2020, 3, 1), dt.date(2020, 3, 31), None, None,
+                         None) == update._COARSE
+    assert update._meets(reach, dt.date(2020, 3, 11), dt.date(2020, 3, 11), "IQ", 33.3,
+                         44.4) == update._NEAR
+    # The same day told in passing by a report of April meets that day's events only as
+    # one of the likeliest few: a look back, not the report's news.
+    (doc_id,) = {dated[0].doc_id}
+    later = {doc_id: documents[doc_id].model_copy(update={"published": dt.date(2020, 4, 20)})}
+    (back,) = update.reaches(dated[:1], later)
+    assert back.back and not reach.back
+    assert update._meets(back, dt.date(2020, 3, 11), dt.date(2020, 3, 11), "IQ", 33.3,
+                         44.4) == update._COARSE
 
 
 # Three reports of one news-cluster event (gold EventId 49), published 5 January, 6

@@ -129,6 +129,7 @@ class Reach:
     lon: float | None
     undated: bool = False
     sub: str | None = None  # the mention's ACLED sub-event type
+    back: bool = False  # dated well before its document: a passing mention of the past
 
 
 # Degrees of latitude or longitude within which ``merge`` compares month-dated mentions
@@ -145,6 +146,13 @@ _CELL_DEG = 2.0
 # 4,140 events reached before, 1,937 of them through 40 month-dated mentions without a
 # town and 676 through 9 with one.
 COARSE_REACH = 10
+# A day-dated mention more than this many days before its document's publication is a
+# passing mention of the past ("the attack of 3 February", in an April report): it too
+# brings in only the ``COARSE_REACH`` likeliest events of its days, not every event of
+# those days in its country; the news of a batch's own days meets them all. Without it,
+# the days a batch looks back on, each a dense block in a war's country, grow in number
+# with the store's span.
+BACK_DAYS = 7
 _NO, _NEAR, _COARSE = 0, 1, 2
 
 
@@ -158,14 +166,16 @@ def reaches(mentions: Sequence[EventMention], documents: dict[str, Document]) ->
         lat, lon = (pl.lat, pl.lon) if pl is not None and pl.precision <= 2 else (None, None)
         d = m.date
         sub = m.sub_event_type
+        doc = documents.get(m.doc_id)
         if d is not None and not _undated(m):
             if (d.end - d.start).days <= merge._SHORT_DAYS:
-                out.append(Reach(d.start, d.end, True, cc, lat, lon, sub=sub))
+                back = doc is not None and doc.published is not None and (
+                    doc.published - d.end).days > BACK_DAYS
+                out.append(Reach(d.start, d.end, True, cc, lat, lon, sub=sub, back=back))
             else:
                 lo, hi = _month_bounds(d.start, d.end)
                 out.append(Reach(lo, hi, False, cc, lat, lon, sub=sub))
             continue
-        doc = documents.get(m.doc_id)
         if doc is not None and doc.published is not None and lat is not None:
             out.append(Reach(doc.published - dt.timedelta(days=UNDATED_BEFORE),
                              doc.published + dt.timedelta(days=UNDATED_AFTER), False, cc,
@@ -195,14 +205,12 @@ def _meets(r: Reach, start: dt.date, end: dt.date, cc: str | None,
         placed = True
         near = abs(r.lat - lat) <= _CELL_DEG and abs(r.lon - lon) <= _CELL_DEG
     if r.short:
+        if (end - start).days > merge._SHORT_DAYS:  # a long event meets its months' days
+            lo, hi = _month_bounds(r.lo, r.hi)
+            return _COARSE if start <= hi and lo <= end else _NO
         if start <= r.hi and r.lo <= end:
-            return _NEAR
-        if (end - start).days <= merge._SHORT_DAYS:
-            return _NO
-        lo, hi = _month_bounds(r.lo, r.hi)  # a long event meets its months' days
-        if not (start <= hi and lo <= end):
-            return _NO
-        return _COARSE
+            return _COARSE if r.back else _NEAR
+        return _NO
     if not (start <= r.hi and r.lo <= end):
         return _NO
     if r.undated:
