@@ -63,6 +63,10 @@ NEIGHBOUR_DAYS = 31
 # new one's topic group: a fraction of ``merge.GROUP_THRESHOLD``, as average-link groups
 # also hold pairs below it.
 NEIGHBOUR_REL = 0.25
+# Stored documents of any date the term index offers per new document (``terms``):
+# their cosine with it is computed with the window's, so the stories of reports months
+# apart can meet.
+FAR_CANDIDATES = 10
 # Up to this many document pairs of a window are all compared; more, only candidates.
 _ALL_PAIRS = 200_000
 # Days around the new documents within which stories are grouped again.
@@ -226,13 +230,35 @@ def _affected(store: Store, wants: Sequence[Reach]) -> set[str]:
     return out
 
 
+def _far_candidates(store: Store, new: Sequence[Document]) -> dict[str, list[str]]:
+    """For each new document, the ``FAR_CANDIDATES`` stored documents of any date whose
+    indexed terms agree most with its heaviest ones (``wiredesk.terms``); documents
+    stored before the index are indexed first (once)."""
+    from wiredesk import terms
+
+    missing = store.unindexed_documents()
+    if missing:
+        store.index_terms(missing)
+    bags = {d.id: terms.bag(d.text) for d in new}
+    df, n = store.term_frequencies({w for b in bags.values() for w in b})
+    query = {}
+    for x, b in bags.items():
+        # A term no other document holds cannot find one.
+        common = {w: c for w, c in df.items() if w in b and c >= 2}
+        query[x] = terms.top(terms.weigh(b, df, n), terms.QUERY_TERMS, common, terms.MAX_DF)
+        query[x] = [(w, v) for w, v in query[x] if w in common]
+    found = store.similar_documents(query, FAR_CANDIDATES, exclude=bags)
+    return {x: [y for y, _ in got] for x, got in found.items()}
+
+
 def _neighbour_docs(store: Store, new: Sequence[Document]
-                    ) -> dict[str, dict[str, tuple[float, float]]]:
+                    ) -> tuple[dict[str, dict[str, tuple[float, float]]], set[str]]:
     """Stored documents like each of these new ones, among those published within
-    ``NEIGHBOUR_DAYS`` of them (or undated as they are), with their cosine and their
-    relative similarity (the cosine over the geometric mean of each one's best cosine in
-    that window, as ``merge.doc_neighbours`` groups documents by; the whole store could
-    only raise the best cosines)."""
+    ``NEIGHBOUR_DAYS`` of them (or undated as they are) and those of any date the term
+    index finds (``_far_candidates``), with their cosine and their relative similarity
+    (the cosine over the geometric mean of each one's best cosine in that pool, as
+    ``merge.doc_neighbours`` groups documents by; the whole store could only raise the
+    best cosines). Also returns the documents of the window."""
     spans = [(d.published - dt.timedelta(days=NEIGHBOUR_DAYS),
               d.published + dt.timedelta(days=NEIGHBOUR_DAYS)) for d in new if d.published]
     window: set[str] = set()
@@ -242,16 +268,21 @@ def _neighbour_docs(store: Store, new: Sequence[Document]
         window |= store.published_between(None, None)  # the other undated documents
     new_ids = {d.id for d in new}
     window -= new_ids
+    far = _far_candidates(store, new) if FAR_CANDIDATES else {}
+    outside = {y for ys in far.values() for y in ys} - window - new_ids
     out: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
-    if not window:
-        return out
-    pool = list(new) + store.load_documents(window)
+    if not window and not outside:
+        return out, window
+    pool = list(new) + store.load_documents(window | outside)
+    at = {d.id: i for i, d in enumerate(pool)}
     tf = merge.TfIdf([merge._profile(d.text) for d in pool])
     n = len(pool)
     if n * (n - 1) // 2 <= _ALL_PAIRS:
         pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     else:  # pairs sharing a rare heavy term, as merge.doc_neighbours starts from
-        pairs = list(tf.sorted_candidates(max(30, int(3 * math.sqrt(n)))))
+        found = set(tf.sorted_candidates(max(30, int(3 * math.sqrt(n)))))
+        found |= {(at[x], at[y]) for x, ys in far.items() for y in ys if y in at}
+        pairs = sorted(found)
     cos = dict(zip(pairs, tf.cos_pairs(pairs), strict=True))
     best = [merge.GROUP_FLOOR] * n
     for (i, j), v in cos.items():
@@ -261,7 +292,7 @@ def _neighbour_docs(store: Store, new: Sequence[Document]
     for (i, j), v in cos.items():
         if i < k <= j and v > merge.GROUP_FLOOR:
             out[pool[i].id][pool[j].id] = (v, v / math.sqrt(best[i] * best[j]))
-    return out
+    return out, window
 
 
 def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
@@ -275,12 +306,13 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
 
     kept = [m for m in new_mentions if not merge.is_generic(m, documents)]
     affected = _affected(store, reaches(kept, documents))
-    neighbours = _neighbour_docs(store, [d for d, _, _ in new])
+    neighbours, window = _neighbour_docs(store, [d for d, _, _ in new])
     wide_docs = {m.doc_id for m in kept if _undated(m)}
     # Undated mentions meet the mentions of documents that could be in their document's
-    # topic group (see ``NEIGHBOUR_REL``).
+    # topic group (see ``NEIGHBOUR_REL``), within ``NEIGHBOUR_DAYS``: their reach into
+    # events is kept near their date.
     near = {x for d in wide_docs for x, (_, rel) in neighbours.get(d, {}).items()
-            if rel >= NEIGHBOUR_REL}
+            if rel >= NEIGHBOUR_REL and x in window}
     pending_set = set(pending)
     # The stored mention -> event assignments this merge reads: those of the documents
     # and events in scope, never the whole table.
