@@ -247,9 +247,8 @@ def _far_candidates(store: Store, new: Sequence[Document]) -> dict[str, list[str
     query = {}
     for x, b in bags.items():
         # A term no other document holds cannot find one.
-        common = {w: c for w, c in df.items() if w in b and c >= 2}
-        query[x] = terms.top(terms.weigh(b, df, n), terms.QUERY_TERMS, common, terms.MAX_DF)
-        query[x] = [(w, v) for w, v in query[x] if w in common]
+        vec = {w: v for w, v in terms.weigh(b, df, n).items() if df.get(w, 1) >= 2}
+        query[x] = terms.top(vec, terms.QUERY_TERMS, df, terms.MAX_DF)
     found = store.similar_documents(query, FAR_CANDIDATES, exclude=bags)
     return {x: [y for y, _ in got] for x, got in found.items()}
 
