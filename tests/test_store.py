@@ -190,3 +190,61 @@ def test_exclusive_times_out_and_a_killed_holder_releases(store_url: str) -> Non
             holder.kill()
             holder.wait()
         store.close()
+
+
+def _news_docs(shared_dir: Path, n: int) -> list[Document]:
+    root = shared_dir / "data" / "news_cluster"
+    if not root.is_dir():
+        pytest.skip(f"news cluster articles not found in {root}")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from stories_eval import load
+
+    docs, _gold = load(root)
+    return sorted(docs, key=lambda d: d.id)[:n]
+
+
+def test_term_index_is_written_with_analyses_and_lazily_for_older_documents(
+    shared_dir: Path, store_url: str
+) -> None:
+    from sqlalchemy import delete, select
+    from sqlalchemy.orm import Session
+
+    from wiredesk import terms
+    from wiredesk.store import DocTermRow, TermDfRow
+
+    docs = _news_docs(shared_dir, 24)
+    store = Store(store_url)
+    try:
+        store.save_analyses([(d, [], []) for d in docs], "v1")
+        store.save_analyses([(d, [], []) for d in docs[:5]], "v2")  # counted once
+        df, n = store.term_frequencies(terms.bag(docs[0].text))
+        assert n == len(docs) and store.unindexed_documents() == []
+        assert all(1 <= c <= n for c in df.values())
+
+        def rows() -> list[tuple[str, str, float]]:
+            with Session(store.engine) as s:
+                return sorted((r.doc_id, r.term, round(r.weight, 9))
+                              for r in s.scalars(select(DocTermRow)))
+
+        saved = rows()
+        per_doc = {x for x, _, _ in saved}
+        assert per_doc == {d.id for d in docs}
+        assert max(sum(1 for x, w, _ in saved if x == d.id and w) for d in docs) \
+            <= terms.TOP_TERMS
+        # A store made before the index: its documents are indexed on demand, weighed
+        # as if they had been saved in one batch.
+        with Session(store.engine) as s, s.begin():
+            s.execute(delete(DocTermRow))
+            s.execute(delete(TermDfRow))
+        assert store.unindexed_documents() == sorted(d.id for d in docs)
+        store.index_terms(store.unindexed_documents())
+        assert store.unindexed_documents() == [] and rows() == saved
+        # A document's heaviest terms find it first; excluded, it is not found.
+        b = terms.bag(docs[3].text)
+        df, n = store.term_frequencies(b)
+        q = {"q": terms.top(terms.weigh(b, df, n), terms.QUERY_TERMS)}
+        assert store.similar_documents(q, 3)["q"][0][0] == docs[3].id
+        assert docs[3].id not in {x for x, _ in store.similar_documents(
+            q, 3, exclude=[docs[3].id])["q"]}
+    finally:
+        store.close()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,9 +136,9 @@ _LATE = "a6d78217713b9eda70253ef19936cc2865257d6a5aeac1c8c975bcdf"
 _BRIDGE = "60c49d752ab651be79ba8f3165cfcc7b42187f5005dfe03f0f07ba50"
 
 
-def test_stories_of_two_batches_join_when_a_later_one_links_them(
-    shared_dir: Path, store_url: str
-) -> None:
+@pytest.fixture(scope="module")
+def three_reports(shared_dir: Path) -> tuple[list[pipeline._Analysis], dict[str, Any]]:
+    """Six reports of other events, and the three reports of one event."""
     import sys
 
     root = shared_dir / "data" / "news_cluster"
@@ -153,14 +155,33 @@ def test_stories_of_two_batches_join_when_a_later_one_links_them(
                    key=lambda d: (d.published, d.id))[:6]
     analyses = {a.doc.id: a for a in pipeline.Analyzer().analyze(
         other + [by_id[x] for x in wanted], lambda d, e: None)}
+    return [analyses[d.id] for d in other], analyses
+
+
+def _adder(store: Store, analyses: dict[str, Any]) -> Callable[[list[str]], str]:
     version = pipeline.analysis_version(model_name(None))
+
+    def add(ids: list[str]) -> str:
+        store.save_analyses([(analyses[x].doc, analyses[x].mentions, analyses[x].entities)
+                             for x in ids], version)
+        return update.merge_pending(store, version).mode
+
+    return add
+
+
+def test_stories_of_two_batches_join_when_a_later_one_links_them(
+    three_reports: tuple[list[pipeline._Analysis], dict[str, Any]], store_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without the term index's reports of any date, the first two reports are too far
+    # apart to meet: the third, between them, joins their stories.
+    monkeypatch.setattr(update, "FAR_CANDIDATES", 0)
+    other_an, analyses = three_reports
+    other = [a.doc for a in other_an]
+    wanted = [_EARLY, _LATE, _BRIDGE]
     store = Store(store_url)
     try:
-        def add(ids: list[str]) -> str:
-            store.save_analyses([(analyses[x].doc, analyses[x].mentions, analyses[x].entities)
-                                 for x in ids], version)
-            return update.merge_pending(store, version).mode
-
+        add = _adder(store, analyses)
         assert add([d.id for d in other]) == "full"
         assert add([_EARLY]) == "scoped"
         assert add([_LATE]) == "scoped"
@@ -179,4 +200,24 @@ def test_stories_of_two_batches_join_when_a_later_one_links_them(
     assert story_aliases == {late: early}
     seen = [d for s in stories for d in s.doc_ids]
     assert sorted(seen) == sorted([d.id for d in other] + wanted)
+
+
+def test_reports_months_apart_meet_through_the_term_index(
+    three_reports: tuple[list[pipeline._Analysis], dict[str, Any]], store_url: str
+) -> None:
+    other_an, analyses = three_reports
+    early, late = analyses[_EARLY].doc, analyses[_LATE].doc
+    assert early.published and late.published
+    assert (late.published - early.published).days > update.NEIGHBOUR_DAYS
+    store = Store(store_url)
+    try:
+        add = _adder(store, analyses)
+        assert add([a.doc.id for a in other_an]) == "full"
+        assert add([_EARLY]) == "scoped"
+        # The earlier report is outside the later one's window, yet found by its terms.
+        assert _EARLY in update._far_candidates(store, [late])[_LATE]
+        assert add([_LATE]) == "scoped"
+        assert set(store.stories_of([_EARLY])) == set(store.stories_of([_LATE]))
+    finally:
+        store.close()
 

@@ -15,6 +15,7 @@ import os
 import threading
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,9 +26,12 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
+    Float,
     ForeignKey,
+    Integer,
     String,
     Text,
+    case,
     create_engine,
     delete,
     event,
@@ -204,6 +208,27 @@ class SeenUrlRow(Base):
     url: Mapped[str] = mapped_column(Text, primary_key=True)
     doc_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class DocTermRow(Base):
+    """One of a document's heaviest distinctive terms with its weight (``wiredesk.terms``),
+    so that the stored documents most like a new one are found by the terms they share
+    across the whole store's time. Every indexed document also has a row with the empty
+    term (weight 0), which marks it indexed even when its text has no term."""
+
+    __tablename__ = "doc_terms"
+    doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    term: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    weight: Mapped[float] = mapped_column(Float)
+
+
+class TermDfRow(Base):
+    """How many indexed documents hold each term (the empty term: how many documents are
+    indexed), kept as documents are indexed, for the weights of ``doc_terms``."""
+
+    __tablename__ = "term_df"
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
+    df: Mapped[int] = mapped_column(Integer)
 
 
 #: The lists of the merged view, in events.json's order.
@@ -538,9 +563,119 @@ class Store:
                 self._upsert(s, AnalysisRow, an_rows, ["doc_id", "version"], update=True)
                 self._upsert(s, PendingRow, [{"doc_id": d.id, "added_at": _now()}
                                              for d, _, _ in items], ["doc_id"], update=False)
+                self._index_terms(s, [(d.id, d.text) for d, _, _ in items])
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {self._safe_url()}: "
                              f"{str(exc).splitlines()[0]}") from exc
+
+    # --- term index --------------------------------------------------------------
+
+    def _index_terms(self, s: Session, docs: Sequence[tuple[str, str]], *,
+                     count: bool = True, write: bool = True) -> None:
+        """Index these (id, text) documents that are not yet: add them to the term
+        frequencies (``count``) and write their heaviest terms (``write``). A document's
+        id is the hash of its text, so one indexed never needs it again."""
+        from wiredesk import terms
+
+        todo = dict(docs)
+        todo_ids = set(todo) - set(_select_in(s, select(DocTermRow.doc_id).distinct(),
+                                              DocTermRow.doc_id, todo))
+        if not todo_ids:
+            return
+        bags = {x: terms.bag(todo[x]) for x in sorted(todo_ids)}
+        held: Counter[str] = Counter()
+        for b in bags.values():
+            held.update(b.keys())
+        if count:
+            held[""] = len(bags)
+            self._add_df(s, held)
+        if not write:
+            return
+        df, n = self.term_frequencies(held, session=s)
+        rows = []
+        for x, b in bags.items():
+            rows.append({"doc_id": x, "term": "", "weight": 0.0})
+            rows += [{"doc_id": x, "term": w, "weight": v}
+                     for w, v in terms.top(terms.weigh(b, df, n), terms.TOP_TERMS)]
+        self._upsert(s, DocTermRow, rows, ["doc_id", "term"], update=False)
+
+    def _add_df(self, s: Session, held: Counter[str]) -> None:
+        rows: list[dict[str, Any]] = [{"term": w, "df": c} for w, c in sorted(held.items())]
+        dialect = self.engine.dialect.name  # sorted: concurrent writers lock in one order
+        if dialect not in ("postgresql", "sqlite"):
+            for w, c in sorted(held.items()):
+                old = s.get(TermDfRow, w)
+                if old is None:
+                    s.add(TermDfRow(term=w, df=c))
+                else:
+                    old.df += c
+            return
+        ins: Any = (postgresql.insert(TermDfRow) if dialect == "postgresql"
+                    else sqlite.insert(TermDfRow))
+        stmt = ins.on_conflict_do_update(index_elements=["term"],
+                                         set_={"df": TermDfRow.df + ins.excluded.df})
+        for i in range(0, len(rows), 5000):
+            s.execute(stmt, rows[i:i + 5000])
+
+    def term_frequencies(self, words: Iterable[str], *, session: Session | None = None
+                         ) -> tuple[dict[str, int], int]:
+        """How many indexed documents hold each of these terms, and how many are
+        indexed."""
+        def read(s: Session) -> tuple[dict[str, int], int]:
+            got = dict(_select_in(s, select(TermDfRow.term, TermDfRow.df), TermDfRow.term,
+                                  set(words) | {""}, rows=True))
+            return {w: int(c) for w, c in got.items() if w}, int(got.get("", 0))
+
+        if session is not None:
+            return read(session)
+        with Session(self.engine) as s:
+            return read(s)
+
+    def unindexed_documents(self) -> list[str]:
+        """Ids of stored documents not in the term index (stored by code before it)."""
+        marked = select(DocTermRow.doc_id).where(DocTermRow.doc_id == DocumentRow.id,
+                                                 DocTermRow.term == "")
+        with Session(self.engine) as s:
+            return sorted(s.scalars(select(DocumentRow.id).where(~marked.exists())))
+
+    def index_terms(self, doc_ids: Sequence[str], chunk: int = 500) -> None:
+        """Index these stored documents' terms (those not yet), in one transaction:
+        first all of them into the term frequencies, then their weights, so that the
+        first documents of a store indexed at once are weighed as the last."""
+        try:
+            with Session(self.engine) as s, s.begin():
+                for write in (False, True):
+                    for i in range(0, len(doc_ids), chunk):
+                        part = _select_in(s, select(DocumentRow.id, DocumentRow.text),
+                                          DocumentRow.id, doc_ids[i:i + chunk], rows=True)
+                        self._index_terms(s, [(x, t) for x, t in part],
+                                          count=not write, write=write)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {self._safe_url()}: "
+                             f"{str(exc).splitlines()[0]}") from exc
+
+    def similar_documents(self, query: dict[str, list[tuple[str, float]]], per_doc: int,
+                          exclude: Iterable[str] = ()) -> dict[str, list[tuple[str, float]]]:
+        """For each key's weighted terms, the ``per_doc`` indexed documents (not in
+        ``exclude``) whose indexed terms give the largest dot product with them, best
+        first. One query per key, reading at most the index rows of its terms."""
+        skip = set(exclude)
+        out: dict[str, list[tuple[str, float]]] = {}
+        with Session(self.engine) as s:
+            for key, words in query.items():
+                if not words:
+                    out[key] = []
+                    continue
+                score = func.sum(DocTermRow.weight * case(
+                    dict(words), value=DocTermRow.term, else_=0.0)).label("score")
+                q = (select(DocTermRow.doc_id, score)
+                     .where(DocTermRow.term.in_([w for w, _ in words]))
+                     .group_by(DocTermRow.doc_id)
+                     .order_by(score.desc(), DocTermRow.doc_id)
+                     .limit(per_doc + len(skip)))
+                got = [(x, float(v)) for x, v in s.execute(q)]
+                out[key] = [(x, v) for x, v in got if x not in skip][:per_doc]
+        return out
 
     def save_documents(self, docs: Sequence[Document]) -> None:
         """Update stored documents' metadata (path, title, url, source) as read now,

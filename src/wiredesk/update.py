@@ -14,8 +14,10 @@ rebuilt, re-linked and re-grouped into stories:
   so many mentions there that ``merge`` would not link by that place
   (``merge._BUSY_PLACE``);
 - an undated mention also reaches the events of stored documents like its own, among
-  those published within ``NEIGHBOUR_DAYS`` of it, whose relative similarity to its
-  document could put them in one topic group (``_neighbour_docs``, ``NEIGHBOUR_REL``);
+  those published within ``NEIGHBOUR_DAYS`` of it and those of any date that the
+  store's term index finds sharing its document's heaviest terms (``FAR_CANDIDATES``
+  per document, ``wiredesk.terms``), whose relative similarity to its document could
+  put them in one topic group (``_neighbour_docs``, ``NEIGHBOUR_REL``);
 - a document analysed again (its inferred date changed) takes the events its old
   mentions were in along, so none keeps a mention that no longer exists.
 
@@ -23,13 +25,13 @@ Event ids go through ``identity.stabilize`` as in a full merge, and reviews that
 touched event (or that merged one with another) are replayed with the other event
 brought into scope. Stories are grouped again (``stories.group``) over the documents
 in scope, those published within ``STORY_WEEK`` days of a new one, the stored documents
-most like the new ones (within ``NEIGHBOUR_DAYS``) and the other documents of their
+most like the new ones (of those same documents) and the other documents of their
 stories; stories a later batch links are joined, the oldest id surviving and the others
 recorded as story aliases. What a scoped merge cannot see: document similarity is
-weighed against the documents in scope instead of the whole store, and a story whose
-documents all lie further than that from the new ones is never joined with theirs,
-though a full merge joins reports months apart whose texts agree
-(``benchmarks/incremental_eval.py`` measures the gap). A run that brings many documents
+weighed against the documents in scope instead of the whole store, and a stored
+document like a new one but neither within ``NEIGHBOUR_DAYS`` nor among its
+heaviest-term candidates is missed (``benchmarks/incremental_eval.py`` measures the
+gap; ``benchmarks/neighbour_cost.py`` the search's cost). A run that brings many documents
 at once (``FULL_SHARE`` of the store or more) merges the whole store instead, which
 stays the reference.
 """
@@ -63,12 +65,17 @@ NEIGHBOUR_DAYS = 31
 # new one's topic group: a fraction of ``merge.GROUP_THRESHOLD``, as average-link groups
 # also hold pairs below it.
 NEIGHBOUR_REL = 0.25
+# Stored documents of any date the term index offers per new document (``terms``):
+# their cosine with it is computed with the window's, so that reports months apart
+# can share a story and an undated mention's topic group; a bound on the documents the
+# search adds, whatever the store's size.
+FAR_CANDIDATES = 10
 # Up to this many document pairs of a window are all compared; more, only candidates.
 _ALL_PAIRS = 200_000
 # Days around the new documents within which stories are grouped again.
 STORY_WEEK = 7
 # The stories of this many stored documents most like a new one (within
-# ``NEIGHBOUR_DAYS``) are grouped again with it too.
+# ``NEIGHBOUR_DAYS``, or of any date from the term index) are grouped again with it too.
 STORY_NEIGHBOURS = 5
 # Of a stored story grouped again, at most this many of its documents beyond those
 # days (its latest) join the pool.
@@ -279,13 +286,34 @@ def _affected(store: Store, wants: Sequence[Reach]) -> set[str]:
     return out
 
 
+def _far_candidates(store: Store, new: Sequence[Document]) -> dict[str, list[str]]:
+    """For each new document, the ``FAR_CANDIDATES`` stored documents of any date whose
+    indexed terms agree most with its heaviest ones (``wiredesk.terms``); documents
+    stored before the index are indexed first (once)."""
+    from wiredesk import terms
+
+    missing = store.unindexed_documents()
+    if missing:
+        store.index_terms(missing)
+    bags = {d.id: terms.bag(d.text) for d in new}
+    df, n = store.term_frequencies({w for b in bags.values() for w in b})
+    query = {}
+    for x, b in bags.items():
+        # A term no other document holds cannot find one.
+        vec = {w: v for w, v in terms.weigh(b, df, n).items() if df.get(w, 1) >= 2}
+        query[x] = terms.top(vec, terms.QUERY_TERMS, df, terms.MAX_DF)
+    found = store.similar_documents(query, FAR_CANDIDATES, exclude=bags)
+    return {x: [y for y, _ in got] for x, got in found.items()}
+
+
 def _neighbour_docs(store: Store, new: Sequence[Document]
                     ) -> dict[str, dict[str, tuple[float, float]]]:
     """Stored documents like each of these new ones, among those published within
-    ``NEIGHBOUR_DAYS`` of them (or undated as they are), with their cosine and their
-    relative similarity (the cosine over the geometric mean of each one's best cosine in
-    that window, as ``merge.doc_neighbours`` groups documents by; the whole store could
-    only raise the best cosines)."""
+    ``NEIGHBOUR_DAYS`` of them (or undated as they are) and those of any date the term
+    index finds (``_far_candidates``), with their cosine and their relative similarity
+    (the cosine over the geometric mean of each one's best cosine in that pool, as
+    ``merge.doc_neighbours`` groups documents by; the whole store could only raise the
+    best cosines)."""
     spans = [(d.published - dt.timedelta(days=NEIGHBOUR_DAYS),
               d.published + dt.timedelta(days=NEIGHBOUR_DAYS)) for d in new if d.published]
     window: set[str] = set()
@@ -295,16 +323,21 @@ def _neighbour_docs(store: Store, new: Sequence[Document]
         window |= store.published_between(None, None)  # the other undated documents
     new_ids = {d.id for d in new}
     window -= new_ids
+    far = _far_candidates(store, new) if FAR_CANDIDATES else {}
+    outside = {y for ys in far.values() for y in ys} - window - new_ids
     out: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
-    if not window:
+    if not window and not outside:
         return out
-    pool = list(new) + store.load_documents(window)
+    pool = list(new) + store.load_documents(window | outside)
+    at = {d.id: i for i, d in enumerate(pool)}
     tf = merge.TfIdf([merge._profile(d.text) for d in pool])
     n = len(pool)
     if n * (n - 1) // 2 <= _ALL_PAIRS:
         pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     else:  # pairs sharing a rare heavy term, as merge.doc_neighbours starts from
-        pairs = list(tf.sorted_candidates(max(30, int(3 * math.sqrt(n)))))
+        found = set(tf.sorted_candidates(max(30, int(3 * math.sqrt(n)))))
+        found |= {(at[x], at[y]) for x, ys in far.items() for y in ys if y in at}
+        pairs = sorted(found)
     cos = dict(zip(pairs, tf.cos_pairs(pairs), strict=True))
     best = [merge.GROUP_FLOOR] * n
     for (i, j), v in cos.items():
@@ -331,7 +364,8 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     neighbours = _neighbour_docs(store, [d for d, _, _ in new])
     wide_docs = {m.doc_id for m in kept if _undated(m)}
     # Undated mentions meet the mentions of documents that could be in their document's
-    # topic group (see ``NEIGHBOUR_REL``).
+    # topic group (see ``NEIGHBOUR_REL``): of the window, and of any date among those
+    # the term index offers, as a full merge groups them over the whole store.
     near = {x for d in wide_docs for x, (_, rel) in neighbours.get(d, {}).items()
             if rel >= NEIGHBOUR_REL}
     pending_set = set(pending)
@@ -515,7 +549,7 @@ def _stories(
 
     The pool is the documents in scope, those published within ``STORY_WEEK`` days of a
     new one, the stored documents ``like`` them (``STORY_NEIGHBOURS`` per new document:
-    reports of one story can be weeks apart), and the other documents of their stories
+    reports of one story can be weeks or years apart), and the other documents of their stories
     (up to ``STORY_SAMPLE`` of each, the latest, beyond those); ``stories.group`` groups
     it as a full merge would. Each stored story goes to the
     group holding most of its documents in the pool (its heir); a group heir to several
