@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,42 @@ def test_inference_among_many_unrelated_documents(seeds: dict[str, str]) -> None
             dated.append((path.name, rec["text"], published))
     assert len(dated) > 100
     assert infer_dates([("001", seeds["001"])], dated) == {"001": D(2020, 3, 14)}
+
+
+def test_wire_datelines_of_gvdb_articles() -> None:
+    """Gun Violence Database pages open with datelines read as the page's date.
+
+    "PLACE, St. (Jan. 8, 2016)– Police say..." and "Monday, December 15, 2014 AUBURN,
+    Alabama --" date the page; a date told in the story's first sentence ("was shot to
+    death on Tuesday, March 31, 2015, near...") does not.
+    """
+    import csv
+
+    tsv = SHARED / "data" / "gvdb" / "dev.tsv"
+    if not tsv.is_file():
+        pytest.skip(f"Gun Violence Database articles not found at {tsv}")
+    csv.field_size_limit(1 << 30)
+    with tsv.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    paren = re.compile(r"^[A-Z][A-Z .]+(?:, [A-Z][a-z]+\.)? \(\s*([A-Za-z]+\.? \d{1,2},? \d{4})\)")
+    sentence = re.compile(
+        r"\b(?:shot|killed|died)\b[^.\n]{0,40}?\bon ([A-Z][a-z]+day, [^.\n]+?\d{4})"
+    )
+    dated = with_paren = in_sentence = 0
+    for row in rows:
+        title, text = row["Article title"], row["Full text"]
+        if title and text.startswith(title):
+            text = title + "\n" + text[len(title) :]
+        got, basis = document_date(text, None, title or None)
+        dated += got is not None
+        body = text.split("\n", 1)[-1]
+        m = paren.match(body)
+        if m:
+            with_paren += 1
+            assert (got, basis) == (parse_date(m[1]), "text"), body[:80]
+        s = sentence.search(text[:300])
+        if s and not m:
+            in_sentence += 1
+            assert got != parse_date(s[1]), text[:300]
+    assert with_paren >= 20 and in_sentence >= 1, (with_paren, in_sentence)
+    assert dated >= 30, dated  # 14 of 400 before datelines were read

@@ -242,10 +242,45 @@ def _is_dateline(c: _Cand) -> bool:
         return False
     if c.in_url and c.zone == "header":
         return True  # ".../2009/11/30/story.html" at the top of a saved page
+    if c.zone == "header" and _opens_story(c):
+        return True
     # short line, mostly the date itself: "Mar 13. 2020", "Tuesday, August 04, 2020"
     return _words(c.line) <= 6 or (
         _words(c.line) <= 10 and c.zone == "header" and _clock_line(c.line)
     )
+
+
+# A wire dateline's place before a parenthesized date: "INDIANAPOLIS, Ind. (", "GREENWOOD ("
+_PLACE_PAREN = re.compile(
+    r"^[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,12}(?:\s[A-Z][A-Za-z.]+)?)?\s*\(\s*$"
+)
+# What follows a date that opens a line: a dateline's place in capitals ("AUBURN, Ala.")
+_CAPS_AFTER = re.compile(r"\s*[A-Z]{2,}[A-Z.']*(?:\s+[A-Z]{2,}[A-Z.']*)*\s*[,(\-\u2013\u2014]")
+# The rest of a parenthesized dateline date: an optional clock time, then ")"
+_PAREN_CLOSE = re.compile(r"\s*(?:\d{1,2}:\d{2}\s*[APap]\.?[Mm]\.?\s*)?\)")
+
+
+def _opens_story(c: _Cand) -> bool:
+    """A date that opens the story as its dateline, whatever follows on the same line.
+
+    "INDIANAPOLIS, Ind. (Jan. 8, 2016)– Police say..." and "Monday, December 15, 2014
+    AUBURN, Alabama --..." state the page's date; "was shot on Tuesday, March 31, 2015"
+    in a sentence does not. The date must be the line's first words (with a weekday, or
+    followed by a capitalized place) or sit in parentheses right after a capitalized place.
+    """
+    line = c.line
+    for s, e, d in _find_dates(line):
+        if d != c.date:
+            continue
+        before = line[:s]
+        if _PLACE_PAREN.match(before) and _PAREN_CLOSE.match(line[e:]):
+            return True
+        if not before.strip():
+            has_weekday = bool(re.match(r"(?:mon|tue|wed|thu|fri|sat|sun)", line[s:e], re.I))
+            if has_weekday or _CAPS_AFTER.match(line[e:]):
+                return True
+        return False
+    return False
 
 
 def _clock_line(line: str) -> bool:
