@@ -271,19 +271,17 @@ def _affected(store: Store, wants: Sequence[Reach]) -> set[str]:
         size = store.event_sizes({e for got in coarse.values() for e in got})
         for ri, got in coarse.items():
             r = wants[ri]
-
-            def rank(e: str, r: Reach = r, got: dict[str, tuple[str | None, float | None,
-                                                               float | None]] = got
-                     ) -> tuple[bool, float, int, str]:
-                sub, lat, lon = got[e]
-                far = 99.0  # degrees; a side without a town is as far as can be
-                if r.lat is not None and r.lon is not None and lat is not None and \
-                        lon is not None:
-                    far = round(max(abs(r.lat - lat), abs(r.lon - lon)))
-                return (sub != r.sub, far, -size.get(e, 0), e)
-
-            out.update(sorted(got, key=rank)[:COARSE_REACH])
+            ranked = sorted((sub != r.sub, _degrees_apart(r, lat, lon), -size.get(e, 0), e)
+                            for e, (sub, lat, lon) in got.items())
+            out.update(e for *_, e in ranked[:COARSE_REACH])
     return out
+
+
+def _degrees_apart(r: Reach, lat: float | None, lon: float | None) -> float:
+    """Whole degrees between a reach's town and an event's (99 when either has none)."""
+    if r.lat is None or r.lon is None or lat is None or lon is None:
+        return 99.0
+    return round(max(abs(r.lat - lat), abs(r.lon - lon)))
 
 
 def _far_candidates(store: Store, new: Sequence[Document]) -> dict[str, list[str]]:
