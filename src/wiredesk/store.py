@@ -931,20 +931,19 @@ class Store:
     def known_event_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of these ids that name, or once named, an event of the store (an event,
         an absorbed id, or the event of a recorded mention)."""
-        wanted = set(ids)
-        out: set[str] = set()
-        with Session(self.engine) as s:
-            for col in (EventRow.id, EventAliasRow.old_id, EventAliasRow.new_id,
-                        EventMemberRow.event_id):
-                out |= set(_select_in(s, select(col).distinct(), col, wanted - out))
-        return out
+        return self._found_in(ids, (EventRow.id, EventAliasRow.old_id, EventAliasRow.new_id,
+                                    EventMemberRow.event_id))
 
     def known_story_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of these ids that name, or once named, a story of the store."""
+        return self._found_in(ids, (StoryRow.id, StoryAliasRow.old_id, StoryAliasRow.new_id))
+
+    def _found_in(self, ids: Iterable[str], columns: Sequence[Any]) -> set[str]:
+        """Those of these ids that some of these columns hold."""
         wanted = set(ids)
         out: set[str] = set()
         with Session(self.engine) as s:
-            for col in (StoryRow.id, StoryAliasRow.old_id, StoryAliasRow.new_id):
+            for col in columns:
                 out |= set(_select_in(s, select(col).distinct(), col, wanted - out))
         return out
 
