@@ -56,10 +56,10 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             got = update._neighbour_docs(store, new)
             took = time.perf_counter() - t0
-            neighbours = got[0] if isinstance(got, tuple) else got
-            pairs = sum(len(v) for v in neighbours.values())
+            near = sum(len(v) for v in got.near.values())
+            like = sum(len(v) for v in got.like.values())
             print(f"neighbour search for {len(new)} new documents: {took:.1f}s, "
-                  f"{pairs} neighbour pairs")
+                  f"{near} in a topic group's reach, {like} most alike")
             if args.trace:
                 peak = tracemalloc.get_traced_memory()[1] / 2**20
                 print(f"peak Python allocations: {peak:.0f} MiB")

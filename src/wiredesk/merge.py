@@ -15,7 +15,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
@@ -344,17 +344,10 @@ class TfIdf:
             a, b = b, a
         return sum(v * b.get(w, 0.0) for w, v in a.items())
 
-    def cos_pairs(self, pairs: Sequence[tuple[int, int]],
-                  chunk: int | None = None) -> list[float]:
-        """``cos`` of many pairs at once, as sparse row products (scipy): documents are
-        long, and pair by pair in Python this was most of a large store's merge time.
-        Pairs go ``chunk`` at a time; by default as many as keep the rows gathered for one
-        product near a million entries, so memory does not grow with the pairs."""
-        import numpy as np
+    def _csr(self) -> Any:
+        """The scipy CSR matrix of ``vecs`` (built once)."""
         from scipy import sparse
 
-        if not pairs:
-            return []
         if self._matrix is None:
             vocab: dict[str, int] = {}
             rows, cols, vals = [], [], []
@@ -365,15 +358,35 @@ class TfIdf:
                     vals.append(v)
             self._matrix = sparse.csr_matrix(
                 (vals, (rows, cols)), shape=(len(self.vecs), max(len(vocab), 1)))
-        x = self._matrix
+        return self._matrix
+
+    def cos_pairs(self, pairs: Sequence[tuple[int, int]],
+                  chunk: int | None = None) -> list[float]:
+        """``cos`` of many pairs at once, as sparse row products (scipy): documents are
+        long, and pair by pair in Python this was most of a large store's merge time."""
+        import numpy as np
+
+        if not pairs:
+            return []
+        both = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        return self.cos_arrays(both[:, 0], both[:, 1], chunk).tolist()
+
+    def cos_arrays(self, left: Any, right: Any, chunk: int | None = None) -> Any:
+        """``cos_pairs`` of the pairs ``(left[k], right[k])`` given as integer arrays, as
+        a float array: a store's neighbour search holds millions of pairs, which as
+        Python tuples in dicts cost ~20 times the memory. Pairs go ``chunk`` at a time;
+        by default as many as keep the rows gathered for one product near a million
+        entries, so memory does not grow with the pairs."""
+        import numpy as np
+
+        x = self._csr()
+        out = np.empty(len(left), dtype=np.float64)
         if chunk is None:
             per_row = max(1.0, x.nnz / max(x.shape[0], 1))
             chunk = max(256, int(1_000_000 / per_row))
-        out: list[float] = []
-        for k in range(0, len(pairs), chunk):
-            part = np.asarray(pairs[k:k + chunk])
-            prod = x[part[:, 0]].multiply(x[part[:, 1]]).sum(axis=1)
-            out.extend(np.asarray(prod).ravel().tolist())
+        for k in range(0, len(left), chunk):
+            prod = x[left[k:k + chunk]].multiply(x[right[k:k + chunk]]).sum(axis=1)
+            out[k:k + chunk] = np.asarray(prod).ravel()
         return out
 
     def candidate_pairs(self, max_df: int, top: int = 25) -> set[tuple[int, int]]:
@@ -381,9 +394,15 @@ class TfIdf:
         return set(self.sorted_candidates(max_df, top))
 
     def sorted_candidates(self, max_df: int, top: int = 25) -> list[tuple[int, int]]:
-        """``candidate_pairs`` in sorted order. Near-copies share most of their heaviest
-        terms, so each pair comes up many times: the pairs are listed and deduplicated
-        as integer codes (numpy), not one Python tuple at a time."""
+        """``candidate_pairs`` in sorted order."""
+        left, right = self.candidate_arrays(max_df, top)
+        return list(zip(left.tolist(), right.tolist(), strict=True))
+
+    def candidate_arrays(self, max_df: int, top: int = 25) -> tuple[Any, Any]:
+        """``candidate_pairs`` as two sorted integer arrays (lower index first). Near-copies
+        share most of their heaviest terms, so each pair comes up many times: the pairs
+        are listed and deduplicated as integer codes (numpy), not one Python tuple at a
+        time."""
         import numpy as np
 
         post: dict[str, list[int]] = defaultdict(list)
@@ -405,9 +424,10 @@ class TfIdf:
                 x, y = upper[len(ids)]
                 codes.append(arr[x] * n + arr[y])
         if not codes:
-            return []
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
         uniq = np.unique(np.concatenate(codes))
-        return list(zip((uniq // n).tolist(), (uniq % n).tolist(), strict=True))
+        return uniq // n, uniq % n
 
 
 # --- agglomeration -------------------------------------------------------------
@@ -417,12 +437,20 @@ class TfIdf:
 _SWEEP_MIN = 4096
 
 
+def _drain(scores: dict[tuple[int, int], float]) -> Iterator[tuple[tuple[int, int], float]]:
+    """The items of ``scores``, each removed as it is handed out."""
+    while scores:
+        yield scores.popitem()
+
+
 def agglomerate(
     n: int,
     scores: dict[tuple[int, int], float],
     threshold: float,
     can_merge: Callable[[list[int], list[int]], bool] | None = None,
     bonus: Callable[[list[int], list[int]], float] | None = None,
+    *,
+    consume: bool = False,
 ) -> list[list[int]]:
     """Average-link clustering of items 0..n-1 from sparse pair scores.
 
@@ -430,11 +458,13 @@ def agglomerate(
     enough to outweigh silence. Two clusters merge while their average score exceeds
     ``threshold`` and ``can_merge`` allows it; ``bonus`` (optional) adds cluster-level
     evidence to the average of two clusters of more than one item. Cost O(P log P) for P
-    scored pairs.
+    scored pairs. With ``consume``, ``scores`` is emptied as its pairs become links, so
+    that a dense block's millions of pairs are not held twice.
     """
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     links: dict[int, dict[int, float]] = defaultdict(dict)
-    for (i, j), s in scores.items():
+    pairs = _drain(scores) if consume else iter(scores.items())
+    for (i, j), s in pairs:
         if i == j:
             continue
         links[i][j] = links[i].get(j, 0.0) + s
@@ -508,6 +538,15 @@ _FAMILY = {
     "Riots": "demonstration",
     "Strategic developments": "strategic",
 }
+
+def family_of(sub_event_type: str | None) -> str | None:
+    """The family (violence, demonstration, strategic) of an ACLED sub-event type: events
+    of two families are never one (None when untyped or not an ACLED sub-event type)."""
+    from wiredesk.events.taxonomy import SUB_EVENT_TYPES
+
+    etype = SUB_EVENT_TYPES.get(sub_event_type or "")
+    return _FAMILY.get(etype) if etype else None
+
 
 # Longest interval (days) still used as a date block; wider ones ("in 2019") are
 # compared through their document group instead.
@@ -1344,7 +1383,9 @@ def _cluster_indices(
         order.join(xs, ys)  # agglomerate merges whatever is allowed
         return True
 
-    return agglomerate(len(mentions), scores, MERGE_THRESHOLD, can_merge, _cluster_bonus(feats))
+    del cand, doc_cache
+    return agglomerate(len(mentions), scores, MERGE_THRESHOLD, can_merge,
+                       _cluster_bonus(feats), consume=True)
 
 
 def _bound_by_precedence(
@@ -1370,7 +1411,8 @@ def _bound_by_precedence(
     sub = {(at[i], at[j]): v for (i, j), v in scores.items() if i in at and j in at}
     part = [feats[x] for x in keep]
     trial = [[keep[k] for k in members] for members in agglomerate(
-        len(keep), sub, MERGE_THRESHOLD, _can_merge(part), _cluster_bonus(part))]
+        len(keep), sub, MERGE_THRESHOLD, _can_merge(part), _cluster_bonus(part),
+        consume=True)]
     of = {i: k for k, members in enumerate(trial) for i in members}
     spans: dict[int, tuple[int, int]] = {}
     for k, members in enumerate(trial):
@@ -1378,9 +1420,10 @@ def _bound_by_precedence(
         if dated:
             spans[k] = (max(d[0] for d in dated if d[0] is not None),
                         min(d[1] for d in dated if d[1] is not None))
+    # The scores of the bound mentions only: ``margin`` asks for no other.
     near: dict[int, dict[int, float]] = defaultdict(dict)
     for (i, j), v in scores.items():
-        if i in of and j in of:
+        if (i in bound or j in bound) and i in of and j in of:
             near[i][j] = near[j][i] = v
 
     pos = {i: p for members in trial for p, i in enumerate(members)}

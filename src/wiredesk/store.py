@@ -891,6 +891,13 @@ class Store:
                     out[eid] = n
         return out
 
+    def sub_event_types(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """The ACLED sub-event type of each of these stored events."""
+        with Session(self.engine) as s:
+            return {eid: sub or None for eid, sub in _select_in(
+                s, select(EventRow.id, EventRow.sub_event_type), EventRow.id, ids,
+                rows=True)}
+
     def mentions_near(self, cc: str | None, lat: float, lon: float, deg: float) -> int:
         """How many stored mentions belong to events placed at a town or near one
         (geo precision 1 or 2) in country ``cc``, within ``deg`` degrees of a point."""
