@@ -212,7 +212,7 @@ def reconcile_figure(
     high = None if open_top or top is None else int(top)
     out_claims = [
         Claim(value=c.value, low=c.low, high=c.high, doc_id=c.doc_id, quote=c.quote,
-              attributed_to=c.attributed_to)
+              attributed_to=c.attributed_to, modality=c.modality)
         for c in cl
     ]
     status: FigureStatus
@@ -327,7 +327,8 @@ def reconcile(
     """Every figure kind the mentions of one event state, reconciled.
 
     Claims marked ``aggregate`` (totals over several events) are left out, and so are
-    claims from mentions that deny or only threaten the event.
+    claims from mentions that deny or only threaten the event; a claim without a
+    modality of its own takes its mention's (asserted or alleged).
     """
     by_kind: dict[str, list[FigureClaim]] = defaultdict(list)
     ctx_by_kind: dict[str, list[str]] = defaultdict(list)
@@ -335,7 +336,11 @@ def reconcile(
         if m.modality in ("denied", "hypothetical", "threat"):
             continue
         for f in m.figures:
+            if f.modality in ("denied", "hypothetical", "threat"):
+                continue
             if not f.aggregate:
+                if f.modality is None:
+                    f = f.model_copy(update={"modality": m.modality})
                 by_kind[f.kind].append(f)
                 ctx_by_kind[f.kind].append(_sentence(f, m, documents))
     return {
