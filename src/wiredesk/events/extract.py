@@ -171,6 +171,19 @@ _RESPONSIBLE = re.compile(
 _ALLEGING = re.compile(r"\b(?:believed|suspected|blamed)\b", re.I)
 # words on a doer's own name that make it a suspect: "suspected militants attacked"
 _HEDGED_DOER = frozenset({"suspected", "alleged", "presumed", "purported", "reputed"})
+
+
+def _hedged_doer(name: Token, path: list[Token]) -> bool:
+    """Whether the words naming a doer, or tying it to the act, only suspect it:
+    "suspected militants attacked", "strikes allegedly carried out by government
+    troops"."""
+    if any(c.lower_ in _HEDGED_DOER for c in name.children):
+        return True
+    return any(c.dep_ == "advmod" and c.lower_ in _HEDGED_TIE
+               for p in path[1:-1] for c in p.children)
+
+
+_HEDGED_TIE = frozenset({"allegedly", "reportedly", "purportedly", "supposedly"})
 _DRAWDOWN = re.compile(
     r"\b(?:ordered|orders|order)\b[^.]{0,40}\b(?:personnel|staff|employees|diplomats|"
     r"citizens)\b[^.]{0,20}\b(?:to leave|to depart|departure|evacuat\w*)|"
@@ -788,8 +801,7 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
             add(h.entity, "target")  # "airstrikes on five sites affiliated with the militia"
         elif dep in {"agent"} or prep == "by" or dep == "nsubj":
             # "suspected militants attacked": the doer is only suspected
-            add(h.entity, "perpetrator", "alleged" if any(
-                c.lower_ in _HEDGED_DOER for c in tok.children) else None)
+            add(h.entity, "perpetrator", "alleged" if _hedged_doer(tok, path) else None)
         elif dep == "nsubjpass" or dep in {"dobj", "attr"}:
             add(h.entity, "victim" if t.lemma_ in harm else "target")
         elif prep in {"on", "against", "at", "into", "upon", "targeting", "in"}:
