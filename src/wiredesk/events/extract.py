@@ -1991,6 +1991,9 @@ def _speaker(verb: Token) -> Token | None:
         if subj is not None:
             if subj.lower_ in _RELATIVE and v.dep_ == "relcl":
                 return v.head
+            # a pronoun's antecedent is left unread ("though it denied any
+            # responsibility"): the one such sentence in the corpora names its party
+            # in a form the actor dictionary does not know
             return None if subj.pos_ == "PRON" else subj
         if v.dep_ != "conj":
             return None
@@ -2052,10 +2055,35 @@ def _responsibility(units: list[Span], resolver: ActorResolver, focus: Collectio
             if not who:
                 continue
             ent = who[-1].entity if subj.i < who[-1].token else who[0].entity
-            before = [m for m in acts if m.start < sent.end_char]
-            named = [m for m in before if any(a.entity_id == ent.id and a.is_perpetrator
-                                              for a in m.actors)]
-            _put_perpetrator((named or before)[-1] if before else acts[0], ent, how)
+            # an act told after the verb in its own sentence is not the one it answers:
+            # "claimed responsibility for the attack, saying it was in retaliation for
+            # Nato airstrikes"
+            act = _answered_act(acts, ent, verb.idx)
+            if act is not None:
+                _put_perpetrator(act, ent, how)
+
+
+def _answered_act(acts: list[EventMention], ent: Entity, end: int) -> EventMention | None:
+    """The act a party's denial or claim, made at character ``end``, answers: the latest act told
+    so far that names its side as perpetrator, else the latest one no other side is
+    told to have done ("a U.S. missile strike ... The Syrian government has strongly
+    denied responsibility" is about the gas attack, not the strike), else the first such
+    act told after."""
+    from wiredesk.merge import side
+
+    party = side(ent.id)
+
+    def sides(m: EventMention, asserted: bool) -> set[str]:
+        return {side(a.entity_id) for a in m.actors
+                if a.is_perpetrator and (a.modality == "asserted" or not asserted)}
+
+    before = [m for m in acts if m.start < end]
+    named = [m for m in before if party in sides(m, False)]
+    if named:
+        return named[-1]
+    free = [m for m in acts if not sides(m, True) - {party}]
+    earlier = [m for m in free if m.start < end]
+    return earlier[-1] if earlier else (free[0] if free else None)
 
 
 def _put_perpetrator(m: EventMention, ent: Entity, how: str) -> None:
