@@ -146,3 +146,22 @@ def test_nobody_claiming_responsibility_claims_nothing(shared_dir: Path) -> None
     res = _analyze(shared_dir, "No one claimed responsibility for the attack which the regime")
     assert not any(a.role == "perpetrator" and a.modality == "asserted"
                    and "Syria" in a.name for e in res.events for a in e.actors)
+
+
+def _fakes_sentence(shared_dir: Path, words: str) -> str:
+    _, text = _fakes_article(shared_dir, words)
+    start = text.rfind(". ", 0, text.index(words)) + 2
+    end = text.find(".", text.index(words) + len(words)) + 1
+    return text[max(0, start):end or len(text)].strip()
+
+
+def test_suspected_doer_is_alleged(shared_dir: Path) -> None:
+    import wiredesk
+
+    # "... said that at least six air raids by suspected Russian jets hit Haas village"
+    sentence = _fakes_sentence(shared_dir, "air raids by suspected Russian jets")
+    res = wiredesk.analyze(sentence)
+    assert _with_actor(res, "Russia", "alleged"), [e.actors for e in res.events]
+    assert not _with_actor(res, "Russia", "asserted")
+    # the raids themselves are told as fact, by the Observatory
+    assert {m.modality for e in res.events for m in e.mentions} == {"asserted"}

@@ -177,8 +177,12 @@ def _hedged_doer(name: Token, path: list[Token]) -> bool:
     """Whether the words naming a doer, or tying it to the act, only suspect it:
     "suspected militants attacked", "strikes allegedly carried out by government
     troops"."""
-    if any(c.lower_ in _HEDGED_DOER for c in name.children):
-        return True
+    # the noun phrase of the name: "air raids by suspected Russian jets"
+    for p in path[:-1]:
+        if p is not name and p.pos_ not in {"NOUN", "PROPN"}:
+            break
+        if any(c.lower_ in _HEDGED_DOER for c in p.children if c.dep_ in {"amod", "advmod"}):
+            return True
     return any(c.dep_ == "advmod" and c.lower_ in _HEDGED_TIE
                for p in path[1:-1] for c in p.children)
 
