@@ -70,6 +70,9 @@ def test_events_json_shows_modality_of_claims_and_mentions(seeds: tuple[Result, 
     # threats and hypotheticals make no event and state no figure of one
     assert {c["modality"] for c in claims} <= {"asserted", "alleged"}
     assert {m["modality"] for m in mentions} <= {"asserted", "alleged"}
+    cats = [c for ev in data["events"] for cat in ev["categories"].values()
+            for c in cat["claims"]]
+    assert cats and {c["modality"] for c in cats} <= {"asserted", "alleged"}
     # "an attack that killed two Americans and a British soldier" is told as fact
     taji = _rocket_attack_on(res, dt.date(2020, 3, 11), "Taji")
     assert {c.modality for c in taji.figures["fatalities"].claims} == {"asserted"}

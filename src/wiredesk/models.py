@@ -231,6 +231,7 @@ class CategoryClaim(_Model):
     doc_id: str
     quote: str
     attributed_to: str | None = None
+    modality: Modality | None = None
 
 
 class CategoryOut(_Model):

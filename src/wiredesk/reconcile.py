@@ -447,7 +447,8 @@ def reconcile_categories(mentions: list[EventMention]) -> dict[str, CategoryOut]
     for m in mentions:
         for w in m.weapons:
             weapon_claims.append(CategoryClaim(value=w.name, doc_id=m.doc_id, quote=m.quote,
-                                               attributed_to=m.attributed_to))
+                                               attributed_to=m.attributed_to,
+                                               modality=m.modality))
     if weapon_claims:
         vals = list(dict.fromkeys(c.value for c in weapon_claims))
         clash = {(a, b): weapons_clash(a, b) for i, a in enumerate(vals) for b in vals[i + 1:]}
@@ -459,7 +460,8 @@ def reconcile_categories(mentions: list[EventMention]) -> dict[str, CategoryOut]
             continue
         for t in _targets(m.quote):
             target_claims.append(CategoryClaim(value=t, doc_id=m.doc_id, quote=m.quote,
-                                               attributed_to=m.attributed_to))
+                                               attributed_to=m.attributed_to,
+                                               modality=m.modality))
             by_source[(m.attributed_to or m.doc_id).lower()].add(t)
     if target_claims:
         vals = list(dict.fromkeys(c.value for c in target_claims))
