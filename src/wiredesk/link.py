@@ -62,8 +62,8 @@ def _kind(cue: str, source: Event, target: Event, near: str) -> RelationType:
     """retaliation_for when the words near the reacting act say so, or when one violent act
     answers another by a different perpetrator; caused_by for "sparked"-like cues;
     response_to for other reactions."""
-    perps_s = {a.entity_id for a in source.actors if a.role == "perpetrator"}
-    perps_t = {a.entity_id for a in target.actors if a.role == "perpetrator"}
+    perps_s = {a.entity_id for a in source.actors if a.is_perpetrator}
+    perps_t = {a.entity_id for a in target.actors if a.is_perpetrator}
     same_side = bool(perps_s & perps_t)  # nobody retaliates against their own act
     if not same_side:
         if _RETALIATION_WORDS.search(cue) or _RETALIATION_WORDS.search(near):

@@ -688,8 +688,9 @@ def _features(m: EventMention) -> _Feat:
         lat=pl.lat if pl else None,
         lon=pl.lon if pl else None,
         precise=bool(pl and pl.precision <= 2),
-        actors=frozenset(a.entity_id for a in m.actors if a.role != "attributed_by"),
-        perps=frozenset(side(a.entity_id) for a in m.actors if a.role == "perpetrator"),
+        actors=frozenset(a.entity_id for a in m.actors
+                         if a.role != "attributed_by" and a.modality != "denied"),
+        perps=frozenset(side(a.entity_id) for a in m.actors if a.is_perpetrator),
         figs={k: frozenset(v) for k, v in figs.items()},
         arms=frozenset(weapon_class(w.name) for w in m.weapons),
         cls=trigger_classes(trigger, m.quote),
@@ -1526,23 +1527,35 @@ _ARMED = re.compile(r"^(?:ent-)?(?:military-forces|police-forces|armed-forces|na
 _GOVERNMENT = re.compile(r"^(?:ent-)?government-of-")
 
 
+# the firmest word on an actor's role across reports: one report asserting it outweighs
+# others that only allege it
+_FIRMNESS = {"asserted": 0, "alleged": 1, None: 2}
+
+
 def _actors(members: Sequence[EventMention], event_type: str | None = None) -> list[ActorRef]:
-    seen: dict[tuple[str, str], ActorRef] = {}
-    counts: Counter[tuple[str, str]] = Counter()
+    """The event's actors, one entry per actor and role; a denial of a role ("X denied
+    any involvement") is an entry of its own beside any report that alleges it."""
+    seen: dict[tuple[str, str, bool], ActorRef] = {}
+    counts: Counter[tuple[str, str, bool]] = Counter()
     for m in members:
         for a in m.actors:
-            key = (a.entity_id, a.role)
+            key = (a.entity_id, a.role, a.modality == "denied")
             counts[key] += 1
-            seen.setdefault(key, a)
+            old = seen.get(key)
+            if old is None or _FIRMNESS.get(a.modality, 2) < _FIRMNESS.get(old.modality, 2):
+                seen[key] = a
     order = {"perpetrator": 0, "target": 1, "victim": 2, "attributed_by": 3}
-    out = sorted(seen.values(), key=lambda a: (order[a.role], -counts[(a.entity_id, a.role)]))
+    out = sorted(seen.values(), key=lambda a: (
+        order[a.role], a.modality == "denied",
+        -counts[(a.entity_id, a.role, a.modality == "denied")]))
     if event_type in _VIOLENT:
         # ACLED codes a state's forces, not its government, as the side of an act of
         # violence: "America launched air strikes" and "U.S. forces launched airstrikes"
         # name one actor, Military Forces of the United States.
-        armed = {(side(a.entity_id), a.role) for a in out if _ARMED.match(a.entity_id)}
-        out = [a for a in out if not (_GOVERNMENT.match(a.entity_id)
-                                      and (side(a.entity_id), a.role) in armed)]
+        armed = {(side(a.entity_id), a.role, a.modality == "denied")
+                 for a in out if _ARMED.match(a.entity_id)}
+        out = [a for a in out if not (_GOVERNMENT.match(a.entity_id) and (
+            side(a.entity_id), a.role, a.modality == "denied") in armed)]
     return out
 
 
@@ -1582,7 +1595,7 @@ def summarize(event: Event) -> str:
         parts.append(f"on {d.start.isoformat()}" if d.start == d.end
                      else f"between {d.start.isoformat()} and {d.end.isoformat()}")
     text = " ".join(parts)
-    perps = list(dict.fromkeys(a.name for a in event.actors if a.role == "perpetrator"))
+    perps = list(dict.fromkeys(a.name for a in event.actors if a.is_perpetrator))
     # an actor both targeted and hurt is named once
     others = list(dict.fromkeys(a.name for a in event.actors if a.role in ("target", "victim")))
     if perps:
@@ -1635,7 +1648,8 @@ def assemble(members: list[EventMention], documents: dict[str, Document]) -> Eve
         figures=figures,
         summary="",
         confidence=confidence,
-        mentions=[MentionOut(doc_id=m.doc_id, quote=m.quote, start=m.start, end=m.end)
+        mentions=[MentionOut(doc_id=m.doc_id, quote=m.quote, start=m.start, end=m.end,
+                             modality=m.modality)
                   for m in ordered],
         plover=_majority(plover) if plover else None,
         weapons=list(dict.fromkeys(w.name for m in members for w in m.weapons)),

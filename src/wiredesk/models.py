@@ -118,6 +118,15 @@ class ActorRef(_Model):
     entity_id: str
     name: str
     role: Role
+    # how firmly the text names a perpetrator: asserted ("X attacked", "X claimed
+    # responsibility"), alleged ("blamed", "believed to be responsible"), denied ("X
+    # denied any involvement": no perpetrator for consumers); None where not read
+    modality: Modality | None = None
+
+    @property
+    def is_perpetrator(self) -> bool:
+        """A perpetrator the text asserts or alleges; a denied one is not."""
+        return self.role == "perpetrator" and self.modality != "denied"
 
 
 class Weapon(_Model):
@@ -137,6 +146,7 @@ class FigureClaim(_Model):
     start: int
     end: int
     attributed_to: str | None = None
+    modality: Modality | None = None  # of the sentence that states it; None: its mention's
     aggregate: bool = False  # a total over several events, not this event's own figure
 
 
@@ -202,6 +212,7 @@ class Claim(_Model):
     doc_id: str
     quote: str
     attributed_to: str | None = None
+    modality: Modality | None = None  # asserted or alleged (denials and threats are left out)
 
 
 class FigureOut(_Model):
@@ -220,6 +231,7 @@ class CategoryClaim(_Model):
     doc_id: str
     quote: str
     attributed_to: str | None = None
+    modality: Modality | None = None
 
 
 class CategoryOut(_Model):
@@ -238,6 +250,7 @@ class MentionOut(_Model):
     quote: str
     start: int
     end: int
+    modality: Modality | None = None
 
 
 class Event(_Model):

@@ -212,7 +212,7 @@ def reconcile_figure(
     high = None if open_top or top is None else int(top)
     out_claims = [
         Claim(value=c.value, low=c.low, high=c.high, doc_id=c.doc_id, quote=c.quote,
-              attributed_to=c.attributed_to)
+              attributed_to=c.attributed_to, modality=c.modality)
         for c in cl
     ]
     status: FigureStatus
@@ -327,7 +327,8 @@ def reconcile(
     """Every figure kind the mentions of one event state, reconciled.
 
     Claims marked ``aggregate`` (totals over several events) are left out, and so are
-    claims from mentions that deny or only threaten the event.
+    claims from mentions that deny or only threaten the event; a claim without a
+    modality of its own takes its mention's (asserted or alleged).
     """
     by_kind: dict[str, list[FigureClaim]] = defaultdict(list)
     ctx_by_kind: dict[str, list[str]] = defaultdict(list)
@@ -335,7 +336,11 @@ def reconcile(
         if m.modality in ("denied", "hypothetical", "threat"):
             continue
         for f in m.figures:
+            if f.modality in ("denied", "hypothetical", "threat"):
+                continue
             if not f.aggregate:
+                if f.modality is None:
+                    f = f.model_copy(update={"modality": m.modality})
                 by_kind[f.kind].append(f)
                 ctx_by_kind[f.kind].append(_sentence(f, m, documents))
     return {
@@ -442,7 +447,8 @@ def reconcile_categories(mentions: list[EventMention]) -> dict[str, CategoryOut]
     for m in mentions:
         for w in m.weapons:
             weapon_claims.append(CategoryClaim(value=w.name, doc_id=m.doc_id, quote=m.quote,
-                                               attributed_to=m.attributed_to))
+                                               attributed_to=m.attributed_to,
+                                               modality=m.modality))
     if weapon_claims:
         vals = list(dict.fromkeys(c.value for c in weapon_claims))
         clash = {(a, b): weapons_clash(a, b) for i, a in enumerate(vals) for b in vals[i + 1:]}
@@ -454,7 +460,8 @@ def reconcile_categories(mentions: list[EventMention]) -> dict[str, CategoryOut]
             continue
         for t in _targets(m.quote):
             target_claims.append(CategoryClaim(value=t, doc_id=m.doc_id, quote=m.quote,
-                                               attributed_to=m.attributed_to))
+                                               attributed_to=m.attributed_to,
+                                               modality=m.modality))
             by_source[(m.attributed_to or m.doc_id).lower()].add(t)
     if target_claims:
         vals = list(dict.fromkeys(c.value for c in target_claims))

@@ -168,6 +168,26 @@ _RESPONSIBLE = re.compile(
     r"claimed responsibility|suspected of|blamed for|behind the attack)\b",
     re.I,
 )
+_ALLEGING = re.compile(r"\b(?:believed|suspected|blamed)\b", re.I)
+# words on a doer's own name that make it a suspect: "suspected militants attacked"
+_HEDGED_DOER = frozenset({"suspected", "alleged", "presumed", "purported", "reputed"})
+
+
+def _hedged_doer(name: Token, path: list[Token]) -> bool:
+    """Whether the words naming a doer, or tying it to the act, only suspect it:
+    "suspected militants attacked", "strikes allegedly carried out by government
+    troops"."""
+    # the noun phrase of the name: "air raids by suspected Russian jets"
+    for p in path[:-1]:
+        if p is not name and p.pos_ not in {"NOUN", "PROPN"}:
+            break
+        if any(c.lower_ in _HEDGED_DOER for c in p.children if c.dep_ in {"amod", "advmod"}):
+            return True
+    return any(c.dep_ == "advmod" and c.lower_ in _HEDGED_TIE
+               for p in path[1:-1] for c in p.children)
+
+
+_HEDGED_TIE = frozenset({"allegedly", "reportedly", "purportedly", "supposedly"})
 _DRAWDOWN = re.compile(
     r"\b(?:ordered|orders|order)\b[^.]{0,40}\b(?:personnel|staff|employees|diplomats|"
     r"citizens)\b[^.]{0,20}\b(?:to leave|to depart|departure|evacuat\w*)|"
@@ -717,7 +737,8 @@ def _actor_hits(sent: Span, resolver: ActorResolver, focus: Collection[str] = ()
 
 def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureClaim],
            attributed: str | None, resolver: ActorResolver,
-           skip: list[tuple[int, int]], antecedent: Entity | None = None) -> list[ActorRef]:
+           skip: list[tuple[int, int]], antecedent: Entity | None = None,
+           mod: str = "asserted") -> list[ActorRef]:
     """Perpetrator, target, victim and attributed_by for one candidate.
 
     An actor's role is read from the dependency that joins it to the event's words:
@@ -726,15 +747,18 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
     airstrikes") -> perpetrator. Actors more than four arcs away are left out.
     ``skip`` are character spans (the attribution source) whose actors play no role.
     ``antecedent`` is the armed group the text named last, for a subject that is only
-    "militia members".
+    "militia members". A perpetrator carries the act's modality ``mod``, alleged where
+    the text only blames or suspects it, asserted where it claimed the act itself.
     """
     sdoc = sent.doc
     region = cand.region
     roles: dict[str, ActorRef] = {}
 
-    def add(ent: Entity, role: str) -> None:
+    def add(ent: Entity, role: str, how: str | None = None) -> None:
         if ent.id not in roles:
-            roles[ent.id] = ActorRef(entity_id=ent.id, name=ent.name, role=role)  # type: ignore[arg-type]
+            roles[ent.id] = ActorRef(
+                entity_id=ent.id, name=ent.name, role=role,  # type: ignore[arg-type]
+                modality=(how or mod) if role == "perpetrator" else None)  # type: ignore[arg-type]
 
     harmed = [f for f in figures if f.kind in {"fatalities", "injured"}]
     victim_spans = [(f.start, f.end) for f in harmed if f.value > 0]
@@ -780,7 +804,8 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
         if _owner_of_target(path):
             add(h.entity, "target")  # "airstrikes on five sites affiliated with the militia"
         elif dep in {"agent"} or prep == "by" or dep == "nsubj":
-            add(h.entity, "perpetrator")
+            # "suspected militants attacked": the doer is only suspected
+            add(h.entity, "perpetrator", "alleged" if _hedged_doer(tok, path) else None)
         elif dep == "nsubjpass" or dep in {"dobj", "attr"}:
             add(h.entity, "victim" if t.lemma_ in harm else "target")
         elif prep in {"on", "against", "at", "into", "upon", "targeting", "in"}:
@@ -819,7 +844,7 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
                 ("pobj", "to") in chain[:2] and tok.lemma_ == "attribute"
             ):
                 roles[h.entity.id] = ActorRef(entity_id=h.entity.id, name=h.entity.name,
-                                              role="perpetrator")
+                                              role="perpetrator", modality="alleged")
     if antecedent is not None and not any(r.role == "perpetrator" for r in roles.values()) \
             and _militia_subject(cand, hits):
         add(antecedent, "perpetrator")
@@ -844,7 +869,12 @@ def _roles(cand: _Cand, sent: Span, hits: list[_ActorHit], figures: list[FigureC
                   and h.entity.kind in {"armed_group", "state_forces"}]
         if before:
             e = before[-1].entity
-            roles[e.id] = ActorRef(entity_id=e.id, name=e.name, role="perpetrator")
+            # the group's own claim asserts the act; "believed to be", "suspected of",
+            # "blamed for" only allege it
+            how = "asserted" if m.group(0).lower().startswith("claimed") else (
+                "alleged" if _ALLEGING.search(m.group(0)) else mod)
+            roles[e.id] = ActorRef(entity_id=e.id, name=e.name, role="perpetrator",
+                                   modality=how)  # type: ignore[arg-type]
     if attributed:
         ent = resolver.resolve(attributed)
         if ent is not None and ent.id not in roles:
@@ -967,7 +997,7 @@ def _armed_on_military(cand: _Cand, roles: list[ActorRef], resolver: ActorResolv
     (ACLED's "Attack" is on civilians) but a fight between armed sides."""
     if cand.category != "attack" or _victims_civilian(figures, region_text):
         return False
-    perps = {resolver.kind_of(a.name) for a in roles if a.role == "perpetrator"}
+    perps = {resolver.kind_of(a.name) for a in roles if a.is_perpetrator}
     if not perps & {"armed_group", "state_forces"}:
         return False
     return _MILITARY_SITE.search(region_text) is not None or any(
@@ -1403,7 +1433,7 @@ def _side_words(text: str) -> set[str]:
 def _sides(actors: list[ActorRef], role: str) -> set[str]:
     out = set()
     for a in actors:
-        if a.role != role:
+        if a.role != role or a.modality == "denied":
             continue
         for rx, side in _SIDE_OF_ENTITY:
             if rx.search(a.name):
@@ -1459,7 +1489,7 @@ def _continues(new_sub: str, date: Interval | None, place: Place | None,
         mfam = _families(m.weapons)
         if fam and mfam and not fam & mfam:
             continue
-        mperps = {a.entity_id for a in m.actors if a.role == "perpetrator"}
+        mperps = {a.entity_id for a in m.actors if a.is_perpetrator}
         if perps and not perps & mperps:
             continue
         score = 0.0
@@ -1827,12 +1857,15 @@ def extract_mentions(
                 continue
             roles = _roles(cand, sent, hits, own_figs, attributed, actors, skip,
                            _last_armed_group(units, ui, actors, focus, org_person)
-                           if _MILITIA_WORD.search(sent_text) else None)
+                           if _MILITIA_WORD.search(sent_text) else None, mod)
+            for f in own_figs:
+                if f.modality is None:  # the sentence's word on the act holds for its toll
+                    f.modality = mod  # type: ignore[assignment]
             if sub == "Attack" and _armed_on_military(cand, roles, actors, own_figs,
                                                       text[r0:r1]):
                 sub = "Armed clash"
             # an undated retelling of an act already told adds to it
-            perps = {a.entity_id for a in roles if a.role == "perpetrator"}
+            perps = {a.entity_id for a in roles if a.is_perpetrator}
             prev = _same_subject(cand, date, place, roles, own_weapons, told, ui) or \
                 _same_place(cand, date, place, told)
             # (what air strikes hit is where reports disagree: depots or army posts)
@@ -1890,7 +1923,7 @@ def extract_mentions(
             kinds = {a.role for a in roles}
             political: bool | None = None
             if event_type(sub) in {"Protests", "Riots", "Strategic developments"} or any(
-                a.role == "perpetrator" and actors.kind_of(a.name) in {
+                a.is_perpetrator and actors.kind_of(a.name) in {
                     "state_forces", "armed_group", "government", "political_party"}
                 for a in roles
             ) or sub in {"Shelling/artillery/missile attack", "Air/drone strike"}:
@@ -1938,7 +1971,139 @@ def extract_mentions(
     _shot_ones_died(mentions)
     _town_of_incident(mentions, text, units, all_places, places, doc.title)
     _hit_count_holds_the_dead(mentions, lead_end)
+    _responsibility(units, actors, focus, org_person, mentions)
     return mentions
+
+
+# what a denial or a claim is about when it is about doing an act: "denied any
+# involvement", "claimed responsibility", "denied carrying out the strike", "denied its
+# forces were behind the attack"
+_RESPONSIBILITY = frozenset({"involvement", "responsibility", "role", "part", "participation",
+                             "culpability", "credit"})
+_DOING = frozenset({"carry", "conduct", "launch", "stage", "mount", "perpetrate", "commit",
+                    "target", "bomb", "strike", "attack", "fire", "shell", "kill", "order"})
+_RELATIVE = frozenset({"which", "who", "that"})
+
+
+def _speaker(verb: Token) -> Token | None:
+    """The subject of a verb of denying or claiming: its own, a shared one ("denied
+    responsibility and blamed rebels"), or the noun a relative clause hangs on ("the
+    regime, which denied any responsibility")."""
+    v = verb
+    for _ in range(2):
+        subj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None:
+            if subj.lower_ in _RELATIVE and v.dep_ == "relcl":
+                return v.head
+            # a pronoun's antecedent is left unread ("though it denied any
+            # responsibility"): the one such sentence in the corpora names its party
+            # in a form the actor dictionary does not know
+            return None if subj.pos_ == "PRON" else subj
+        if v.dep_ != "conj":
+            return None
+        v = v.head
+    return None
+
+
+def _about_doing(verb: Token) -> bool:
+    """Whether what ``verb`` denies or claims is the doing of an act, not a fact."""
+    for c in verb.children:
+        if c.dep_ in {"dobj", "attr"} and c.lemma_.lower() in _RESPONSIBILITY:
+            return True
+        if c.dep_ in {"xcomp", "ccomp", "dobj"} and c.pos_ in {"VERB", "AUX"}:
+            words = [t for t in c.subtree]
+            if c.lemma_.lower() in _DOING or any(
+                    t.lower_ in {"behind", "responsible"} for t in words):
+                return True
+    return False
+
+
+def _responsibility(units: list[Span], resolver: ActorResolver, focus: Collection[str],
+                    org_person: Sequence[tuple[int, int, str, str, int]],
+                    mentions: list[EventMention]) -> None:
+    """Who denies or claims an act the document reports, on that act's mention.
+
+    "Kataib Hezbollah denied any involvement in the attack", "Moscow denied carrying
+    out raids there": the denier stays on the act as a perpetrator with modality
+    ``denied`` (consumers never count it as a perpetrator), beside any report that
+    blames it. "X claimed responsibility for the attack": X is a perpetrator the act's
+    own doer asserts. The act is the latest violent act told up to the sentence that
+    names the speaker as its perpetrator, else the latest told, else the first told
+    after (a headline's denial); with no violent act in the document the sentence is
+    about nothing we report and is dropped.
+    """
+    acts = [m for m in mentions if m.event_type in _VIOLENT]
+    if not acts:
+        return
+    for sent in units:
+        verbs = [t for t in sent if t.lemma_.lower() in {"deny", "claim"}
+                 and not any(c.dep_ == "neg" for c in t.children)]
+        if not verbs:
+            continue
+        hits: list[_ActorHit] | None = None
+        for verb in verbs:
+            how = "denied" if verb.lemma_.lower() == "deny" else "asserted"
+            if how == "asserted" and not any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in {"responsibility", "credit"}
+                    for c in verb.children):
+                continue  # "claimed" alone is a verb of saying
+            if not _about_doing(verb):
+                continue
+            subj = _speaker(verb)
+            if subj is None:
+                continue
+            if hits is None:
+                hits = _actor_hits(sent, resolver, focus, org_person)
+            lo, hi = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+            who = [h for h in hits if lo <= h.start < hi and h.entity.kind != "civilians"]
+            if not who:
+                continue
+            ent = who[-1].entity if subj.i < who[-1].token else who[0].entity
+            # an act told after the verb in its own sentence is not the one it answers:
+            # "claimed responsibility for the attack, saying it was in retaliation for
+            # Nato airstrikes"
+            act = _answered_act(acts, ent, verb.idx)
+            if act is not None:
+                _put_perpetrator(act, ent, how)
+
+
+def _answered_act(acts: list[EventMention], ent: Entity, end: int) -> EventMention | None:
+    """The act a party's denial or claim, made at character ``end``, answers: the latest act told
+    so far that names its side as perpetrator, else the latest one no other side is
+    told to have done ("a U.S. missile strike ... The Syrian government has strongly
+    denied responsibility" is about the gas attack, not the strike), else the first such
+    act told after."""
+    from wiredesk.merge import side
+
+    party = side(ent.id)
+
+    def sides(m: EventMention, asserted: bool) -> set[str]:
+        return {side(a.entity_id) for a in m.actors
+                if a.is_perpetrator and (a.modality == "asserted" or not asserted)}
+
+    before = [m for m in acts if m.start < end]
+    named = [m for m in before if party in sides(m, False)]
+    if named:
+        return named[-1]
+    free = [m for m in acts if not sides(m, True) - {party}]
+    earlier = [m for m in free if m.start < end]
+    return earlier[-1] if earlier else (free[0] if free else None)
+
+
+def _put_perpetrator(m: EventMention, ent: Entity, how: str) -> None:
+    """Record ``ent`` as a perpetrator of ``m`` with modality ``how``: a claim makes an
+    alleged or unqualified entry asserted; a denial is an entry of its own."""
+    if how == "denied":
+        if not any(a.entity_id == ent.id and a.modality == "denied" for a in m.actors):
+            m.actors = [*m.actors, ActorRef(entity_id=ent.id, name=ent.name,
+                                            role="perpetrator", modality="denied")]
+        return
+    if any(a.entity_id == ent.id and a.is_perpetrator for a in m.actors):
+        m.actors = [a.model_copy(update={"modality": "asserted"})
+                    if a.entity_id == ent.id and a.is_perpetrator else a for a in m.actors]
+    else:
+        m.actors = [*m.actors, ActorRef(entity_id=ent.id, name=ent.name, role="perpetrator",
+                                        modality="asserted")]
 
 
 _YEAR_TOLD = re.compile(r"(?<![\d/.:-])(?:in|of|since|on|during|from|back in|\d{1,2},|"
@@ -2539,7 +2704,7 @@ def _fold_undated(mentions: list[EventMention], lead_end: int) -> list[EventMent
         if m.date is not None or m.background or m.start >= lead_end or m.cause_text:
             out.append(m)
             continue
-        perps = {a.entity_id for a in m.actors if a.role == "perpetrator"}
+        perps = {a.entity_id for a in m.actors if a.is_perpetrator}
         psides = _sides(m.actors, "perpetrator")
         fam = _families(m.weapons)
         host = None
@@ -2548,7 +2713,7 @@ def _fold_undated(mentions: list[EventMention], lead_end: int) -> list[EventMent
                 continue
             if m.place is not None and o.place is not None and _km(m.place, o.place) > 30:
                 continue
-            operps = {a.entity_id for a in o.actors if a.role == "perpetrator"}
+            operps = {a.entity_id for a in o.actors if a.is_perpetrator}
             if perps and not (perps & operps or psides & _sides(o.actors, "perpetrator")):
                 continue
             ofam = _families(o.weapons)

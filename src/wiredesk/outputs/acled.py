@@ -103,7 +103,7 @@ def acled_rows(
     ts = timestamp if timestamp is not None else int(dt.datetime.now(dt.UTC).timestamp())
     rows: list[dict[str, object]] = []
     for ev in events:
-        side1 = [a for a in ev.actors if a.role == "perpetrator"]
+        side1 = [a for a in ev.actors if a.is_perpetrator]
         side2 = [a for a in ev.actors if a.role in ("target", "victim")]
 
         def inter(refs: list, default: str = "") -> str:

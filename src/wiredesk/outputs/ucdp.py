@@ -89,7 +89,7 @@ def type_of_violence(ev: Event, entities: Mapping[str, Entity]) -> int:
     """1 state-based, 2 non-state, 3 one-sided (against civilians), from the event type
     and the kinds of the actors on each side (a named person attacked by a non-state
     group is taken as one-sided violence)."""
-    side_a = _kinds([a.entity_id for a in ev.actors if a.role == "perpetrator"], entities)
+    side_a = _kinds([a.entity_id for a in ev.actors if a.is_perpetrator], entities)
     side_b = _kinds([a.entity_id for a in ev.actors if a.role in ("target", "victim")],
                     entities)
     # one-sided: an organized actor against people who are not an organized side
@@ -119,7 +119,7 @@ def ucdp_rows(events: Iterable[Event], entities: Mapping[str, Entity],
         if ev.event_type not in VIOLENT_TYPES:
             continue
         tov = type_of_violence(ev, entities)
-        perps = [a for a in ev.actors if a.role == "perpetrator"]
+        perps = [a for a in ev.actors if a.is_perpetrator]
         others = [a for a in ev.actors if a.role in ("target", "victim")]
         if tov == 1 and not _kinds([a.entity_id for a in perps], entities) & _STATE_KINDS \
                 and _kinds([a.entity_id for a in others], entities) & _STATE_KINDS:

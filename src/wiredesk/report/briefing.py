@@ -293,7 +293,7 @@ def _summary(ev: Event, cites: str) -> str:
         first += " " + place
     if ev.date:
         first += " " + format_date(ev.date.start, ev.date.end, ev.date.precision)
-    perps = [a.name for a in ev.actors if a.role == "perpetrator"]
+    perps = [a.name for a in ev.actors if a.is_perpetrator]
     targets = [a.name for a in ev.actors if a.role in ("target", "victim")]
     if perps:
         first += f", by {_join(perps)}"
