@@ -2,7 +2,7 @@
 (the reference) and added to a store a batch at a time (``wiredesk.update``).
 
 Usage: python benchmarks/incremental_eval.py [DIR] [--batch N] [--db URL]
-                                            [--shuffle SEED] [--half {0,1}]
+                                            [--shuffle SEED] [--half {0,1}] [--caps]
 
 DIR defaults to ../shared/data/news_cluster (the Giveme5W1H news cluster, one JSON per
 article with a gold ``newsCluster.EventId``). Every article is analysed once; then
@@ -49,7 +49,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="add the articles in a random order (this seed)")
     ap.add_argument("--half", type=int, choices=(0, 1), default=None,
                     help="only the articles of every other gold event")
+    ap.add_argument("--caps", action="store_true",
+                    help="apply a large store's caps to every batch (update.SCOPE_ALL and "
+                         "update.NEIGHBOUR_ALL at 0): what sampling events and taking only "
+                         "the likeliest similar documents' events costs")
     args = ap.parse_args(argv)
+    if args.caps:
+        update.SCOPE_ALL = 0
+        update.NEIGHBOUR_ALL = 0
     docs, gold = load(Path(args.dir))
     if args.half is not None:
         events = sorted({str(g) for g in gold.values()})[args.half::2]

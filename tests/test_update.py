@@ -70,6 +70,45 @@ def test_seeds_added_one_at_a_time_match_the_full_merge(
     assert {d for s in got.stories for d in s.doc_ids} == {a.doc.id for a in analyses}
 
 
+def test_large_events_ride_whole_when_only_a_sample_is_clustered_again(
+    analyses: list[pipeline._Analysis], store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``EVENT_SAMPLE`` at 2 (and every scope large), a stored event's other
+    mentions ride with it: every
+    mention of the seeds is still in exactly one event, the Taji attack of 11 March is
+    still one event told by every report that tells it, and no event id is lost."""
+    monkeypatch.setattr(update, "EVENT_SAMPLE", 2)
+    monkeypatch.setattr(update, "SCOPE_ALL", 0)
+    version = pipeline.analysis_version(model_name(None))
+    full = pipeline.assemble(analyses)
+    store = Store(store_url)
+    try:
+        ids_seen: set[str] = set()
+        for a in analyses:
+            store.save_analyses([(a.doc, a.mentions, a.entities)], version)
+            update.merge_pending(store, version)
+            members, aliases = store.load_identity()
+            live = {e.id for e in store.load_merged().events}
+            assert {follow(e, aliases) for e in ids_seen} <= live
+            ids_seen |= set(members.values())
+        got = store.load_merged()
+    finally:
+        store.close()
+
+    def keys(r: Result) -> Counter[tuple[str, int, int]]:
+        return Counter((m.doc_id, m.start, m.end) for e in r.events for m in e.mentions)
+
+    assert keys(got) == keys(full)
+    assert max(keys(got).values()) == 1
+
+    def taji_docs(r: Result) -> list[set[str]]:
+        return [{m.doc_id for m in e.mentions} for e in r.events
+                if e.date and e.date.start == dt.date(2020, 3, 11)
+                and "Taji" in (e.location.name if e.location else "")]
+
+    assert taji_docs(got) == taji_docs(full)
+
+
 def test_a_document_analysed_but_not_merged_is_merged_next_time(
     seeds_store_url: str, analyses: list[pipeline._Analysis]
 ) -> None:

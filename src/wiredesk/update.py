@@ -64,10 +64,17 @@ NEIGHBOUR_DAYS = 31
 # How many of the events of documents like its own an undated mention brings into scope
 # (``_likeliest_near``). Measured on 1,000 stream articles added to 16,000: 8,102 events
 # (41,302 mentions, nearly the whole store) came in through 768 documents' undated
-# mentions when every event of every such document did.
-NEIGHBOUR_REACH = 3
+# mentions when every event of every such document did; 739 with one each.
+NEIGHBOUR_REACH = 1
 # Up to this many events, all that the documents like the new ones hold come into scope.
 NEIGHBOUR_ALL = 500
+# How many of a stored event's mentions a scoped merge clusters again (the first
+# published and the latest) once the scope holds more than ``SCOPE_ALL`` stored
+# mentions; the others ride with the event they were in (``_riders``). Measured on
+# 1,000 stream articles added to 16,000: 33,796 stored mentions of 12,241 documents in
+# scope, against 15,249 of 4,373 when added to 5,000; 12,184 of 6,530 sampled.
+EVENT_SAMPLE = 5
+SCOPE_ALL = 5000
 # Relative similarity (see ``_neighbour_docs``) from which a stored document may be in a
 # new one's topic group: a fraction of ``merge.GROUP_THRESHOLD``, as average-link groups
 # also hold pairs below it.
@@ -87,6 +94,11 @@ STORY_NEIGHBOURS = 5
 # Of a stored story grouped again, at most this many of its documents beyond those
 # days (its latest) join the pool.
 STORY_SAMPLE = 10
+# At most this many stored documents join the pool of a story regrouping beyond those of
+# the events in scope (``_stories``). Measured on 1,000 stream articles added to
+# 16,000: 14,116 documents in the pool without it, most of the store (each new one's
+# near relatives over the months, and their stories' latest documents).
+STORY_POOL = 3000
 
 
 @dataclass
@@ -441,7 +453,10 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     affected |= _likeliest_near(store, [m for m in kept if _undated(m)], neighbours.near,
                                 members)
     # The stories of the stored documents most like each new one may take it.
-    like = {x for got in neighbours.like.values() for x in got}
+    # (in rank order: every new document's most alike first, then the second, ...)
+    like = list(dict.fromkeys(
+        x for r in range(STORY_NEIGHBOURS) for got in neighbours.like.values()
+        for x in got[r : r + 1]))
     # A document analysed again brings along the events its old mentions were in.
     stale_keys = {k for k in members if _doc_of(k) in pending_set}
     affected |= {members[k] for k in stale_keys}
@@ -455,16 +470,21 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     # Their other mentions belong to events outside the scope: context for links and
     # stories, not clustered again.
     old_mentions_of_docs: list[tuple[EventMention, str]] = []
+    riding = _riders(store, scope_keys - stale_keys, members)
+    riders: dict[str, list[EventMention]] = defaultdict(list)
     for d, ms, _ in store.load_analyses(old_docs, version):
         documents[d.id] = d
         for m in ms:
             k = mention_key(m)
-            if k in scope_keys:
+            if k in riding:
+                riders[riding[k]].append(m)
+            elif k in scope_keys:
                 new_mentions.append(m)
             elif k in members:
                 old_mentions_of_docs.append((m, members[k]))
 
-    built = merge.build_events(new_mentions, documents)
+    built = _with_riders(merge.build_events(new_mentions, documents), riders, members,
+                         documents)
     ident = identity.stabilize(built, members, aliases, store.known_event_ids)
     follow = {r.id: identity.follow(r.event_id, ident.aliases) for r in reviews}
     live_ids = {e.id for e, _ in ident.built}
@@ -499,8 +519,12 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     relations += link.follows(chain_rel, [chain_events[i] for i in sorted(chain_ids)
                                           if i in chain_events], first)
 
+    # A document only riders come from stays with its story (``_stories``: of a long
+    # story, the latest documents are grouped again and the rest follow them).
+    clustered = {m.doc_id for m in new_mentions}
+    story_docs = {x: d for x, d in documents.items() if x in clustered or x in pending_set}
     story_list, removed_stories, story_aliases = _stories(
-        store, version, documents, context, pending_set, like, ident.aliases,
+        store, version, story_docs, context, pending_set, like, ident.aliases,
         touched - rebuilt)
     entities = pipeline.merge_entities(
         [store.load_entities({e.id for _, _, es in new for e in es}),
@@ -522,6 +546,59 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
         merged_docs=pending_set,
     ))
     return MergeOutcome("scoped", len(pending), len(final))
+
+
+def _riders(store: Store, keys: set[str], members: dict[str, str]) -> dict[str, str]:
+    """Of the stored mentions in scope (``keys``), those not clustered again: when they
+    are more than ``SCOPE_ALL``, the mentions of a large stored event beyond its
+    ``EVENT_SAMPLE`` first- and last-published ride with it (mention key -> its event).
+    An event a long story keeps retelling gathers hundreds of reports, and clustering
+    them all again for every new one made the scope grow with the store."""
+    if len(keys) <= SCOPE_ALL:
+        return {}  # all clustered again, as a full merge would
+    by_event: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        by_event[members[k]].append(k)
+    large = {e: ks for e, ks in by_event.items() if len(ks) > EVENT_SAMPLE}
+    if not large:
+        return {}
+    published = store.published_of({_doc_of(k) for ks in large.values() for k in ks})
+    out: dict[str, str] = {}
+    for e, ks in large.items():
+        ks.sort(key=lambda k: (published.get(_doc_of(k)) or dt.date.max, _doc_of(k),
+                               *map(int, k.rsplit(":", 2)[1:])))
+        # the first stays (the event's id comes from it), and the latest reports
+        for k in ks[1 : len(ks) - EVENT_SAMPLE + 1]:
+            out[k] = e
+    return out
+
+
+def _with_riders(built: list[tuple[Event, list[EventMention]]],
+                 riders: dict[str, list[EventMention]], members: dict[str, str],
+                 documents: dict[str, Document]) -> list[tuple[Event, list[EventMention]]]:
+    """``built`` with each large stored event's riders (``_riders``) joined to the event
+    that took most of its clustered mentions, and that event assembled again."""
+    if not riders:
+        return built
+    votes: dict[str, Counter[int]] = defaultdict(Counter)
+    for n, (_, ms) in enumerate(built):
+        for m in ms:
+            old = members.get(mention_key(m))
+            if old in riders:
+                votes[old][n] += 1
+    extra: dict[int, list[EventMention]] = defaultdict(list)
+    out = list(built)
+    for old, ms in riders.items():
+        if votes[old]:
+            heir = min(votes[old].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            extra[heir].extend(ms)
+        else:  # none of its clustered mentions makes an event now: the riders stay one
+            out.append((merge.assemble(ms, documents), ms))
+    for n, ms in extra.items():
+        joined = out[n][1] + ms
+        out[n] = (merge.assemble(joined, documents), joined)
+    out.sort(key=lambda p: (p[0].date.start if p[0].date else dt.date.max, p[0].id))
+    return out
 
 
 def _doc_of(key: str) -> str:
@@ -606,7 +683,7 @@ def _stories(
     documents: dict[str, Document],
     context: Sequence[tuple[Event, list[EventMention]]],
     new_docs: set[str],
-    like: set[str],
+    like: Sequence[str],
     aliases: dict[str, str],
     gone: set[str],
 ) -> tuple[list[Story], set[str], dict[str, str]]:
@@ -630,7 +707,11 @@ def _stories(
     window: set[str] = set()
     for lo, hi in _merged(spans):
         window |= store.published_between(lo, hi)
-    window |= like
+    # At most ``STORY_POOL`` stored documents beyond those in scope: the days around
+    # the new ones first, then those most like them (by rank), then the other documents
+    # of their stories (the latest first); the rest follow their stories.
+    room = max(0, STORY_POOL - len(window - set(pool)))
+    window.update([x for x in like if x not in pool and x not in window][:room])
     # Stories are grouped again with their documents, so that a document that joins a
     # later story does not drag along the earlier documents of its own; of a long story,
     # its latest documents stand for the rest (which follow them to their heir), so the
@@ -638,12 +719,14 @@ def _stories(
     old = store.stories_of(window | set(pool))
     outside = {sid: [x for x in st.doc_ids if x not in window and x not in pool]
                for sid, st in old.items()}
-    long = {x for xs in outside.values() if len(xs) > STORY_SAMPLE for x in xs}
+    long = {x for xs in outside.values() if len(xs) > 1 for x in xs}
     published = store.published_of(long) if long else {}
-    for xs in outside.values():
-        if len(xs) > STORY_SAMPLE:
-            xs = sorted(xs, key=lambda x: (published.get(x) or dt.date.min, x))[-STORY_SAMPLE:]
-        window.update(xs)
+    latest = [sorted(xs, key=lambda x: (published.get(x) or dt.date.min, x),
+                     reverse=True)[:STORY_SAMPLE] for _, xs in sorted(outside.items())]
+    room = max(0, STORY_POOL - len(window - set(pool)))
+    extra = list(dict.fromkeys(x for r in range(STORY_SAMPLE) for xs in latest
+                               for x in xs[r : r + 1]))
+    window.update(extra[:room])
     members = store.members_of_docs(window - set(pool))
     events = {e.id: e for e, _ in context}
     by_event: dict[str, list[EventMention]] = defaultdict(list)
