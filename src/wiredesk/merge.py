@@ -1033,7 +1033,7 @@ def doc_neighbours(
         best[j] = max(best[j], v)
     rel = {(i, j): v / math.sqrt(best[i] * best[j]) for (i, j), v in scores.items()}
     out: dict[str, set[str]] = {}
-    for members in agglomerate(len(ids), rel, GROUP_THRESHOLD):
+    for members in agglomerate(len(ids), rel, GROUP_THRESHOLD, consume=True):
         for k in members:
             d = ids[k]
             if d not in needy:

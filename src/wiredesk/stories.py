@@ -182,7 +182,7 @@ def group(
         ex, ey = events_of(xs), events_of(ys)
         return not any(_distinct(ev_by_id[a], ev_by_id[b]) for a in ex for b in ey)
 
-    clusters = agglomerate(len(documents), scores, STORY_THRESHOLD, can_merge)
+    clusters = agglomerate(len(documents), scores, STORY_THRESHOLD, can_merge, consume=True)
     events_of_doc: dict[str, set[str]] = defaultdict(set)
     for ev in events:
         for m in mentions_by_event.get(ev.id, []):
