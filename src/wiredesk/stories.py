@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from wiredesk.merge import PerCluster, TfIdf, agglomerate
 from wiredesk.models import Document, Event, EventMention, Story
@@ -104,17 +105,28 @@ def _profile(doc: Document) -> str:
 
 def text_similarities(documents: Sequence[Document]) -> dict[tuple[int, int], float]:
     """Pairwise TF-IDF cosine of documents sharing a rare term, damped by date distance."""
+    left, right, sims = _similarity_arrays(documents)
+    return dict(zip(zip(left.tolist(), right.tolist(), strict=True), sims.tolist(),
+                    strict=True))
+
+
+def _similarity_arrays(documents: Sequence[Document]) -> tuple[Any, Any, Any]:
+    """``text_similarities`` as three arrays (first index, second index, similarity): a
+    pool of thousands of reports, many of them near-copies, holds millions of pairs,
+    which as a dict of tuples cost ~10 times the memory."""
+    import numpy as np
+
     tf = TfIdf([_profile(d) for d in documents])
     max_df = max(30, int(3 * math.sqrt(len(documents))))
-    out = {}
-    pairs = tf.sorted_candidates(max_df, top=40)
-    for (i, j), s in zip(pairs, tf.cos_pairs(pairs), strict=True):
-        a, b = documents[i].published, documents[j].published
-        if a is not None and b is not None:
-            gap = abs((a - b).days)
-            s *= 1.0 if gap <= 7 else max(0.3, 1.0 - (gap - 7) / 60)
-        out[(i, j)] = s
-    return out
+    left, right = tf.candidate_arrays(max_df, top=40)
+    sims = tf.cos_arrays(left, right)
+    day = np.asarray([d.published.toordinal() if d.published is not None else -1
+                      for d in documents], dtype=np.int64)
+    a, b = day[left], day[right]
+    gap = np.abs(a - b)
+    damp = np.where(gap <= 7, 1.0, np.maximum(0.3, 1.0 - (gap - 7) / 60))
+    sims = np.where((a >= 0) & (b >= 0), sims * damp, sims)
+    return left, right, sims
 
 
 def relative(
@@ -135,6 +147,21 @@ def relative(
     return {(i, j): v / math.sqrt(best[i] * best[j]) for (i, j), v in scores.items() if v > 0}
 
 
+def _relative_scores(documents: Sequence[Document]) -> dict[tuple[int, int], float]:
+    """``relative(text_similarities(documents))``, worked out on arrays."""
+    import numpy as np
+
+    left, right, sims = _similarity_arrays(documents)
+    best = np.full(len(documents), _REL_FLOOR)
+    np.maximum.at(best, left, sims)
+    np.maximum.at(best, right, sims)
+    keep = sims > 0
+    left, right, sims = left[keep], right[keep], sims[keep]
+    rel = sims / np.sqrt(best[left] * best[right])
+    return dict(zip(zip(left.tolist(), right.tolist(), strict=True), rel.tolist(),
+                    strict=True))
+
+
 def group(
     documents: list[Document],
     events: list[Event],
@@ -145,7 +172,7 @@ def group(
         return []
     weighted = weighted_main_events(documents, events, mentions_by_event)
     mains = [e for e, _ in weighted]
-    scores = relative(text_similarities(documents), len(documents))
+    scores = _relative_scores(documents)
     # Same main event: one story, whatever the wording. Different main events do not
     # weigh against a pair: the merge does not link every report of one event, and two
     # reports whose events it left apart still tell one story when their texts agree.
