@@ -36,6 +36,11 @@ STORY_THRESHOLD = 0.3
 STALE_DAYS = 30
 # Nearest-neighbour similarity below which a document counts as having no close story.
 _REL_FLOOR = 0.1
+# Pairs whose relative similarity is below this are left out of the grouping (as if
+# unscored): against STORY_THRESHOLD (0.3) they only dilute averages, and they were 72%
+# of the 2.3 million candidate pairs of 6,000 stream reports. Story B3 on news_cluster
+# (whole, and either half, with events) is the same with them and without.
+_PAIR_FLOOR = 0.1
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 
@@ -148,7 +153,8 @@ def relative(
 
 
 def _relative_scores(documents: Sequence[Document]) -> dict[tuple[int, int], float]:
-    """``relative(text_similarities(documents))``, worked out on arrays."""
+    """``relative(text_similarities(documents))`` of the pairs at ``_PAIR_FLOOR`` or
+    more, worked out on arrays."""
     import numpy as np
 
     left, right, sims = _similarity_arrays(documents)
@@ -158,6 +164,8 @@ def _relative_scores(documents: Sequence[Document]) -> dict[tuple[int, int], flo
     keep = sims > 0
     left, right, sims = left[keep], right[keep], sims[keep]
     rel = sims / np.sqrt(best[left] * best[right])
+    keep = rel >= _PAIR_FLOOR
+    left, right, rel = left[keep], right[keep], rel[keep]
     return dict(zip(zip(left.tolist(), right.tolist(), strict=True), rel.tolist(),
                     strict=True))
 
