@@ -34,6 +34,15 @@ heaviest-term candidates is missed (``benchmarks/incremental_eval.py`` measures 
 gap; ``benchmarks/neighbour_cost.py`` the search's cost). A run that brings many documents
 at once (``FULL_SHARE`` of the store or more) merges the whole store instead, which
 stays the reference.
+
+A scope's size follows the batch and the density of the news, not the store, but a
+long war's coverage makes every report a near relative of dozens of stored ones, each
+telling events that gathered hundreds of reports: past set sizes, a scope takes only
+the likeliest events of similar documents (``NEIGHBOUR_ALL``, ``NEIGHBOUR_REACH``),
+clusters again only a sample of each large event (``SCOPE_ALL``, ``EVENT_SAMPLE``; the
+rest ride with it) and regroups a bounded pool of stories (``STORY_POOL``).
+``benchmarks/incremental_eval.py --caps`` applies those caps to every batch to measure
+what they cost.
 """
 
 from __future__ import annotations
