@@ -70,15 +70,20 @@ def test_seeds_added_one_at_a_time_match_the_full_merge(
     assert {d for s in got.stories for d in s.doc_ids} == {a.doc.id for a in analyses}
 
 
-def test_large_events_ride_whole_when_only_a_sample_is_clustered_again(
+def test_a_large_stores_caps_lose_nothing(
     analyses: list[pipeline._Analysis], store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With ``EVENT_SAMPLE`` at 2 (and every scope large), a stored event's other
-    mentions ride with it: every
-    mention of the seeds is still in exactly one event, the Taji attack of 11 March is
-    still one event told by every report that tells it, and no event id is lost."""
+    """With every cap of a large store at its tightest (two mentions of a stored event
+    clustered again, the others riding with it; one event per undated mention through
+    similar documents; no stored document in a story regrouping beyond those in scope),
+    the seeds added one at a time lose nothing: every mention is in exactly one event,
+    the Taji attack of 11 March is one event told by every report that tells it, no
+    event id is lost and every document is in exactly one story."""
     monkeypatch.setattr(update, "EVENT_SAMPLE", 2)
     monkeypatch.setattr(update, "SCOPE_ALL", 0)
+    monkeypatch.setattr(update, "NEIGHBOUR_ALL", 0)
+    monkeypatch.setattr(update, "NEIGHBOUR_REACH", 1)
+    monkeypatch.setattr(update, "STORY_POOL", 0)
     version = pipeline.analysis_version(model_name(None))
     full = pipeline.assemble(analyses)
     store = Store(store_url)
@@ -107,6 +112,9 @@ def test_large_events_ride_whole_when_only_a_sample_is_clustered_again(
                 and "Taji" in (e.location.name if e.location else "")]
 
     assert taji_docs(got) == taji_docs(full)
+    in_stories = Counter(d for st in got.stories for d in st.doc_ids)
+    assert set(in_stories) == {a.doc.id for a in analyses}
+    assert max(in_stories.values()) == 1
 
 
 def test_a_document_analysed_but_not_merged_is_merged_next_time(
