@@ -115,6 +115,8 @@ def test_a_large_stores_caps_lose_nothing(
     in_stories = Counter(d for st in got.stories for d in st.doc_ids)
     assert set(in_stories) == {a.doc.id for a in analyses}
     assert max(in_stories.values()) == 1
+    live = {e.id for e in got.events}
+    assert all(x in live for st in got.stories for x in st.event_ids)
 
 
 def test_a_document_analysed_but_not_merged_is_merged_next_time(
