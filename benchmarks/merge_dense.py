@@ -111,7 +111,8 @@ def _instrument() -> None:
     _wrap(review, "apply_reviews", "reviews")
     _wrap(link, "link", "link")
     _wrap(stories, "group", "stories")
-    _wrap(stories, "text_similarities", "text similarities")
+    _wrap(stories, "text_similarities", "text similarities")  # before the arrays
+    _wrap(stories, "_similarity_arrays", "text similarities")
     _wrap(stories, "agglomerate", "agglomerate")
 
 

@@ -437,6 +437,18 @@ class TfIdf:
 _SWEEP_MIN = 4096
 
 
+def best_similarity(n: int, left: Any, right: Any, sims: Any, floor: float) -> Any:
+    """Each of items 0..n-1's best similarity (at least ``floor``) over the pairs
+    ``(left[k], right[k])`` scored ``sims[k]`` (numpy arrays): the denominator of a
+    relative similarity, a pair's over the geometric mean of its two items' best."""
+    import numpy as np
+
+    best = np.full(n, floor)
+    np.maximum.at(best, left, sims)
+    np.maximum.at(best, right, sims)
+    return best
+
+
 def _drain(scores: dict[tuple[int, int], float]) -> Iterator[tuple[tuple[int, int], float]]:
     """The items of ``scores``, each removed as it is handed out."""
     while scores:
@@ -1679,6 +1691,12 @@ def is_generic(m: EventMention, documents: dict[str, Document]) -> bool:
     return bool(_CLASS_LEAD.search(doc.text[max(0, m.start - 40):m.start]))
 
 
+def event_order(built: tuple[Event, list[EventMention]]) -> tuple[dt.date, str]:
+    """Sort key of built events: by start date (undated last), then id."""
+    ev = built[0]
+    return ev.date.start if ev.date else dt.date.max, ev.id
+
+
 def build_events(
     mentions: list[EventMention], documents: dict[str, Document]
 ) -> list[tuple[Event, list[EventMention]]]:
@@ -1689,5 +1707,5 @@ def build_events(
     """
     kept = [m for m in mentions if not is_generic(m, documents)]
     out = [(assemble(c, documents), c) for c in cluster(kept, documents)]
-    out.sort(key=lambda p: (p[0].date.start if p[0].date else dt.date.max, p[0].id))
+    out.sort(key=event_order)
     return out

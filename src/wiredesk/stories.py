@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from wiredesk.merge import PerCluster, TfIdf, agglomerate
+from wiredesk.merge import PerCluster, TfIdf, agglomerate, best_similarity
 from wiredesk.models import Document, Event, EventMention, Story
 
 # Threshold on the relative similarity (see ``relative``). On the news-cluster corpus
@@ -158,9 +158,7 @@ def _relative_scores(documents: Sequence[Document]) -> dict[tuple[int, int], flo
     import numpy as np
 
     left, right, sims = _similarity_arrays(documents)
-    best = np.full(len(documents), _REL_FLOOR)
-    np.maximum.at(best, left, sims)
-    np.maximum.at(best, right, sims)
+    best = best_similarity(len(documents), left, right, sims, _REL_FLOOR)
     keep = sims > 0
     left, right, sims = left[keep], right[keep], sims[keep]
     rel = sims / np.sqrt(best[left] * best[right])

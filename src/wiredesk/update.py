@@ -385,9 +385,7 @@ def _neighbour_docs(store: Store, new: Sequence[Document]) -> Neighbours:
             codes = np.unique(codes)
             left, right = codes // n, codes % n
     cos = tf.cos_arrays(left, right)
-    best = np.full(n, merge.GROUP_FLOOR)
-    np.maximum.at(best, left, cos)
-    np.maximum.at(best, right, cos)
+    best = merge.best_similarity(n, left, right, cos, merge.GROUP_FLOOR)
     k = len(new)  # the new documents come first in the pool: pairs (new, stored)
     keep = (left < k) & (right >= k) & (cos > merge.GROUP_FLOOR)
     left, right, cos = left[keep], right[keep], cos[keep]
@@ -423,12 +421,15 @@ def _likeliest_near(store: Store, undated: Sequence[EventMention],
         return wanted  # as a full merge would compare them
     size = store.event_sizes(wanted)
     kind = store.sub_event_types(wanted)
+    votes_of: dict[str, dict[str, float]] = {}  # per new document: its mentions share it
     out: set[str] = set()
     for m in undated:
-        votes: dict[str, float] = defaultdict(float)
-        for x, r in near.get(m.doc_id, {}).items():
-            for e in events_of[x]:
-                votes[e] += r
+        votes = votes_of.get(m.doc_id)
+        if votes is None:
+            votes = votes_of[m.doc_id] = defaultdict(float)
+            for x, r in near.get(m.doc_id, {}).items():
+                for e in events_of[x]:
+                    votes[e] += r
         fam = merge.family_of(m.sub_event_type)
         # an event of another family can never be its event (``merge._can_merge``)
         ranked = sorted((kind.get(e) != m.sub_event_type, -v, -size.get(e, 0), e)
@@ -606,7 +607,7 @@ def _with_riders(built: list[tuple[Event, list[EventMention]]],
     for n, ms in extra.items():
         joined = out[n][1] + ms
         out[n] = (merge.assemble(joined, documents), joined)
-    out.sort(key=lambda p: (p[0].date.start if p[0].date else dt.date.max, p[0].id))
+    out.sort(key=merge.event_order)
     return out
 
 
