@@ -119,6 +119,16 @@ def test_a_large_stores_caps_lose_nothing(
     assert all(x in live for st in got.stories for x in st.event_ids)
 
 
+
+def test_sample_size_keeps_the_scope_within_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The most mentions per stored event, from five down to two, whose total stays
+    within the scope's bound; two (first and latest) when even those are over it."""
+    monkeypatch.setattr(update, "SCOPE_ALL", 100)
+    assert update._sample_size([50, 3, 1]) == 5  # 5 + 3 + 1
+    assert update._sample_size([40] * 30) == 3  # 90 <= 100 < 120
+    assert update._sample_size([40] * 60) == 2  # 120 over the bound: the floor
+
+
 def test_a_document_analysed_but_not_merged_is_merged_next_time(
     seeds_store_url: str, analyses: list[pipeline._Analysis]
 ) -> None:
