@@ -58,7 +58,15 @@ from typing import TYPE_CHECKING
 
 from wiredesk import identity, link, merge, stories
 from wiredesk.identity import mention_key
-from wiredesk.models import Document, Event, EventMention, Evidence, Relation, Story
+from wiredesk.models import (
+    DateOut,
+    Document,
+    Event,
+    EventMention,
+    Evidence,
+    Relation,
+    Story,
+)
 from wiredesk.store import Store, StoryDocRow, ViewChange
 
 if TYPE_CHECKING:
@@ -581,19 +589,27 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
                                           if i in chain_events], first)
 
     # A document only riders come from stays with its story (``_stories``: of a long
-    # story, the latest documents are grouped again and the rest follow them).
+    # story, the latest documents are grouped again and the rest follow them). The
+    # stories read only the documents clustered again and their mentions: the riders
+    # and the documents only they came from (most of a large store's scope) are let go
+    # before the stories are grouped.
+    events_out = [e for e, _ in final]
     clustered = {m.doc_id for m in new_mentions}
     story_docs = {x: d for x, d in documents.items() if x in clustered or x in pending_set}
+    story_context = [(e, [m for m in ms if m.doc_id in story_docs]) for e, ms in context]
+    del built, final, context, riders, documents, new_mentions, old_mentions_of_docs
+    del extra, outside, known, chain_events
+    ident.built = []
     release_memory()
     story_list, removed_stories, story_aliases = _stories(
-        store, version, story_docs, context, pending_set, like, ident.aliases,
+        store, version, story_docs, story_context, pending_set, like, ident.aliases,
         touched - rebuilt)
     entities = pipeline.merge_entities(
         [store.load_entities({e.id for _, _, es in new for e in es}),
          [e for _, _, es in new for e in es]])
     new_aliases = {k: v for k, v in ident.aliases.items() if aliases.get(k) != v}
     store.update_merged(ViewChange(
-        events=[e for e, _ in final],
+        events=events_out,
         relations=relations,
         stories=story_list,
         entities=entities,
@@ -607,7 +623,7 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
         chain_events=chain_ids | touched,
         merged_docs=pending_set,
     ))
-    return MergeOutcome("scoped", len(pending), len(final))
+    return MergeOutcome("scoped", len(pending), len(events_out))
 
 
 def _riders(store: Store, keys: set[str], members: dict[str, str]) -> dict[str, str]:
@@ -655,28 +671,43 @@ def _with_riders(built: list[tuple[Event, list[EventMention]]],
                  riders: dict[str, list[EventMention]], members: dict[str, str],
                  documents: dict[str, Document]) -> list[tuple[Event, list[EventMention]]]:
     """``built`` with each large stored event's riders (``_riders``) joined to the event
-    that took most of its clustered mentions, and that event assembled again."""
+    that took most of its clustered mentions (on a tie, the one that took the first
+    published, whose id it had), and that event assembled again. An heir whose dates
+    exclude the riders' is no heir: a passing mention sampled from a large event can be
+    clustered with a later event of its kind, and its event's hundreds of reports must
+    not follow it there; with no heir the riders stay one event."""
     if not riders:
         return built
     votes: dict[str, Counter[int]] = defaultdict(Counter)
+    first: dict[str, tuple[dt.date, str, int, int]] = {}
     for n, (_, ms) in enumerate(built):
         for m in ms:
             old = members.get(mention_key(m))
             if old in riders:
-                votes[old][n] += 1
+                votes[old][n] += 2
+                at = (merge._published(documents, m.doc_id), m.doc_id, m.start, n)
+                first[old] = min(first.get(old, at), at)
+    for old, at in first.items():
+        votes[old][at[3]] += 1  # the tie-break: the first published one's event
     extra: dict[int, list[EventMention]] = defaultdict(list)
     out = list(built)
     for old, ms in riders.items():
-        if votes[old]:
-            heir = min(votes[old].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        when = merge._date(ms)
+        heirs = [(n, v) for n, v in votes[old].items() if _dates_meet(when, built[n][0].date)]
+        if heirs:
+            heir = min(heirs, key=lambda kv: (-kv[1], kv[0]))[0]
             extra[heir].extend(ms)
-        else:  # none of its clustered mentions makes an event now: the riders stay one
+        else:  # none of its clustered mentions makes a fitting event now: they stay one
             out.append((merge.assemble(ms, documents), ms))
     for n, ms in extra.items():
         joined = out[n][1] + ms
         out[n] = (merge.assemble(joined, documents), joined)
     out.sort(key=merge.event_order)
     return out
+
+
+def _dates_meet(a: DateOut | None, b: DateOut | None) -> bool:
+    return a is None or b is None or (a.start <= b.end and b.start <= a.end)
 
 
 def _doc_of(key: str) -> str:
