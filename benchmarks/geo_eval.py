@@ -15,9 +15,11 @@ import statistics
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from wiredesk.places import resolve
+from wiredesk.places import lookup, resolve
 
 # Features of areas: a miss on one is often a different reference point for the same
 # area (GeoVirus takes Wikipedia's point of a country, LGL GeoNames').
@@ -43,6 +45,36 @@ def _num(el: ET.Element | None, *names: str) -> float | None:
             except ValueError:
                 return None
     return None
+
+
+# Why a toponym missed, in the order tested (see ``miss_kind``).
+KINDS = ("unresolved, not in the gazetteer", "unresolved, in the gazetteer",
+         "wrong candidate chosen", "area, other reference point",
+         "not in the gazetteer, its region given", "point, not in the gazetteer",
+         "point, read from part of the name")
+
+
+def miss_kind(name: str, gold: tuple[float, float], p: Any) -> str:
+    """Why a toponym missed: the first of ``KINDS`` that fits.
+
+    The gazetteer's readings of the name are looked up. A gold point with a reading
+    within 161 km is a ranking error (a wrong candidate chosen, areas included: Georgia
+    the country for the state). Without one: an area chosen among the name's own
+    readings is a reference-point difference (the corpus takes another point for the
+    same country, region or continent); an area that is not one of them is the region
+    of 'X, Region' given for a town X the gazetteer lacks; a point among them is a place
+    the gazetteer lacks, and a point outside them was read through part of the name
+    ('Plum Island' as the town Plum).
+    """
+    cands = lookup(name)
+    if p is None:
+        return KINDS[0] if not cands else KINDS[1]
+    if any(_km(gold, (m.entry.lat, m.entry.lon)) <= 161 for m in cands):
+        return KINDS[2]
+    own = any(m.entry.geonameid == p.geonameid and m.entry.name == p.name for m in cands)
+    if p.feature in _AREAS:
+        return KINDS[3] if own or p.feature == "demonym" else KINDS[4]
+    return KINDS[5] if own else KINDS[6]
 
 
 def read(path: Path) -> list[tuple[str, list[tuple[int, int, float, float]]]]:
@@ -92,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         arts = arts[(0 if args.half == "a" else 1)::2]
     errors: list[float] = []
     misses: list[tuple[float, str, str]] = []
+    kinds: Counter[str] = Counter()
     unresolved = 0
     area_misses = 0  # resolved to a country/region: often the corpus' point convention
     t0 = time.perf_counter()
@@ -103,11 +136,13 @@ def main(argv: list[str] | None = None) -> int:
             if p is None:
                 unresolved += 1
                 errors.append(20038.0)  # half the Earth's circumference: a total miss
+                kinds[miss_kind(text[s:e], (lat, lon), None)] += 1
                 misses.append((20038.0, text[s:e], f"- | gold {lat:.2f},{lon:.2f}"))
                 continue
             d = _km((lat, lon), (p.lat, p.lon))
             errors.append(d)
             if d > 161:
+                kinds[miss_kind(text[s:e], (lat, lon), p)] += 1
                 if p.feature in _AREAS:
                     area_misses += 1
                 ctx = " ".join(text[max(0, s - 50):e + 30].split())
@@ -127,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mean error km: {statistics.fmean(errors):.1f}")
     print(f"misses resolved to a country, region or continent: {area_misses}")
     print(f"time: {dt:.1f}s")
+    print("misses by kind: " + "; ".join(f"{k} {kinds[k]}" for k in KINDS))
     for d, name, got in sorted(misses, key=lambda x: -x[0])[: args.misses]:
         print(f"  miss {d:8.0f} km  {name!r} -> {got}")
     return 0

@@ -372,3 +372,18 @@ def test_an_airport_unknown_by_name_is_its_city() -> None:
     text = "The plane landed at Da Nang International Airport after midnight."
     (place,) = resolve(text, _spans(text, "Da Nang International Airport"))
     assert place is not None and place.country_code == "VN", place
+
+
+def test_an_unknown_part_of_a_town_takes_the_town() -> None:
+    # No Headington in the gazetteer: it is written as a part of Oxford.
+    text = "She was arrested after a raid on a house in Headington, Oxford, last week."
+    place = resolve(text, _spans(text, "Headington") + _spans(text, "Oxford"))[0]
+    assert place is not None and place.country_code == "GB" and place.precision == 2, place
+    assert abs(place.lat - 51.75) < 0.3 and abs(place.lon + 1.25) < 0.3, place
+
+
+def test_unknown_names_in_a_list_take_no_neighbours_point() -> None:
+    text = "Clinics opened in Xalobanu, Quentirowa, Nairobi and Mombasa."
+    got = resolve(text, [s for n in ("Xalobanu", "Quentirowa", "Nairobi", "Mombasa")
+                         for s in _spans(text, n)])
+    assert got[0] is None and got[1] is None, got

@@ -941,8 +941,16 @@ def resolve(text: str, spans: list[Span]) -> list[Place | None]:
     """Resolve the given toponym spans of ``text`` in their joint context.
 
     Demonyms ("Iraqi") resolve to their country with ``feature="demonym"``; a span
-    the gazetteer does not know gives None.
+    the gazetteer does not know gives None, unless written "X, Y" or "X in Y" with Y
+    a known place ("Greenlane, Auckland"): then Y's point, precision 2 at the least.
     """
+    return _resolve(text, spans, hold_unknowns=True)
+
+
+def _resolve(text: str, spans: list[Span], hold_unknowns: bool) -> list[Place | None]:
+    """``resolve``; ``find`` passes ``hold_unknowns=False``: a name the tagger took for a
+    place and the gazetteer does not know is more often no place at all ("Hainsworth
+    Avenue in North Riverside", "Mitchell County Sheriff's Office in Osage")."""
     topos = _make_topos(text, spans)
     _score_all(text, topos)
     _one_sense(topos)
@@ -961,8 +969,50 @@ def resolve(text: str, spans: list[Span]) -> list[Place | None]:
                 not t.cands[t.best][0].exact) and e.source != "country" and (
                 names_in[e.country_code] == {norm(t.text)}):
             t.best = -1
-    return [(_to_place(t.entry, bool(t.demonym) or t.adjectival) if t.entry is not None
-             else None) for t in topos]
+    out = [(_to_place(t.entry, bool(t.demonym) or t.adjectival) if t.entry is not None
+            else None) for t in topos]
+    for x, y in (_held_unknowns(text, topos) if hold_unknowns else {}).items():
+        e, held_by = topos[y].entry, out[y]
+        if e is not None and held_by is not None:
+            # Somewhere in or near the place that holds it: precision 2 at the least.
+            out[x] = _to_place(e).model_copy(update={"precision": max(2, held_by.precision)})
+    return out
+
+
+def _held_unknowns(text: str, topos: list[_Topo]) -> dict[int, int]:
+    """A name the gazetteer lacks, written "X, Y" or "X in Y" with Y a known place.
+
+    "Greenlane, Auckland", "Headington, Oxford", "Cellardyke in Fife": X is a part of
+    Y or lies near it, so Y's point is the best the gazetteer can tell (like "Stroud,
+    Ontario" given Ontario). "X, Y" inside a list ("Kampungu, Makonono, Kaluamba and
+    Mombo") is no such pair: X must not follow another name through a list separator,
+    and a town Y must not be followed by one into a name that does not hold it.
+    Index of X -> index of Y.
+    """
+    order = sorted(range(len(topos)), key=lambda i: topos[i].span[0])
+    out: dict[int, int] = {}
+    for n, (a, b) in enumerate(zip(order, order[1:], strict=False)):
+        tx, ty = topos[a], topos[b]
+        e = ty.entry
+        if tx.cands or tx.demonym or e is None or ty.demonym or ty.adjectival:
+            continue
+        gap = text[tx.span[1]:ty.span[0]]
+        if len(gap) > 6 or not _CONTAINER_SEP.match(gap):
+            continue
+        if n > 0:
+            prev = topos[order[n - 1]]
+            pgap = text[prev.span[1]:tx.span[0]]
+            if len(pgap) <= 7 and _LIST_SEP.match(pgap):
+                continue
+        if "," in gap and e.feature.startswith("PPL") and n + 2 < len(order):
+            tz = topos[order[n + 2]]
+            ngap = text[ty.span[1]:tz.span[0]]
+            if len(ngap) <= 7 and _LIST_SEP.match(ngap) and not (
+                    tz.entry is not None and tz.entry.feature in ("PCLI", "ADM1", "ADM2")
+                    and _contains(tz.entry, e)):
+                continue
+        out[a] = b
+    return out
 
 
 # --- relative expressions ---------------------------------------------------------------
@@ -1289,7 +1339,7 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     spans = [sp for sp in spans if not _STREET_AFTER.match(text, sp[1])
              and not (_STREET_BEFORE.search(text, max(0, sp[0] - 40), sp[0])
                       and _STREET_WORD.match(text, sp[1]))]
-    places = resolve(text, spans)
+    places = _resolve(text, spans, hold_unknowns=False)
     out: list[tuple[Span, Place]] = []
     for sp, p in zip(spans, places, strict=True):
         if p is None:
