@@ -960,11 +960,18 @@ class Store:
             return dict(_select_in(s, select(DocumentRow.id, DocumentRow.published),
                                    DocumentRow.id, doc_ids, rows=True))
 
-    def load_events(self, ids: Iterable[str]) -> dict[str, Event]:
-        """These stored events of the view, by id (unknown ids are left out)."""
+    def load_events(self, ids: Iterable[str], *, brief: bool = False) -> dict[str, Event]:
+        """These stored events of the view, by id (unknown ids are left out). ``brief``
+        keeps only each event's first mention: what linking and story grouping read of
+        the events around a scoped merge, whose largest gather hundreds of reports."""
         with Session(self.engine) as s:
-            return {r.id: Event.model_validate(r.data)
-                    for r in _select_in(s, select(EventRow), EventRow.id, ids)}
+            out = {}
+            for r in _select_in(s, select(EventRow), EventRow.id, ids):
+                data = r.data
+                if brief and len(data.get("mentions", ())) > 1:
+                    data = {**data, "mentions": data["mentions"][:1]}
+                out[r.id] = Event.model_validate(data)
+            return out
 
     def stories_of(self, doc_ids: Iterable[str]) -> dict[str, Story]:
         """The stories these documents are in, by story id."""

@@ -563,7 +563,7 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     rebuilt = {e.id for e, _ in final}
 
     # Context for links and stories: every event with a mention in a document in scope.
-    outside = store.load_events({e for _, e in old_mentions_of_docs} - rebuilt)
+    outside = store.load_events({e for _, e in old_mentions_of_docs} - rebuilt, brief=True)
     context: list[tuple[Event, list[EventMention]]] = list(final)
     extra: dict[str, list[EventMention]] = defaultdict(list)
     for m, eid in old_mentions_of_docs:
@@ -580,7 +580,7 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     chain_rel, chain_ids = _chains(store, relations, touched)
     known = {e.id: e for e, _ in context}
     chain_events = dict(known)
-    chain_events.update(store.load_events(chain_ids - set(known)))
+    chain_events.update(store.load_events(chain_ids - set(known), brief=True))
     first = {e.id: Evidence(doc_id=e.mentions[0].doc_id, quote=e.mentions[0].quote)
              for e in chain_events.values() if e.mentions}
     first.update({e.id: Evidence(doc_id=ms[0].doc_id, quote=ms[0].quote)
@@ -836,6 +836,8 @@ def _stories(
     extra = list(dict.fromkeys(x for r in range(STORY_SAMPLE) for xs in latest
                                for x in xs[r : r + 1]))
     window.update(extra[:room])
+    _log.debug("stories: %d documents in scope, %d more in the pool", len(pool),
+               len(window - set(pool)))
     members = store.members_of_docs(window - set(pool))
     events = {e.id: e for e, _ in context}
     by_event: dict[str, list[EventMention]] = defaultdict(list)
@@ -850,7 +852,7 @@ def _stories(
             if eid is not None:
                 by_event[eid].append(m)
                 untouched.add(eid)
-    events.update(store.load_events(untouched - set(events)))
+    events.update(store.load_events(untouched - set(events), brief=True))
     by_event = {k: v for k, v in by_event.items() if k in events}
     docs = [pool[x] for x in sorted(pool)]
     ev_list = list(events.values())
@@ -903,7 +905,7 @@ def _stories(
                 sid = stories.story_id(f"{key}:{salt}")
         taken.add(sid)
         if main_id is not None and main_id not in events:
-            events.update(store.load_events([main_id]))
+            events.update(store.load_events([main_id], brief=True))
         main_ev = events.get(main_id) if main_id else None
         evs: set[str] = set()
         for x in doc_ids:
