@@ -10,10 +10,12 @@ the number of scored pairs close to linear in the number of mentions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import heapq
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -319,23 +321,68 @@ _SHOT_AFTER = re.compile(
 
 
 class TfIdf:
-    """IDF-weighted, L2-normalized bags of stems, fitted on the texts at hand."""
+    """IDF-weighted, L2-normalized bags of stems, fitted on the texts at hand.
+
+    The weights are held as flat arrays (a term id and a weight per entry, row by row)
+    rather than a dict per text: thousands of whole documents as dicts of floats took
+    several hundred megabytes in a scoped merge's neighbour search, clustering and story
+    grouping, which need only the sparse products (``cos_arrays``) and the heaviest
+    terms (``candidate_arrays``). ``vecs`` (one dict per text) is built when first asked
+    for, by the callers that compare short texts pair by pair (``cos``)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.bags = [Counter(tokens(t)) for t in texts]
-        df: Counter[str] = Counter()
-        for bag in self.bags:
-            df.update(bag.keys())
-        n = max(len(texts), 1)
-        self.df = df
-        self.idf = {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
-        self.vecs = [self._weigh(b) for b in self.bags]
-        self._matrix: Any = None  # scipy CSR of ``vecs``, built by the first ``cos_pairs``
+        import numpy as np
 
-    def _weigh(self, bag: Counter[str]) -> dict[str, float]:
-        vec = {w: (1.0 + math.log(c)) * self.idf.get(w, 1.0) for w, c in bag.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {w: v / norm for w, v in vec.items()}
+        vocab: dict[str, int] = {}
+        cols: array[int] = array("q")
+        counts: array[int] = array("q")
+        bounds = [0]
+        for t in texts:
+            for w, c in Counter(tokens(t)).items():  # in order of first appearance
+                cols.append(vocab.setdefault(w, len(vocab)))
+                counts.append(c)
+            bounds.append(len(cols))
+        self._words = list(vocab)
+        self._cols = np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, np.int64)
+        self._bounds = bounds
+        df = np.bincount(self._cols, minlength=len(vocab)).tolist()
+        n = max(len(texts), 1)
+        idf = [math.log((1 + n) / (1 + c)) + 1.0 for c in df]
+        self._df = df
+        self._idf = idf
+        # Weighed and normalized row by row in Python floats, in the order of the terms
+        # of each text, so that every weight is the one a dict per text gave.
+        vals: array[float] = array("d")
+        for r in range(len(texts)):
+            lo, hi = bounds[r], bounds[r + 1]
+            row = [(1.0 + math.log(c)) * idf[k]
+                   for k, c in zip(cols[lo:hi], counts[lo:hi], strict=True)]
+            norm = math.sqrt(sum(v * v for v in row)) or 1.0
+            vals.extend([v / norm for v in row])
+        self._vals = np.frombuffer(vals, dtype=np.float64) if vals else np.zeros(0)
+        self._matrix: Any = None  # scipy CSR of the weights, built by the first product
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    @functools.cached_property
+    def df(self) -> dict[str, int]:
+        """Document frequency of each term."""
+        return dict(zip(self._words, self._df, strict=True))
+
+    @functools.cached_property
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of each term."""
+        return dict(zip(self._words, self._idf, strict=True))
+
+    @functools.cached_property
+    def vecs(self) -> list[dict[str, float]]:
+        """Each text's weights by term (in the order of its terms)."""
+        words, cols, vals = self._words, self._cols.tolist(), self._vals.tolist()
+        b = self._bounds
+        return [{words[c]: v for c, v in zip(cols[b[r]:b[r + 1]], vals[b[r]:b[r + 1]],
+                                             strict=True)}
+                for r in range(len(b) - 1)]
 
     def cos(self, i: int, j: int) -> float:
         """Cosine similarity of texts i and j."""
@@ -345,19 +392,19 @@ class TfIdf:
         return sum(v * b.get(w, 0.0) for w, v in a.items())
 
     def _csr(self) -> Any:
-        """The scipy CSR matrix of ``vecs`` (built once)."""
+        """The scipy CSR matrix of the weights (built once; column indices sorted, as
+        the products sum them in that order)."""
+        import numpy as np
         from scipy import sparse
 
         if self._matrix is None:
-            vocab: dict[str, int] = {}
-            rows, cols, vals = [], [], []
-            for r, vec in enumerate(self.vecs):
-                for w, v in vec.items():
-                    rows.append(r)
-                    cols.append(vocab.setdefault(w, len(vocab)))
-                    vals.append(v)
-            self._matrix = sparse.csr_matrix(
-                (vals, (rows, cols)), shape=(len(self.vecs), max(len(vocab), 1)))
+            # copies: sorting the matrix's indices must not reorder a text's terms
+            m = sparse.csr_matrix(
+                (self._vals.copy(), self._cols.copy(),
+                 np.asarray(self._bounds, dtype=np.int64)),
+                shape=(len(self), max(len(self._words), 1)))
+            m.sort_indices()
+            self._matrix = m
         return self._matrix
 
     def cos_pairs(self, pairs: Sequence[tuple[int, int]],
@@ -402,27 +449,34 @@ class TfIdf:
         """``candidate_pairs`` as two sorted integer arrays (lower index first). Near-copies
         share most of their heaviest terms, so each pair comes up many times: the pairs
         are listed and deduplicated as integer codes (numpy), not one Python tuple at a
-        time."""
+        time. A text's heaviest terms are taken in order of weight, ties in the order of
+        its terms."""
         import numpy as np
 
-        post: dict[str, list[int]] = defaultdict(list)
-        for i, vec in enumerate(self.vecs):
-            best = sorted(
-                (w for w in vec if self.df[w] <= max_df), key=lambda w: -vec[w]
-            )[:top]
-            for w in best:
-                post[w].append(i)
-        n = len(self.vecs)
+        n = len(self)
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self._bounds))
+        pos = np.arange(len(self._cols), dtype=np.int64)
+        ok = np.asarray(self._df, dtype=np.int64)[self._cols] <= max_df if len(pos) else (
+            np.zeros(0, dtype=bool))
+        rows, pos = rows[ok], pos[ok]
+        order = np.lexsort((pos, -self._vals[pos], rows))
+        rows, pos = rows[order], pos[order]
+        # rank of each entry within its text: keep the ``top`` heaviest
+        start = np.searchsorted(rows, rows, side="left")
+        keep = (np.arange(len(rows)) - start) < top
+        rows, terms = rows[keep], self._cols[pos[keep]]
+        by_term = np.lexsort((rows, terms))
+        rows, terms = rows[by_term], terms[by_term]
+        cuts = np.flatnonzero(np.diff(terms)) + 1
         codes = []
         upper: dict[int, tuple[Any, Any]] = {}
-        for ids in post.values():
+        for ids in np.split(rows, cuts):
             if len(ids) > 1:
-                # ids ascend (texts are visited in order): each pair comes out (i < j)
-                arr = np.asarray(ids, dtype=np.int64)
+                # ids ascend within a term: each pair comes out (i < j)
                 if len(ids) not in upper:
                     upper[len(ids)] = np.triu_indices(len(ids), k=1)
                 x, y = upper[len(ids)]
-                codes.append(arr[x] * n + arr[y])
+                codes.append(ids[x] * n + ids[y])
         if not codes:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
