@@ -280,3 +280,24 @@ def test_reports_months_apart_meet_through_the_term_index(
     finally:
         store.close()
 
+
+
+def test_brief_events_keep_all_but_the_mentions(
+    analyses: list[pipeline._Analysis], store_url: str
+) -> None:
+    """``Store.load_events(brief=True)``, which a scoped merge reads the events around
+    its scope with, gives each event as stored but with its first mention only."""
+    version = pipeline.analysis_version(model_name(None))
+    store = Store(store_url)
+    try:
+        store.save_analyses([(a.doc, a.mentions, a.entities) for a in analyses], version)
+        update.merge_pending(store, version)
+        ids = [e.id for e in store.load_merged().events]
+        full, brief = store.load_events(ids), store.load_events(ids, brief=True)
+    finally:
+        store.close()
+    assert set(brief) == set(full) and any(len(e.mentions) > 1 for e in full.values())
+    for eid, e in full.items():
+        b = brief[eid]
+        assert b.mentions == e.mentions[:1]
+        assert b.model_copy(update={"mentions": e.mentions}) == e
