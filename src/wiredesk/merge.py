@@ -17,7 +17,7 @@ import math
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
@@ -511,7 +511,7 @@ def _drain(scores: dict[tuple[int, int], float]) -> Iterator[tuple[tuple[int, in
 
 def agglomerate(
     n: int,
-    scores: dict[tuple[int, int], float],
+    scores: dict[tuple[int, int], float] | Iterable[tuple[tuple[int, int], float]],
     threshold: float,
     can_merge: Callable[[list[int], list[int]], bool] | None = None,
     bonus: Callable[[list[int], list[int]], float] | None = None,
@@ -525,11 +525,17 @@ def agglomerate(
     ``threshold`` and ``can_merge`` allows it; ``bonus`` (optional) adds cluster-level
     evidence to the average of two clusters of more than one item. Cost O(P log P) for P
     scored pairs. With ``consume``, ``scores`` is emptied as its pairs become links, so
-    that a dense block's millions of pairs are not held twice.
+    that a dense block's millions of pairs are not held twice; ``scores`` may also be an
+    iterable of ``((i, j), score)`` items, read once (a pair given twice adds up).
     """
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     links: dict[int, dict[int, float]] = defaultdict(dict)
-    pairs = _drain(scores) if consume else iter(scores.items())
+    if not isinstance(scores, dict):
+        pairs: Iterator[tuple[tuple[int, int], float]] = iter(scores)
+    elif consume:
+        pairs = _drain(scores)
+    else:
+        pairs = iter(scores.items())
     for (i, j), s in pairs:
         if i == j:
             continue

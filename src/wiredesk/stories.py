@@ -13,7 +13,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from wiredesk.merge import PerCluster, TfIdf, agglomerate, best_similarity
@@ -152,9 +152,9 @@ def relative(
     return {(i, j): v / math.sqrt(best[i] * best[j]) for (i, j), v in scores.items() if v > 0}
 
 
-def _relative_scores(documents: Sequence[Document]) -> dict[tuple[int, int], float]:
+def _relative_arrays(documents: Sequence[Document]) -> tuple[Any, Any, Any]:
     """``relative(text_similarities(documents))`` of the pairs at ``_PAIR_FLOOR`` or
-    more, worked out on arrays."""
+    more, as three arrays (first index, second index, relative similarity; by pair)."""
     import numpy as np
 
     left, right, sims = _similarity_arrays(documents)
@@ -163,9 +163,36 @@ def _relative_scores(documents: Sequence[Document]) -> dict[tuple[int, int], flo
     left, right, sims = left[keep], right[keep], sims[keep]
     rel = sims / np.sqrt(best[left] * best[right])
     keep = rel >= _PAIR_FLOOR
-    left, right, rel = left[keep], right[keep], rel[keep]
-    return dict(zip(zip(left.tolist(), right.tolist(), strict=True), rel.tolist(),
-                    strict=True))
+    return left[keep], right[keep], rel[keep]
+
+
+def _story_pairs(n: int, left: Any, right: Any, rel: Any,
+                 bonus: dict[tuple[int, int], float]) -> Iterator[tuple[tuple[int, int], float]]:
+    """The scored pairs with each ``bonus`` added, handed out in the order a dict of
+    them would be emptied by ``agglomerate(consume=True)`` (the last added first), so
+    that the clusters are the ones that dict gave. A pool of thousands of reports holds
+    millions of pairs: as a dict of tuples they were the story grouping's largest
+    structure, held beside the links built from them."""
+    import numpy as np
+
+    codes = left * n + right  # ascending: candidate pairs come sorted and unique
+    extra = dict(bonus)
+    add = np.zeros(len(codes))
+    if bonus:
+        want = np.asarray([i * n + j for i, j in bonus], dtype=np.int64)
+        at = np.minimum(np.searchsorted(codes, want), max(len(codes) - 1, 0))
+        found = codes[at] == want if len(codes) else np.zeros(len(want), dtype=bool)
+        for (pair, v), k, hit in zip(bonus.items(), at.tolist(), found.tolist(),
+                                     strict=True):
+            if hit:
+                add[k] += v
+                del extra[pair]
+    # bonus pairs not scored came after the scored ones: they go first
+    yield from ((p, 0.0 + v) for p, v in reversed(extra.items()))
+    vals = (rel + add).tolist()
+    ls, rs = left.tolist(), right.tolist()
+    for k in range(len(vals) - 1, -1, -1):
+        yield (ls[k], rs[k]), vals[k]
 
 
 def group(
@@ -178,7 +205,7 @@ def group(
         return []
     weighted = weighted_main_events(documents, events, mentions_by_event)
     mains = [e for e, _ in weighted]
-    scores = _relative_scores(documents)
+    left, right, rel = _relative_arrays(documents)
     # Same main event: one story, whatever the wording. Different main events do not
     # weigh against a pair: the merge does not link every report of one event, and two
     # reports whose events it left apart still tell one story when their texts agree.
@@ -186,11 +213,9 @@ def group(
     for i, e in enumerate(mains):
         if e is not None:
             by_event[e].append(i)
-    for ids in by_event.values():
-        for x in ids:
-            for y in ids:
-                if x < y:
-                    scores[(x, y)] = scores.get((x, y), 0.0) + 10.0
+    same_event = {(x, y): 10.0 for ids in by_event.values() for x in ids for y in ids
+                  if x < y}
+    scores = _story_pairs(len(documents), left, right, rel, same_event)
     ev_by_id = {e.id: e for e in events}
 
     def principal(xs: list[int]) -> set[str]:
