@@ -366,11 +366,6 @@ class TfIdf:
         return len(self._bounds) - 1
 
     @functools.cached_property
-    def df(self) -> dict[str, int]:
-        """Document frequency of each term."""
-        return dict(zip(self._words, self._df, strict=True))
-
-    @functools.cached_property
     def idf(self) -> dict[str, float]:
         """Inverse document frequency of each term."""
         return dict(zip(self._words, self._idf, strict=True))

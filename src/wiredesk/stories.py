@@ -188,7 +188,7 @@ def _story_pairs(n: int, left: Any, right: Any, rel: Any,
                 add[k] += v
                 del extra[pair]
     # bonus pairs not scored came after the scored ones: they go first
-    yield from ((p, 0.0 + v) for p, v in reversed(extra.items()))
+    yield from reversed(extra.items())
     vals = (rel + add).tolist()
     ls, rs = left.tolist(), right.tolist()
     for k in range(len(vals) - 1, -1, -1):
