@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import heapq
+import itertools
 import math
 import re
 from array import array
@@ -449,35 +450,68 @@ class TfIdf:
         import numpy as np
 
         n = len(self)
-        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self._bounds))
-        pos = np.arange(len(self._cols), dtype=np.int64)
-        ok = np.asarray(self._df, dtype=np.int64)[self._cols] <= max_df if len(pos) else (
-            np.zeros(0, dtype=bool))
-        rows, pos = rows[ok], pos[ok]
-        order = np.lexsort((pos, -self._vals[pos], rows))
-        rows, pos = rows[order], pos[order]
-        # rank of each entry within its text: keep the ``top`` heaviest
-        start = np.searchsorted(rows, rows, side="left")
-        keep = (np.arange(len(rows)) - start) < top
-        rows, terms = rows[keep], self._cols[pos[keep]]
+        df = np.asarray(self._df, dtype=np.int64)
+        bounds = np.asarray(self._bounds, dtype=np.int64)
+        # Texts a block at a time: sorting every entry of thousands of long documents at
+        # once (several arrays of millions) was a large merge's peak of memory, and only
+        # ``top`` entries a text are kept.
+        step = max(1, _ENTRIES_AT_ONCE * n // max(len(self._cols), 1))
+        got_rows, got_terms = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for lo in range(0, n, step):
+            hi = min(n, lo + step)
+            pos = np.arange(bounds[lo], bounds[hi], dtype=np.int64)
+            rows = np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(bounds[lo : hi + 1]))
+            ok = df[self._cols[pos]] <= max_df
+            rows, pos = rows[ok], pos[ok]
+            order = np.lexsort((pos, -self._vals[pos], rows))
+            rows, pos = rows[order], pos[order]
+            # rank of each entry within its text: keep the ``top`` heaviest
+            start = np.searchsorted(rows, rows, side="left")
+            keep = (np.arange(len(rows)) - start) < top
+            got_rows.append(rows[keep])
+            got_terms.append(self._cols[pos[keep]])
+        rows, terms = np.concatenate(got_rows), np.concatenate(got_terms)
         by_term = np.lexsort((rows, terms))
         rows, terms = rows[by_term], terms[by_term]
-        cuts = np.flatnonzero(np.diff(terms)) + 1
-        codes = []
-        upper: dict[int, tuple[Any, Any]] = {}
-        for ids in np.split(rows, cuts):
-            if len(ids) > 1:
-                # ids ascend within a term: each pair comes out (i < j)
-                if len(ids) not in upper:
-                    upper[len(ids)] = np.triu_indices(len(ids), k=1)
-                x, y = upper[len(ids)]
-                codes.append(ids[x] * n + ids[y])
-        if not codes:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty
-        uniq = np.unique(np.concatenate(codes))
+        # Each entry pairs with the later texts sharing its term (rows ascend within a
+        # term, so each pair comes out once per shared term, lower index first).
+        at = np.arange(len(rows), dtype=np.int64)
+        partners = np.searchsorted(terms, terms, side="right") - at - 1
+        # The pairs of a block of texts (by lower index) at a time, deduplicated within
+        # the block: no pair comes from two blocks, and the blocks ascend, so the
+        # result is sorted. Near-copies share most of their heaviest terms and list
+        # each pair dozens of times: all of them at once, with the copies sorting them
+        # makes, were a large merge's peak of memory.
+        entries = np.argsort(rows, kind="stable")
+        row_at = np.searchsorted(rows[entries], np.arange(n + 1))
+        per_row = np.bincount(rows, weights=partners, minlength=n).astype(np.int64).tolist()
+        cuts, held = [0], 0
+        for i, c in enumerate(per_row):
+            if held and held + c > _PAIRS_AT_ONCE:
+                cuts.append(i)
+                held = 0
+            held += c
+        cuts.append(n)
+        out = [np.zeros(0, dtype=np.int64)]
+        for lo, hi in itertools.pairwise(cuts):
+            e = entries[row_at[lo]:row_at[hi]]
+            c = partners[e]
+            total = int(c.sum())
+            if not total:
+                continue
+            # partner k of entry e sits at e + 1 + k, in term order
+            offsets = np.cumsum(c) - c
+            idx = np.repeat(e + 1 - offsets, c) + np.arange(total, dtype=np.int64)
+            out.append(np.unique(np.repeat(rows[e], c) * n + rows[idx]))
+        uniq = np.concatenate(out)
         return uniq // n, uniq % n
 
+
+# Candidate pairs ``TfIdf.candidate_arrays`` lists before deduplicating them.
+_PAIRS_AT_ONCE = 2_000_000
+
+# Term entries ``TfIdf.candidate_arrays`` ranks at once (texts a block at a time).
+_ENTRIES_AT_ONCE = 250_000
 
 # --- agglomeration -------------------------------------------------------------
 

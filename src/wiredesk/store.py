@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import os
 import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,11 +60,31 @@ from wiredesk.models import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PackedEvent:
+    """An event as the store writes it, its record held as JSON text: a merge into a
+    large store rewrites events with hundreds of reports each, and as pydantic models
+    they weighed about four times as much while the stories were grouped."""
+
+    id: str
+    start: dt.date | None
+    country_code: str | None
+    sub_event_type: str
+    data: str
+
+    @classmethod
+    def of(cls, e: Event) -> PackedEvent:
+        """``e`` packed."""
+        return cls(e.id, e.date.start if e.date else None,
+                   e.location.country_code if e.location else None, e.sub_event_type,
+                   e.model_dump_json())
+
+
 @dataclass
 class ViewChange:
     """What an incremental merge changes in the merged view (``Store.update_merged``)."""
 
-    events: list[Event]  # new and rebuilt events, written whole
+    events: Sequence[Event | PackedEvent]  # new and rebuilt events, written whole
     relations: list[Relation]
     stories: list[Story]
     entities: list[Entity]
@@ -719,22 +740,21 @@ class Store:
     def _write_merged(
         self,
         s: Session,
-        events: Sequence[Event],
+        events: Sequence[Event | PackedEvent],
         relations: Sequence[Relation],
         stories: Sequence[Story],
         entities: Sequence[Entity],
     ) -> None:
-        ev_rows = [
-            {
-                "id": e.id,
-                "start": e.date.start if e.date else None,
-                "country_code": e.location.country_code if e.location else None,
-                "sub_event_type": e.sub_event_type,
-                "data": e.model_dump(mode="json"),
-                "updated_at": _now(),
-            }
-            for e in events
-        ]
+        # Events are written a few hundred at a time: as dicts, a large merge's events
+        # would weigh several times what their models do.
+        for i in range(0, len(events), 200):
+            packed = [e if isinstance(e, PackedEvent) else PackedEvent.of(e)
+                      for e in events[i : i + 200]]
+            self._upsert(s, EventRow, [
+                {"id": e.id, "start": e.start, "country_code": e.country_code,
+                 "sub_event_type": e.sub_event_type, "data": json.loads(e.data),
+                 "updated_at": _now()}
+                for e in packed], ["id"], update=True)
         rel_rows = [
             {"source": r.source, "target": r.target, "type": r.type,
              "data": r.model_dump(mode="json")}
@@ -742,7 +762,6 @@ class Store:
         ]
         st_rows = [{"id": x.id, "data": x.model_dump(mode="json")} for x in stories]
         en_rows = [{"id": e.id, "data": e.model_dump(mode="json")} for e in entities]
-        self._upsert(s, EventRow, ev_rows, ["id"], update=True)
         self._upsert(s, RelationRow, rel_rows, ["source", "target", "type"], update=True)
         self._upsert(s, StoryRow, st_rows, ["id"], update=True)
         self._upsert(s, StoryDocRow, [{"doc_id": d, "story_id": x.id} for x in stories
@@ -758,11 +777,15 @@ class Store:
                                   .order_by(DocumentRow.id)))
 
     def iter_analyses(
-        self, version: str, chunk: int = 500, ids: Sequence[str] | None = None
+        self, version: str, chunk: int = 500, ids: Sequence[str] | None = None, *,
+        keep: Callable[[str], bool] | None = None, entities: bool = True,
     ) -> Iterable[tuple[Document, list[EventMention], list[Entity]]]:
         """Every stored document (or those of ``ids``) with its analysis by this
         version, streamed in chunks; the document carries the date its analysis was
-        anchored to."""
+        anchored to. With ``keep``, only the mentions whose key (``doc:start:end``) it
+        keeps are read; with ``entities=False``, no entities: a scoped merge needs a few
+        of the mentions of thousands of stored documents, and reading every one of them
+        as a model only to drop it left the heap in pieces."""
         if ids is None:
             with Session(self.engine) as s:
                 ids = list(s.scalars(select(AnalysisRow.doc_id)
@@ -780,8 +803,9 @@ class Store:
                 for doc, an in rows:
                     yield (
                         _doc_from_row(doc).model_copy(update={"published": an.published}),
-                        [EventMention.model_validate(m) for m in an.mentions],
-                        [Entity.model_validate(e) for e in an.entities],
+                        [EventMention.model_validate(m) for m in an.mentions
+                         if keep is None or keep(f"{m['doc_id']}:{m['start']}:{m['end']}")],
+                        [Entity.model_validate(e) for e in an.entities] if entities else [],
                     )
 
     def event_aliases(self) -> dict[str, str]:

@@ -13,11 +13,12 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from wiredesk.merge import PerCluster, TfIdf, agglomerate, best_similarity
-from wiredesk.models import Document, Event, EventMention, Story
+from wiredesk.models import Document, Event, Story
 
 # Threshold on the relative similarity (see ``relative``). On the news-cluster corpus
 # B3 stays >= 0.94 for thresholds from 0.2 to 0.5; the absolute cosine it replaced was
@@ -41,7 +42,36 @@ _REL_FLOOR = 0.1
 # of the 2.3 million candidate pairs of 6,000 stream reports. Story B3 on news_cluster
 # (whole, and either half, with events) is the same with them and without.
 _PAIR_FLOOR = 0.1
+# Pairs handled at once by the story grouping's array arithmetic.
+_CHUNK = 1_000_000
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
+class Telling(Protocol):
+    """What the stories read of an event mention: an ``EventMention``, or a ``Told``."""
+
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def background(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """An event mention as the stories read it: a large store's merge hands thousands of
+    them to the story grouping, and a whole ``EventMention`` (quote, trigger, figures,
+    actors) weighs some kilobytes where these three fields weigh a hundred bytes."""
+
+    doc_id: str
+    start: int
+    background: bool
+
+
+def told(m: Telling) -> Told:
+    """``m`` as the stories read it."""
+    return Told(m.doc_id, m.start, m.background)
 
 
 def story_id(key: str) -> str:
@@ -51,7 +81,7 @@ def story_id(key: str) -> str:
 
 
 def main_event(
-    doc: Document, events: Sequence[Event], mentions_by_event: dict[str, list[EventMention]]
+    doc: Document, events: Sequence[Event], mentions_by_event: Mapping[str, Sequence[Telling]]
 ) -> str | None:
     """Id of the event the document tells most, and earliest; None if it tells none."""
     return main_events([doc], events, mentions_by_event)[0]
@@ -59,7 +89,7 @@ def main_event(
 
 def main_events(
     documents: Sequence[Document], events: Sequence[Event],
-    mentions_by_event: dict[str, list[EventMention]],
+    mentions_by_event: Mapping[str, Sequence[Telling]],
 ) -> list[str | None]:
     """``main_event`` of each document, in one pass over the mentions (per document over
     every event would be quadratic in a large store)."""
@@ -68,7 +98,7 @@ def main_events(
 
 def weighted_main_events(
     documents: Sequence[Document], events: Sequence[Event],
-    mentions_by_event: dict[str, list[EventMention]],
+    mentions_by_event: Mapping[str, Sequence[Telling]],
 ) -> list[tuple[str | None, float]]:
     """Each document's main event and how central it is to the document: its share
     (0 to 1) of the weight of all the events the document tells."""
@@ -127,10 +157,13 @@ def _similarity_arrays(documents: Sequence[Document]) -> tuple[Any, Any, Any]:
     sims = tf.cos_arrays(left, right)
     day = np.asarray([d.published.toordinal() if d.published is not None else -1
                       for d in documents], dtype=np.int64)
-    a, b = day[left], day[right]
-    gap = np.abs(a - b)
-    damp = np.where(gap <= 7, 1.0, np.maximum(0.3, 1.0 - (gap - 7) / 60))
-    sims = np.where((a >= 0) & (b >= 0), sims * damp, sims)
+    # a chunk of pairs at a time: millions of pairs, and a handful of arrays for each
+    for k in range(0, len(sims), _CHUNK):
+        a, b = day[left[k : k + _CHUNK]], day[right[k : k + _CHUNK]]
+        gap = np.abs(a - b)
+        damp = np.where(gap <= 7, 1.0, np.maximum(0.3, 1.0 - (gap - 7) / 60))
+        part = sims[k : k + _CHUNK]
+        sims[k : k + _CHUNK] = np.where((a >= 0) & (b >= 0), part * damp, part)
     return left, right, sims
 
 
@@ -159,11 +192,17 @@ def _relative_arrays(documents: Sequence[Document]) -> tuple[Any, Any, Any]:
 
     left, right, sims = _similarity_arrays(documents)
     best = best_similarity(len(documents), left, right, sims, _REL_FLOOR)
-    keep = sims > 0
-    left, right, sims = left[keep], right[keep], sims[keep]
-    rel = sims / np.sqrt(best[left] * best[right])
-    keep = rel >= _PAIR_FLOOR
-    return left[keep], right[keep], rel[keep]
+    # _PAIR_FLOOR > 0, so the pairs kept have a positive similarity; a chunk at a time
+    ls, rs, rels = [left[:0]], [right[:0]], [sims[:0]]
+    for k in range(0, len(sims), _CHUNK):
+        lk, rk = left[k : k + _CHUNK], right[k : k + _CHUNK]
+        rel = sims[k : k + _CHUNK] / np.sqrt(best[lk] * best[rk])
+        keep = rel >= _PAIR_FLOOR
+        ls.append(lk[keep])
+        rs.append(rk[keep])
+        rels.append(rel[keep])
+    del left, right, sims
+    return np.concatenate(ls), np.concatenate(rs), np.concatenate(rels)
 
 
 def _story_pairs(n: int, left: Any, right: Any, rel: Any,
@@ -198,7 +237,7 @@ def _story_pairs(n: int, left: Any, right: Any, rel: Any,
 def group(
     documents: list[Document],
     events: list[Event],
-    mentions_by_event: dict[str, list[EventMention]],
+    mentions_by_event: Mapping[str, Sequence[Telling]],
 ) -> list[Story]:
     """Every document in exactly one story; stories titled from their main event."""
     if not documents:

@@ -67,7 +67,7 @@ from wiredesk.models import (
     Relation,
     Story,
 )
-from wiredesk.store import Store, StoryDocRow, ViewChange
+from wiredesk.store import PackedEvent, Store, StoryDocRow, ViewChange
 
 if TYPE_CHECKING:
     from wiredesk.review import Review
@@ -532,7 +532,11 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     # stays with its story. Of a long war's large events, those are most documents in
     # scope; their analyses are streamed, never all held at once.
     read_again = {_doc_of(k) for k in scope_keys if k not in riding}
-    for d, ms, _ in store.iter_analyses(version, ids=sorted(old_docs)):
+    def wanted(k: str) -> bool:
+        return k in riding or k in scope_keys or (_doc_of(k) in read_again and k in members)
+
+    for d, ms, _ in store.iter_analyses(version, ids=sorted(old_docs), keep=wanted,
+                                        entities=False):
         documents[d.id] = d
         again = d.id in read_again
         for m in ms:
@@ -593,10 +597,14 @@ def _scoped(store: Store, version: str, pending: list[str]) -> MergeOutcome:
     # stories read only the documents clustered again and their mentions: the riders
     # and the documents only they came from (most of a large store's scope) are let go
     # before the stories are grouped.
-    events_out = [e for e, _ in final]
+    # The events to write are packed, and the stories read light copies of the events
+    # and mentions (``stories.Told``): as models, the events and mentions of a large
+    # store's scope were most of what the merge held while the stories were grouped.
+    events_out = [PackedEvent.of(e) for e, _ in final]
     clustered = {m.doc_id for m in new_mentions}
     story_docs = {x: d for x, d in documents.items() if x in clustered or x in pending_set}
-    story_context = [(e, [m for m in ms if m.doc_id in story_docs]) for e, ms in context]
+    story_context = [(_for_stories(e), [stories.told(m) for m in ms if m.doc_id in story_docs])
+                     for e, ms in context]
     del built, final, context, riders, documents, new_mentions, old_mentions_of_docs
     del extra, outside, known, chain_events
     ident.built = []
@@ -786,11 +794,17 @@ def _chains(store: Store, fresh: Sequence[Relation], touched: set[str]
     return chain, ids
 
 
+def _for_stories(e: Event) -> Event:
+    """``e`` with what the stories read of it (dates, kind, place, first mention)."""
+    return e.model_copy(update={"mentions": e.mentions[:1], "figures": {}, "categories": {},
+                                "actors": [], "weapons": []})
+
+
 def _stories(
     store: Store,
     version: str,
     documents: dict[str, Document],
-    context: Sequence[tuple[Event, list[EventMention]]],
+    context: Sequence[tuple[Event, list[stories.Told]]],
     new_docs: set[str],
     like: Sequence[str],
     aliases: dict[str, str],
@@ -840,17 +854,18 @@ def _stories(
                len(window - set(pool)))
     members = store.members_of_docs(window - set(pool))
     events = {e.id: e for e, _ in context}
-    by_event: dict[str, list[EventMention]] = defaultdict(list)
-    for e, ms in context:
-        by_event[e.id].extend(ms)
+    by_event: dict[str, list[stories.Told]] = defaultdict(list)
+    for e, told in context:
+        by_event[e.id].extend(told)
     # The documents outside the scope tell stored events this merge did not touch.
     untouched: set[str] = set()
-    for doc, ms, _ in store.iter_analyses(version, ids=sorted(window - set(pool))):
+    for doc, ms, _ in store.iter_analyses(version, ids=sorted(window - set(pool)),
+                                          keep=members.__contains__, entities=False):
         pool[doc.id] = doc
         for m in ms:
             eid = members.get(mention_key(m))
             if eid is not None:
-                by_event[eid].append(m)
+                by_event[eid].append(stories.told(m))
                 untouched.add(eid)
     events.update(store.load_events(untouched - set(events), brief=True))
     by_event = {k: v for k, v in by_event.items() if k in events}
@@ -873,9 +888,9 @@ def _stories(
 
     far = {x for st in old.values() for x in st.doc_ids if x not in pool}
     events_of_doc: dict[str, set[str]] = defaultdict(set)
-    for eid, ms in by_event.items():
-        for m in ms:
-            events_of_doc[m.doc_id].add(eid)
+    for eid, tells in by_event.items():
+        for t in tells:
+            events_of_doc[t.doc_id].add(eid)
     if far:  # documents of a story left out of the pool, or found by its main event
         for key, eid in store.members_of_docs(far).items():
             events_of_doc[_doc_of(key)].add(eid)
