@@ -43,13 +43,15 @@ def _read(paths: list[str]) -> list[RawArticle]:
     return [a for a in items if isinstance(a, RawArticle)]
 
 
+@pytest.mark.parametrize("chunk", [1000, 3])
 def test_same_events_json_as_the_local_engine(
-    local_ray: None, seeds_dir: Path, tmp_path: Path
+    local_ray: None, seeds_dir: Path, tmp_path: Path, chunk: int
 ) -> None:
+    # In chunks of 3, Ray analyses a chunk while the one before is committed and merged.
     paths = [str(seeds_dir), str(EXAMPLES)]
     errors: dict[str, list[str]] = {"local": [], "ray": []}
     for engine, n in (("local", 1), ("ray", 2)):
-        opts = pipeline.Options(engine=engine, n_process=n)
+        opts = pipeline.Options(engine=engine, n_process=n, chunk_size=chunk)
         pipeline.run(paths, tmp_path / engine, options=opts, on_error=errors[engine].append)
     assert errors == {"local": [], "ray": []}
     local, remote = _events_json(tmp_path / "local"), _events_json(tmp_path / "ray")

@@ -465,10 +465,9 @@ def _run_items(
     try:
         version = analysis_version(nlp_model_name(options.model))
 
-        def analyse(docs: list[Document], meanwhile: Callable[[], None] | None = None) -> None:
-            """Analyse documents and commit them with their analyses, batch by batch;
-            ``meanwhile`` runs once they are handed to the analyzer (Ray's workers
-            analyse while the driver does it)."""
+        def start(docs: list[Document]) -> Iterable[_Analysis]:
+            """Hand documents to the analyzer; Ray's workers start on them at once, the
+            local analyzer as its results are read (``finish``)."""
             nonlocal analyzer
             if docs and analyzer is None:
                 analyzer = make_analyzer(options)
@@ -476,9 +475,14 @@ def _run_items(
             def doc_failed(d: Document, exc: Exception) -> None:
                 fail(f"{d.path}: analysis failed: {type(exc).__name__}: {exc}")
 
-            results = analyzer.analyze(docs, doc_failed, progress) if analyzer and docs else ()
-            if meanwhile is not None:
-                meanwhile()
+            return analyzer.analyze(docs, doc_failed, progress) if analyzer and docs else ()
+
+        def analyse(docs: list[Document]) -> None:
+            """Analyse documents and commit them with their analyses."""
+            finish(start(docs))
+
+        def finish(results: Iterable[_Analysis]) -> None:
+            """Commit the analyses as they come, batch by batch."""
             batch: list[_Analysis] = []
             for an in results:
                 batch.append(an)
@@ -502,6 +506,11 @@ def _run_items(
                 update.merge_pending(store, version)
             unmerged = False
 
+        # Ray's workers analyse a chunk while the driver prepares the next one (on the
+        # workers too), commits the previous one and merges it: the workers are not left
+        # idle while the driver waits for a chunk's last tasks.
+        ahead = options.engine == "ray"
+        inflight: Iterable[_Analysis] | None = None
         for chunk in batched(items, options.chunk_size):
             raws: list[RawArticle] = []
             for item in chunk:
@@ -537,7 +546,19 @@ def _run_items(
                     todo.append(doc)
             store.save_documents(reused)  # paths and metadata as read now
             progress.advance(len(reused))
-            analyse(todo, merge_chunk)
+            results = start(todo)
+            if not ahead:  # analysed as read, after the chunk before is merged
+                merge_chunk()
+                finish(results)
+                unmerged = True
+                continue
+            if inflight is not None:
+                finish(inflight)
+                unmerged = True
+                merge_chunk()
+            inflight = results
+        if inflight is not None:
+            finish(inflight)
             unmerged = True
         merge_chunk()
 
