@@ -2744,7 +2744,10 @@ def _inherit_types(mentions: list[EventMention]) -> None:
     for m in mentions:
         if m.sub_event_type not in {"Armed clash", "Attack"}:
             continue
-        fams = [by_family[f] for f in _families(m.weapons) if f in by_family]
+        # in the order the weapons are told (a set's order changes with the process's
+        # string hashing: Ray's workers and the local engine typed such acts apart)
+        told = dict.fromkeys(_FAMILIES[w.name] for w in m.weapons if w.name in _FAMILIES)
+        fams = [by_family[f] for f in told if f in by_family]
         if fams or any(f.kind.startswith("munitions") for f in m.figures):
             m.sub_event_type = fams[0] if fams else "Shelling/artillery/missile attack"
             m.event_type = event_type(m.sub_event_type)
