@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 from seedfacts import SHARED
@@ -561,3 +562,38 @@ def test_ecb_conll_floor_and_diagnosis() -> None:
     after, _ = ecb.link_kinds(key, split)
     assert "other sub-topic of the topic" not in after
     assert after.get("same sub-topic") == wrong.get("same sub-topic")
+
+
+def test_candidate_pairs_are_the_same_whatever_the_block_size(
+    shared_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``TfIdf.candidate_arrays`` ranks terms and lists pairs a block of texts at a time;
+    blocks of one text give the pairs one block gives, and they are the pairs of texts
+    sharing one of their heaviest terms."""
+    import json
+
+    from wiredesk import merge
+
+    folder = shared_dir / "data" / "news_cluster"
+    texts = [json.loads(p.read_text(encoding="utf-8"))["text"] or ""
+             for p in sorted(folder.glob("*.json"))]
+    if len(texts) < 100:
+        pytest.skip(f"news_cluster articles not found in {folder}")
+    tf = merge.TfIdf(texts)
+    whole = tf.candidate_arrays(20, top=30)
+    monkeypatch.setattr(merge, "_PAIRS_AT_ONCE", 1)
+    monkeypatch.setattr(merge, "_ENTRIES_AT_ONCE", 1)
+    blocks = tf.candidate_arrays(20, top=30)
+    assert len(whole[0]) > 1000
+    assert all((a == b).all() for a, b in zip(whole, blocks, strict=True))
+    codes = whole[0] * len(texts) + whole[1]
+    assert (whole[0] < whole[1]).all() and (codes[1:] > codes[:-1]).all()
+    # by hand: each text's 30 heaviest terms held by at most 20 texts
+    df = dict(zip(tf._words, tf._df, strict=True))
+    heavy = []
+    for vec in tf.vecs:
+        ok = [(w, v) for w, v in vec.items() if df[w] <= 20]
+        heavy.append({w for w, _ in sorted(ok, key=lambda wv: -wv[1])[:30]})
+    pairs = {(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))
+             if heavy[i] & heavy[j]}
+    assert pairs == set(zip(whole[0].tolist(), whole[1].tolist(), strict=True))
