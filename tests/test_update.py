@@ -281,7 +281,6 @@ def test_reports_months_apart_meet_through_the_term_index(
         store.close()
 
 
-
 def test_brief_events_keep_all_but_the_mentions(
     analyses: list[pipeline._Analysis], store_url: str
 ) -> None:

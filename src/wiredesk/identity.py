@@ -21,7 +21,13 @@ from wiredesk.models import Event, EventMention
 
 def mention_key(m: EventMention) -> str:
     """What identifies a mention across runs: its document and character offsets."""
-    return f"{m.doc_id}:{m.start}:{m.end}"
+    return key_of(m.doc_id, m.start, m.end)
+
+
+def key_of(doc_id: str, start: int, end: int) -> str:
+    """``mention_key`` of the mention at these offsets of this document (a stored
+    mention is keyed before it is read as a model)."""
+    return f"{doc_id}:{start}:{end}"
 
 
 @dataclass

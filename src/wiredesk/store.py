@@ -48,6 +48,7 @@ from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from wiredesk.identity import key_of
 from wiredesk.models import (
     Document,
     DocumentOut,
@@ -76,9 +77,13 @@ class PackedEvent:
     @classmethod
     def of(cls, e: Event) -> PackedEvent:
         """``e`` packed."""
-        return cls(e.id, e.date.start if e.date else None,
-                   e.location.country_code if e.location else None, e.sub_event_type,
-                   e.model_dump_json())
+        return cls(*_event_columns(e), e.model_dump_json())
+
+
+def _event_columns(e: Event) -> tuple[str, dt.date | None, str | None, str]:
+    """The columns of ``EventRow`` an event's record is indexed by."""
+    return (e.id, e.date.start if e.date else None,
+            e.location.country_code if e.location else None, e.sub_event_type)
 
 
 @dataclass
@@ -749,13 +754,8 @@ class Store:
         # Events are written a few hundred at a time: as dicts, a large merge's events
         # would weigh several times what their models do.
         for i in range(0, len(events), 200):
-            packed = [e if isinstance(e, PackedEvent) else PackedEvent.of(e)
-                      for e in events[i : i + 200]]
-            self._upsert(s, EventRow, [
-                {"id": e.id, "start": e.start, "country_code": e.country_code,
-                 "sub_event_type": e.sub_event_type, "data": json.loads(e.data),
-                 "updated_at": _now()}
-                for e in packed], ["id"], update=True)
+            self._upsert(s, EventRow, [_event_row(e) for e in events[i : i + 200]], ["id"],
+                         update=True)
         rel_rows = [
             {"source": r.source, "target": r.target, "type": r.type,
              "data": r.model_dump(mode="json")}
@@ -805,7 +805,7 @@ class Store:
                     yield (
                         _doc_from_row(doc).model_copy(update={"published": an.published}),
                         [EventMention.model_validate(m) for m in an.mentions
-                         if keep is None or keep(f"{m['doc_id']}:{m['start']}:{m['end']}")],
+                         if keep is None or keep(key_of(m["doc_id"], m["start"], m["end"]))],
                         [Entity.model_validate(e) for e in an.entities] if entities else [],
                     )
 
@@ -1133,6 +1133,15 @@ class Store:
         with Session(self.engine) as s:
             return {part: s.scalar(select(func.count()).select_from(
                         _VIEW_ORDER[part][0].class_)) or 0 for part in VIEW_PARTS}
+
+
+def _event_row(e: Event | PackedEvent) -> dict[str, Any]:
+    if isinstance(e, PackedEvent):
+        cols, data = (e.id, e.start, e.country_code, e.sub_event_type), json.loads(e.data)
+    else:  # dumped as it is written: no JSON text to parse again
+        cols, data = _event_columns(e), e.model_dump(mode="json")
+    return {**dict(zip(("id", "start", "country_code", "sub_event_type"), cols, strict=True)),
+            "data": data, "updated_at": _now()}
 
 
 def _member_row(key: str, event_id: str) -> dict[str, Any]:
