@@ -153,6 +153,82 @@ def test_a_document_analysed_but_not_merged_is_merged_next_time(
     assert _summary(after) == _summary(before)
 
 
+def test_a_merge_apart_writes_what_a_merge_here_writes(
+    seeds_store_url: str, analyses: list[pipeline._Analysis], tmp_path: Path
+) -> None:
+    """The merge in a process of its own (``merge_apart``, what runs use) leaves the
+    store a merge in this process leaves: a seed analysed again, merged both ways."""
+    import shutil
+
+    version = pipeline.analysis_version(model_name(None))
+    a = analyses[1]
+    store = Store(seeds_store_url)
+    store.save_analyses([(a.doc, a.mentions, a.entities)], version)
+    store.close()  # all in the file (no write-ahead log left), to be copied
+    twin = tmp_path / "twin.sqlite"
+    shutil.copy(tmp_path / "wiredesk.sqlite", twin)
+    got = []
+    for url, apart in ((f"sqlite:///{twin}", False), (seeds_store_url, True)):
+        store = Store(url)
+        try:
+            assert store.pending(version) == [a.doc.id]
+            assert update.merge_pending(store, version, apart=apart).mode == "scoped"
+            assert store.pending(version) == []
+            got.append(store.load_merged())
+        finally:
+            store.close()
+    here, there = got
+    assert there.model_dump() == here.model_dump()
+    assert there.events and there.stories
+
+
+def test_a_killed_merge_process_leaves_its_documents_waiting(
+    seeds_store_url: str, analyses: list[pipeline._Analysis]
+) -> None:
+    """kill -9 of the merge process: the run gets a clear error, the document stays
+    waiting, and the next merge merges it with no event twice."""
+    import multiprocessing
+    import os
+    import signal
+    import threading
+    import time
+
+    version = pipeline.analysis_version(model_name(None))
+    store = Store(seeds_store_url)
+    try:
+        before = store.load_merged()
+        a = analyses[2]
+        store.save_analyses([(a.doc, a.mentions, a.entities)], version)
+        failed: list[BaseException] = []
+
+        def merge() -> None:
+            try:
+                update.merge_pending(store, version, apart=True)
+            except BaseException as exc:  # handed to the test
+                failed.append(exc)
+
+        worker = threading.Thread(target=merge)
+        worker.start()
+        deadline = time.monotonic() + 60
+        while not (kids := [p for p in multiprocessing.active_children()
+                            if p.name == "wiredesk-merge"]):
+            assert time.monotonic() < deadline, "no merge process started"
+            time.sleep(0.005)
+        assert kids[0].pid is not None and kids[0].pid != os.getpid()
+        os.kill(kids[0].pid, signal.SIGKILL)
+        worker.join(120)
+        assert len(failed) == 1 and isinstance(failed[0], update.MergeProcessError)
+        assert "merge on the next run" in str(failed[0])
+        assert store.pending(version) == [a.doc.id]
+        assert update.merge_pending(store, version, apart=True).mode == "scoped"
+        assert store.pending(version) == []
+        after = store.load_merged()
+    finally:
+        store.close()
+    assert sorted(e.id for e in after.events) == sorted(e.id for e in before.events)
+    assert _summary(after) == _summary(before)
+
+
 def test_reach_of_a_mention_is_its_days_and_country(
     analyses: list[pipeline._Analysis],
 ) -> None:

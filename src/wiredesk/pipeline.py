@@ -499,11 +499,12 @@ def _run_items(
 
         def merge_chunk() -> None:
             # Merged chunk by chunk, so that memory holds one chunk and the events it
-            # can join, not the whole store (``wiredesk.update``); a chunk is merged
-            # while the next one is analysed.
+            # can join, not the whole store (``wiredesk.update``), and in a process of
+            # its own, whose heap goes back to the system when it ends
+            # (``update.merge_apart``); with Ray, while the next chunk is analysed.
             nonlocal unmerged
             if unmerged and not options.full_merge:
-                update.merge_pending(store, version)
+                update.merge_pending(store, version, apart=True)
             unmerged = False
 
         # Ray's workers analyse a chunk while the driver prepares the next one (on the
@@ -570,12 +571,12 @@ def _run_items(
                 loaded = [store.load_document(d) for d in stale[i : i + options.chunk_size]]
                 analyse([d for d in loaded if d is not None])
                 if not options.full_merge:
-                    update.merge_pending(store, version)
+                    update.merge_pending(store, version, apart=True)
 
         # 3. across documents: what is still waiting (a killed run's documents), or the
         # whole store when asked; the outputs show the whole view.
         progress.stage("merging", None)
-        update.merge_pending(store, version, full=options.full_merge)
+        update.merge_pending(store, version, full=options.full_merge, apart=True)
         if out_dir is not None:
             progress.stage("writing", None)
             outputs.write_all(store, out_dir)  # streamed from the store, page by page

@@ -341,6 +341,12 @@ class Store:
         return self.engine.url.render_as_string(hide_password=True) if hasattr(
             self, "engine") else self.url.split("@")[-1]
 
+    @property
+    def shareable(self) -> bool:
+        """Whether another process can open this store by its URL (not an in-memory
+        SQLite database)."""
+        return self.engine.dialect.name != "sqlite" or self._sqlite_path() is not None
+
     def _sqlite_path(self) -> Path | None:
         """The database file of a SQLite store (None: in memory, or not SQLite)."""
         db = self.engine.url.database

@@ -70,6 +70,8 @@ from wiredesk.models import (
 from wiredesk.store import PackedEvent, Store, StoryDocRow, ViewChange
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from wiredesk.review import Review
 
 _log = logging.getLogger(__name__)
@@ -134,10 +136,16 @@ class MergeOutcome:
     events: int = 0  # events rebuilt (scoped) or built (full)
 
 
-def merge_pending(store: Store, version: str, *, full: bool = False) -> MergeOutcome:
+def merge_pending(store: Store, version: str, *, full: bool = False,
+                  apart: bool = False) -> MergeOutcome:
     """Merge the documents waiting in ``store`` into its view: in scope when the store
     already has a view and they are a small part of it, else the whole store (or
-    always the whole store with ``full``). Runs under ``Store.exclusive``."""
+    always the whole store with ``full``). Runs under ``Store.exclusive``.
+
+    With ``apart``, the merge runs in a process of its own (``merge_apart``) when
+    another process can open the store; an in-memory store merges here."""
+    if apart and store.shareable:
+        return merge_apart(store, version, full=full)
     from wiredesk import pipeline
 
     with store.exclusive():
@@ -153,6 +161,92 @@ def merge_pending(store: Store, version: str, *, full: bool = False) -> MergeOut
             return _scoped(store, version, pending)
         finally:
             release_memory()
+
+
+def merge_apart(store: Store, version: str, *, full: bool = False) -> MergeOutcome:
+    """``merge_pending`` in a fresh process (spawned, so that no thread or connection of
+    this one is copied), which opens the store itself and exits when done.
+
+    A merge builds and drops hundreds of megabytes of small objects; the heap it leaves
+    in a long-lived process (an ingest run of many chunks, ``wiredesk watch``) is kept
+    in pieces that the next merge, larger with the store, cannot all reuse, so the
+    process grew with the store. A merge process hands all of it back when it exits,
+    and the analysing process keeps only its own memory (its models and one chunk).
+    Costs about 1.5 s of start-up per merge (the imports).
+
+    The merge is one transaction: if its process dies (killed, out of memory), its
+    documents stay waiting and ``MergeProcessError`` says so; the next run merges them.
+    The merge process ignores SIGINT and SIGTERM, which a terminal or a service manager
+    sends to the whole process group: this process decides (``wiredesk watch`` lets the
+    merge finish; an interrupt here stops it, and nothing of it is kept)."""
+    import multiprocessing
+
+    # Nothing waiting: no process to start (every run ends with such a call).
+    if not full and not store.pending(version) and store.count(StoryDocRow) > 0:
+        return MergeOutcome("none")
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    level = logging.getLogger("wiredesk").getEffectiveLevel()
+    proc = ctx.Process(target=_merge_process, args=(send, store.url, version, full, level),
+                       name="wiredesk-merge", daemon=True)
+    proc.start()
+    send.close()  # the child holds the only writer: its death ends our read
+    try:
+        try:
+            got = receive.recv()
+        except EOFError:
+            got = None
+        proc.join()
+    except BaseException:
+        proc.kill()
+        proc.join()
+        raise
+    finally:
+        receive.close()
+    if got is None:
+        raise MergeProcessError(
+            f"the merge process stopped before it finished (exit code {proc.exitcode}: "
+            "killed, or out of memory); the documents analysed are stored and merge on "
+            "the next run")
+    ok, value = got
+    if not ok:
+        raise value
+    outcome: MergeOutcome = value
+    return outcome
+
+
+class MergeProcessError(RuntimeError):
+    """The process running a merge (``merge_apart``) died before it finished."""
+
+
+def _merge_process(send: Connection, url: str, version: str, full: bool,
+                   level: int) -> None:
+    """What the merge process runs: the store at ``url`` opened afresh, its waiting
+    documents merged, and the outcome (or the exception) sent back."""
+    import signal
+    import traceback
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    if level < logging.WARNING:  # the run asked for details: the merge gives them too
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("wiredesk").setLevel(level)
+    where = ""
+    try:
+        store = Store(url)
+        try:
+            got: tuple[bool, object] = (True, merge_pending(store, version, full=full))
+        finally:
+            store.close()
+    except Exception as exc:
+        where = traceback.format_exc()
+        exc.add_note(f"raised in the merge process:\n{where}")
+        got = (False, exc)
+    try:
+        send.send(got)
+    except Exception:  # an exception that cannot be pickled: its type, text and where
+        send.send((False, RuntimeError(f"{type(got[1]).__name__}: {got[1]}\n{where}")))
+    send.close()
 
 
 def release_memory() -> None:
