@@ -182,12 +182,27 @@ def test_a_merge_apart_writes_what_a_merge_here_writes(
     assert there.events and there.stories
 
 
+def _merge_processes() -> list[int]:
+    """The merge processes this test process started (Linux's /proc)."""
+    import os
+
+    out = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            continue
+        if int(stat[1]) == os.getpid() and b"_merge_process" in cmd:
+            out.append(int(pid))
+    return out
+
+
 def test_a_killed_merge_process_leaves_its_documents_waiting(
     seeds_store_url: str, analyses: list[pipeline._Analysis]
 ) -> None:
     """kill -9 of the merge process: the run gets a clear error, the document stays
     waiting, and the next merge merges it with no event twice."""
-    import multiprocessing
     import os
     import signal
     import threading
@@ -210,12 +225,10 @@ def test_a_killed_merge_process_leaves_its_documents_waiting(
         worker = threading.Thread(target=merge)
         worker.start()
         deadline = time.monotonic() + 60
-        while not (kids := [p for p in multiprocessing.active_children()
-                            if p.name == "wiredesk-merge"]):
+        while not (kids := _merge_processes()):
             assert time.monotonic() < deadline, "no merge process started"
             time.sleep(0.005)
-        assert kids[0].pid is not None and kids[0].pid != os.getpid()
-        os.kill(kids[0].pid, signal.SIGKILL)
+        os.kill(kids[0], signal.SIGKILL)
         worker.join(120)
         assert len(failed) == 1 and isinstance(failed[0], update.MergeProcessError)
         assert "merge on the next run" in str(failed[0])
@@ -227,6 +240,27 @@ def test_a_killed_merge_process_leaves_its_documents_waiting(
         store.close()
     assert sorted(e.id for e in after.events) == sorted(e.id for e in before.events)
     assert _summary(after) == _summary(before)
+
+
+def test_a_script_without_a_main_guard_runs_once(seeds_dir: Path, tmp_path: Path) -> None:
+    """A script calling ``pipeline.run`` at its top level (no ``if __name__ ==
+    "__main__"``), as notebooks and quick scripts do: its merge process must not run
+    the script again, as a ``multiprocessing`` spawn would."""
+    import subprocess
+    import sys
+
+    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    script = tmp_path / "quick.py"
+    script.write_text(
+        "from wiredesk import pipeline\n"
+        f"r = pipeline.run([{str(seed)!r}], {str(tmp_path / 'out')!r})\n"
+        "print('events', len(r.events))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("events") == 1
+    assert int(done.stdout.split()[1]) > 0
+    assert (tmp_path / "out" / "events.json").is_file()
 
 
 def test_reach_of_a_mention_is_its_days_and_country(

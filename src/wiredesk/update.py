@@ -54,7 +54,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wiredesk import identity, link, merge, stories
 from wiredesk.identity import mention_key
@@ -70,8 +70,6 @@ from wiredesk.models import (
 from wiredesk.store import PackedEvent, Store, StoryDocRow, ViewChange
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     from wiredesk.review import Review
 
 _log = logging.getLogger(__name__)
@@ -164,51 +162,48 @@ def merge_pending(store: Store, version: str, *, full: bool = False,
 
 
 def merge_apart(store: Store, version: str, *, full: bool = False) -> MergeOutcome:
-    """``merge_pending`` in a fresh process (spawned, so that no thread or connection of
-    this one is copied), which opens the store itself and exits when done.
+    """``merge_pending`` in a fresh Python process, which opens the store itself and
+    exits when done.
 
     A merge builds and drops hundreds of megabytes of small objects; the heap it leaves
     in a long-lived process (an ingest run of many chunks, ``wiredesk watch``) is kept
     in pieces that the next merge, larger with the store, cannot all reuse, so the
     process grew with the store. A merge process hands all of it back when it exits,
     and the analysing process keeps only its own memory (its models and one chunk).
-    Costs about 1.5 s of start-up per merge (the imports).
+    Costs about 1.5 s of start-up per merge (the imports). The process is a new
+    interpreter (``-c``), not ``multiprocessing``'s spawn, which would run the caller's
+    main script again in it: a script calling ``pipeline.run`` at its top level would
+    start its own run there.
 
     The merge is one transaction: if its process dies (killed, out of memory), its
     documents stay waiting and ``MergeProcessError`` says so; the next run merges them.
     The merge process ignores SIGINT and SIGTERM, which a terminal or a service manager
     sends to the whole process group: this process decides (``wiredesk watch`` lets the
     merge finish; an interrupt here stops it, and nothing of it is kept)."""
-    import multiprocessing
+    import pickle
+    import subprocess
+    import sys
 
     # Nothing waiting: no process to start (every run ends with such a call).
     if not full and not store.pending(version) and store.count(StoryDocRow) > 0:
         return MergeOutcome("none")
-    ctx = multiprocessing.get_context("spawn")
-    receive, send = ctx.Pipe(duplex=False)
-    level = logging.getLogger("wiredesk").getEffectiveLevel()
-    proc = ctx.Process(target=_merge_process, args=(send, store.url, version, full, level),
-                       name="wiredesk-merge", daemon=True)
-    proc.start()
-    send.close()  # the child holds the only writer: its death ends our read
+    job = pickle.dumps({"url": store.url, "version": version, "full": full,
+                        "level": logging.getLogger("wiredesk").getEffectiveLevel(),
+                        "path": list(sys.path)})
+    proc = subprocess.Popen([sys.executable, "-c", _MERGE_PROCESS], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
     try:
-        try:
-            got = receive.recv()
-        except EOFError:
-            got = None
-        proc.join()
+        out, _ = proc.communicate(job)
     except BaseException:
         proc.kill()
-        proc.join()
+        proc.wait()
         raise
-    finally:
-        receive.close()
-    if got is None:
+    if proc.returncode != 0 or not out:
         raise MergeProcessError(
-            f"the merge process stopped before it finished (exit code {proc.exitcode}: "
+            f"the merge process stopped before it finished (exit code {proc.returncode}: "
             "killed, or out of memory); the documents analysed are stored and merge on "
             "the next run")
-    ok, value = got
+    ok, value = pickle.loads(out)
     if not ok:
         raise value
     outcome: MergeOutcome = value
@@ -219,34 +214,50 @@ class MergeProcessError(RuntimeError):
     """The process running a merge (``merge_apart``) died before it finished."""
 
 
-def _merge_process(send: Connection, url: str, version: str, full: bool,
-                   level: int) -> None:
-    """What the merge process runs: the store at ``url`` opened afresh, its waiting
-    documents merged, and the outcome (or the exception) sent back."""
-    import signal
+# The merge process's program: signals first (before the imports take their time), then
+# the job from stdin; the outcome goes back on the original stdout, which anything else
+# printing finds pointed at stderr.
+_MERGE_PROCESS = """
+import signal
+for s in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(s, signal.SIG_IGN)
+import os, pickle, sys
+job = pickle.load(sys.stdin.buffer)
+sys.path[:] = job["path"]
+out = os.fdopen(os.dup(1), "wb")
+os.dup2(2, 1)
+from wiredesk.update import _merge_process
+out.write(_merge_process(job))
+out.close()
+"""
+
+
+def _merge_process(job: dict[str, Any]) -> bytes:
+    """What the merge process runs: the store at ``job["url"]`` opened afresh, its
+    waiting documents merged; the outcome (or the exception) pickled."""
+    import pickle
     import traceback
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, signal.SIG_IGN)
+    level = job["level"]
     if level < logging.WARNING:  # the run asked for details: the merge gives them too
         logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
         logging.getLogger("wiredesk").setLevel(level)
-    where = ""
     try:
-        store = Store(url)
+        store = Store(job["url"])
         try:
-            got: tuple[bool, object] = (True, merge_pending(store, version, full=full))
+            got: tuple[bool, object] = (True, merge_pending(store, job["version"],
+                                                            full=job["full"]))
         finally:
             store.close()
     except Exception as exc:
         where = traceback.format_exc()
         exc.add_note(f"raised in the merge process:\n{where}")
         got = (False, exc)
-    try:
-        send.send(got)
-    except Exception:  # an exception that cannot be pickled: its type, text and where
-        send.send((False, RuntimeError(f"{type(got[1]).__name__}: {got[1]}\n{where}")))
-    send.close()
+        try:
+            return pickle.dumps(got)
+        except Exception:  # an exception that cannot be pickled: its type, text, place
+            return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}\n{where}")))
+    return pickle.dumps(got)
 
 
 def release_memory() -> None:
