@@ -26,7 +26,9 @@ and the 1% added touches all of them (the order of the benchmark until December 
 
 Every run is ``wiredesk run ... --quiet`` in a subprocess of its own, measured from a
 small wrapper process (wall time; peak RSS and CPU time through
-getrusage(RUSAGE_CHILDREN), the CPU time being the figure a loaded machine distorts least):
+getrusage(RUSAGE_CHILDREN), the CPU time being the figure a loaded machine distorts least;
+both cover the run's merge processes too, ``update.merge_apart``: the peak is that of
+the largest process of the run, the CPU time their sum):
 
 1. local engine, ``--small`` articles (default n/4), fresh store: peak RSS
 2. local engine, n articles, fresh store: articles/s on one process, peak RSS
