@@ -178,6 +178,16 @@ def test_a_merge_apart_writes_what_a_merge_here_writes(
         finally:
             store.close()
     here, there = got
+    # Under the store's lock (taken by this process) the merge stays here: a merge
+    # process would wait for the lock forever.
+    store = Store(seeds_store_url)
+    try:
+        store.save_analyses([(a.doc, a.mentions, a.entities)], version)
+        with store.exclusive():
+            assert update.merge_pending(store, version, apart=True).mode == "scoped"
+        assert store.load_merged().model_dump() == here.model_dump()
+    finally:
+        store.close()
     assert there.model_dump() == here.model_dump()
     assert there.events and there.stories
 

@@ -347,6 +347,11 @@ class Store:
         SQLite database)."""
         return self.engine.dialect.name != "sqlite" or self._sqlite_path() is not None
 
+    @property
+    def locked_here(self) -> bool:
+        """Whether this process holds the store's lock (inside ``exclusive``)."""
+        return self._lock_depth > 0
+
     def _sqlite_path(self) -> Path | None:
         """The database file of a SQLite store (None: in memory, or not SQLite)."""
         db = self.engine.url.database

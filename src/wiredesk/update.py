@@ -141,8 +141,9 @@ def merge_pending(store: Store, version: str, *, full: bool = False,
     always the whole store with ``full``). Runs under ``Store.exclusive``.
 
     With ``apart``, the merge runs in a process of its own (``merge_apart``) when
-    another process can open the store; an in-memory store merges here."""
-    if apart and store.shareable:
+    another process can open the store; an in-memory store merges here, and so does a
+    caller holding the store's lock (the other process would wait for it forever)."""
+    if apart and store.shareable and not store.locked_here:
         return merge_apart(store, version, full=full)
     from wiredesk import pipeline
 
