@@ -202,8 +202,8 @@ def merge_apart(store: Store, version: str, *, full: bool = False) -> MergeOutco
     if proc.returncode != 0 or not out:
         raise MergeProcessError(
             f"the merge process stopped before it finished (exit code {proc.returncode}: "
-            "killed, or out of memory); the documents analysed are stored and merge on "
-            "the next run")
+            "killed, out of memory, or failed as its messages above say); the documents "
+            "analysed are stored and merge on the next run")
     ok, value = pickle.loads(out)
     if not ok:
         raise value
