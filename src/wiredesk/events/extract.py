@@ -18,7 +18,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, KeysView, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -1441,8 +1441,11 @@ def _sides(actors: list[ActorRef], role: str) -> set[str]:
     return out
 
 
-def _families(weapons: list[Weapon]) -> set[str]:
-    return {_FAMILIES[w.name] for w in weapons if w.name in _FAMILIES}
+def _families(weapons: list[Weapon]) -> KeysView[str]:
+    """The weapon families of ``weapons``, in the order they are told (a set's order
+    changes with each process's string hashing: Ray's workers and the local engine
+    typed acts told with two families apart)."""
+    return dict.fromkeys(_FAMILIES[w.name] for w in weapons if w.name in _FAMILIES).keys()
 
 
 def _anaphoric(cand: _Cand, persons: list[tuple[int, int]]) -> bool:
@@ -2744,10 +2747,7 @@ def _inherit_types(mentions: list[EventMention]) -> None:
     for m in mentions:
         if m.sub_event_type not in {"Armed clash", "Attack"}:
             continue
-        # in the order the weapons are told (a set's order changes with the process's
-        # string hashing: Ray's workers and the local engine typed such acts apart)
-        told = dict.fromkeys(_FAMILIES[w.name] for w in m.weapons if w.name in _FAMILIES)
-        fams = [by_family[f] for f in told if f in by_family]
+        fams = [by_family[f] for f in _families(m.weapons) if f in by_family]
         if fams or any(f.kind.startswith("munitions") for f in m.figures):
             m.sub_event_type = fams[0] if fams else "Shelling/artillery/missile attack"
             m.event_type = event_type(m.sub_event_type)
