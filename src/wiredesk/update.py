@@ -246,19 +246,17 @@ def _merge_process(job: dict[str, Any]) -> bytes:
     try:
         store = Store(job["url"])
         try:
-            got: tuple[bool, object] = (True, merge_pending(store, job["version"],
-                                                            full=job["full"]))
+            outcome = merge_pending(store, job["version"], full=job["full"])
         finally:
             store.close()
     except Exception as exc:
         where = traceback.format_exc()
         exc.add_note(f"raised in the merge process:\n{where}")
-        got = (False, exc)
         try:
-            return pickle.dumps(got)
+            return pickle.dumps((False, exc))
         except Exception:  # an exception that cannot be pickled: its type, text, place
             return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}\n{where}")))
-    return pickle.dumps(got)
+    return pickle.dumps((True, outcome))
 
 
 def release_memory() -> None:
