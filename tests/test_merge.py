@@ -29,6 +29,7 @@ from wiredesk.merge import (
     pair_score,
     stem,
     summarize,
+    tokens,
     trigger_classes,
     trigger_key,
 )
@@ -270,6 +271,15 @@ def test_stem_joins_inflections() -> None:
     assert stem("hitting") == "hit"
     # A plural keeps its double consonant: "playoffs" meets "playoff".
     assert stem("playoffs") == stem("playoff") == "playoff"
+
+
+def test_tokens_are_the_content_stems_whatever_the_case() -> None:
+    text = "The Rockets HIT the base; it's the second attack in 3 days, officials said."
+    # stop words ("the", "in", "said", "days") and figures go
+    assert tokens(text) == ["rocket", "hit", "base", "it", "second", "attack", "official"]
+    # the same word in any case is the same token (cached per spelling as written)
+    assert tokens("Attacks ATTACKS attacks") == ["attack"] * 3
+    assert tokens("") == []
 
 
 def test_trigger_key_takes_the_head_of_phrasal_verbs_and_phrases() -> None:
