@@ -35,7 +35,9 @@ the largest process of the run, the CPU time their sum):
 3. local engine, n/100 new articles into the store of run 2: cost against run 2
 4. Ray engine, ``--workers`` CPUs of a local Ray instance, ``--ray-n`` articles (default
    n), fresh store: articles/s, and the ratio to the rate of the local run of as many
-   articles (run 1 with ``--ray-n`` equal to ``--small``, else run 2)
+   articles (run 1 with ``--ray-n`` equal to ``--small``, else run 2); and how busy the
+   cores were meanwhile (``CoreUse``: the idle core-seconds of the start and of the last
+   chunk's merge, which runs alone, are what keeps the ratio from 2)
 
 The runs use a snapshot of the package taken at the start (PYTHONPATH), so that edits
 to the working tree meanwhile cannot make the stored analyses stale between runs 2 and 3.
@@ -246,12 +248,73 @@ def snapshot(work: Path) -> Path:
     return src
 
 
-def measured_run(paths: list[Path], out: Path, extra: list[str]) -> dict[str, float]:
-    """``wiredesk run`` in a fresh wrapper process: its wall time and peak RSS."""
+def _cpu_ticks() -> tuple[int, int] | None:
+    """All and idle CPU time of the machine so far (clock ticks), from /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            f = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(f), f[3] + f[4]  # idle and iowait
+
+
+class CoreUse:
+    """How busy the machine's cores are while a run goes, sampled every second: the
+    mean number of busy cores and the core-seconds left idle in all, in the run's
+    first minute and in its last. A Ray run whose workers wait (start-up, the last
+    chunk's merge alone) shows it here; the reading is machine-wide, other load
+    included."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.busy: list[float] = []  # busy cores, one sample a second
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> CoreUse:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        cores = os.cpu_count() or 1
+        prev = _cpu_ticks()
+        while prev is not None and not self._stop.wait(1.0):
+            cur = _cpu_ticks()
+            if cur is None:
+                return
+            total, idle = cur[0] - prev[0], cur[1] - prev[1]
+            if total > 0:
+                self.busy.append(cores * (total - idle) / total)
+            prev = cur
+
+    def summary(self) -> str:
+        if not self.busy:
+            return "core use: not sampled (no /proc/stat)"
+        cores = os.cpu_count() or 1
+        idle = [cores - b for b in self.busy]
+        return (f"cores busy {sum(self.busy) / len(self.busy):.2f} of {cores} on average; "
+                f"{sum(idle):.0f} core-s idle, {sum(idle[:60]):.0f} in the first minute "
+                f"and {sum(idle[-60:]):.0f} in the last")
+
+
+def measured_run(paths: list[Path], out: Path, extra: list[str],
+                 use: CoreUse | None = None) -> dict[str, float]:
+    """``wiredesk run`` in a fresh wrapper process: its wall time and peak RSS (and,
+    given ``use``, how busy the cores were meanwhile)."""
     exe = Path(sys.executable).with_name("wiredesk")
     cmd = [str(exe), "run", *map(str, paths), "--out", str(out), "--quiet", *extra]
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True,
-                          text=True, check=True, env=_ENV)
+    if use is None:
+        done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True,
+                              text=True, check=True, env=_ENV)
+    else:
+        with use:
+            done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd],
+                                  capture_output=True, text=True, check=True, env=_ENV)
     got: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     if got["rc"] not in (0, 1):
         sys.exit(f"run failed ({got['rc']}): {' '.join(cmd)}\n{done.stderr}")
@@ -332,11 +395,12 @@ def main() -> None:
               f"CPU time {r_inc['cpu'] / r_full['cpu']:.1%} (less sensitive to other load)",
               flush=True)
         if not args.no_ray:
+            use = CoreUse()
             r_ray = measured_run(first(ray_n), work / "out_ray",
-                                 ["--engine", "ray", "--workers", str(args.workers)])
+                                 ["--engine", "ray", "--workers", str(args.workers)], use)
             rate_ray = ray_n / r_ray["seconds"]
             print(f"ray, {args.workers} workers, {ray_n} articles: {r_ray['seconds']:.1f}s "
-                  f"= {rate_ray:.2f} articles/s")
+                  f"= {rate_ray:.2f} articles/s; {use.summary()}")
             # Compared with the local run of as many articles: a larger store merges
             # more slowly, so the full run's rate would flatter a smaller Ray run.
             base_n, base_s = (small, r_small["seconds"]) if ray_n == small else (
