@@ -32,6 +32,7 @@ from wiredesk.merge import (
     tokens,
     trigger_classes,
     trigger_key,
+    unique_ints,
 )
 from wiredesk.models import (
     ActorRef,
@@ -280,6 +281,17 @@ def test_tokens_are_the_content_stems_whatever_the_case() -> None:
     # the same word in any case is the same token (cached per spelling as written)
     assert tokens("Attacks ATTACKS attacks") == ["attack"] * 3
     assert tokens("") == []
+
+
+def test_unique_ints_is_numpys_unique() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    for a in (rng.integers(-50, 50, 1000), rng.integers(0, 10**12, 5000),
+              np.zeros(0, dtype=np.int64), np.array([3, 3, 3]), np.array([5])):
+        got = unique_ints(a)
+        assert np.array_equal(got, np.unique(a))
+        assert got.dtype == a.dtype
 
 
 def test_trigger_key_takes_the_head_of_phrasal_verbs_and_phrases() -> None:

@@ -530,7 +530,7 @@ def _neighbour_docs(store: Store, new: Sequence[Document]) -> Neighbours:
         if extra:
             codes = np.concatenate([left * n + right,
                                     np.asarray([i * n + j for i, j in extra], dtype=np.int64)])
-            codes = np.unique(codes)
+            codes = merge.unique_ints(codes)
             left, right = codes // n, codes % n
     cos = tf.cos_arrays(left, right)
     best = merge.best_similarity(n, left, right, cos, merge.GROUP_FLOOR)
