@@ -171,7 +171,7 @@ def merge_apart(store: Store, version: str, *, full: bool = False) -> MergeOutco
     in pieces that the next merge, larger with the store, cannot all reuse, so the
     process grew with the store. A merge process hands all of it back when it exits,
     and the analysing process keeps only its own memory (its models and one chunk).
-    Costs about 1.5 s of start-up per merge (the imports). The process is a new
+    Costs about 1.1 s of start-up per merge (the imports; spaCy is not one). The process is a new
     interpreter (``-c``), not ``multiprocessing``'s spawn, which would run the caller's
     main script again in it: a script calling ``pipeline.run`` at its top level would
     start its own run there.
