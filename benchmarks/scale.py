@@ -52,6 +52,7 @@ full run. Times include start-up (model loading, Ray start), merging and writing
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import importlib.util
@@ -308,13 +309,9 @@ def measured_run(paths: list[Path], out: Path, extra: list[str],
     given ``use``, how busy the cores were meanwhile)."""
     exe = Path(sys.executable).with_name("wiredesk")
     cmd = [str(exe), "run", *map(str, paths), "--out", str(out), "--quiet", *extra]
-    if use is None:
+    with use if use is not None else contextlib.nullcontext():
         done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True,
                               text=True, check=True, env=_ENV)
-    else:
-        with use:
-            done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd],
-                                  capture_output=True, text=True, check=True, env=_ENV)
     got: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     if got["rc"] not in (0, 1):
         sys.exit(f"run failed ({got['rc']}): {' '.join(cmd)}\n{done.stderr}")
