@@ -248,3 +248,36 @@ def test_term_index_is_written_with_analyses_and_lazily_for_older_documents(
             q, 3, exclude=[docs[3].id])["q"]}
     finally:
         store.close()
+
+
+def test_models_read_back_share_one_set_of_field_names(seeds_store_url: str) -> None:
+    """Every stored mention was written whole, so all read back share their class's one
+    set of field names (pydantic's per-instance set was over half of a mention's
+    memory); what pydantic does with the set is unchanged: a model built with fields
+    left to their defaults keeps its own set, and a copy never changes the shared one."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    store = Store(seeds_store_url)
+    try:
+        with Session(store.engine) as s:
+            version = s.scalars(select(AnalysisRow.version)).first()
+        assert version is not None
+        mentions = [m for _, ms, _ in store.iter_analyses(version) for m in ms]
+    finally:
+        store.close()
+    assert len(mentions) > 20
+    shared = mentions[0].model_fields_set
+    assert shared == set(EventMention.model_fields)
+    assert all(m.model_fields_set is shared for m in mentions)
+    placed = [m.place for m in mentions if m.place is not None]
+    assert placed and all(p.model_fields_set is placed[0].model_fields_set for p in placed)
+    assert mentions[0].model_dump(exclude_unset=True) == mentions[0].model_dump()
+
+    copy = mentions[0].model_copy(update={"trigger": "struck"})
+    assert copy.trigger == "struck" and copy.model_fields_set is not shared
+    assert shared == set(EventMention.model_fields)
+
+    partial = _mention(_doc(0))
+    assert partial.model_fields_set is not shared
+    assert "figures" not in partial.model_dump(exclude_unset=True)
