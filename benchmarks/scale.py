@@ -43,7 +43,7 @@ The runs use a snapshot of the package taken at the start (PYTHONPATH), so that 
 to the working tree meanwhile cannot make the stored analyses stale between runs 2 and 3.
 The gazetteer index is built before run 1 (``warm_gazetteer``; a no-op once built on the
 machine): until December 2026 a fresh machine's first run built it, which made run 1
-slower and its peak RSS about 400 MB higher than any later run's.
+slower and its peak RSS about 350 MB higher (1,211 MB against 862) than a later run's.
 
 Every process (the local runs, the Ray workers) uses ``--blas-threads`` (1) math-library
 threads, so "one process" is one core and the ratio compares cores, not thread pools.

@@ -740,7 +740,7 @@ def _prepare_apart(path: Path) -> None:
     every package's places into Python objects (about 930 MB at the peak), and a
     process that built it kept some 500 MB of heap it never used again, as much as the
     rest of an analysis process holds (a first 5,000-article run peaked at 1,211 MB,
-    the same run with the index built 809 MB). If the child cannot run or fails, the
+    the same run with the index built 862 MB). If the child cannot run or fails, the
     caller builds in-process, where any error is raised as it is."""
     import subprocess
 
