@@ -738,8 +738,8 @@ def prepare(path: Path | None = None) -> Path:
 def _prepare_apart(path: Path) -> None:
     """``prepare`` in a fresh interpreter when the index is missing: building it reads
     every package's places into Python objects (about 930 MB at the peak), and a
-    process that built it kept some 500 MB of heap it never used again, as much as the
-    rest of an analysis process holds (a first 5,000-article run peaked at 1,211 MB,
+    process that built it kept some 350 MB of heap it never used again (a first
+    5,000-article run peaked at 1,211 MB,
     the same run with the index built 862 MB). If the child cannot run or fails, the
     caller builds in-process, where any error is raised as it is."""
     import subprocess
