@@ -739,9 +739,9 @@ def _prepare_apart(path: Path) -> None:
     """``prepare`` in a fresh interpreter when the index is missing: building it reads
     every package's places into Python objects (about 930 MB at the peak), and a
     process that built it kept some 350 MB of heap it never used again (a first
-    5,000-article run peaked at 1,211 MB,
-    the same run with the index built 862 MB). If the child cannot run or fails, the
-    caller builds in-process, where any error is raised as it is."""
+    5,000-article run peaked at 1,211 MB, the same run with the index built 862 MB).
+    If the child cannot run or fails, the caller builds in-process, where any error is
+    raised as it is."""
     import subprocess
 
     if path.exists():
@@ -762,8 +762,9 @@ def gazetteer() -> Gazetteer:
         with _LOCK:
             g = _STATE.get("g")
             if g is None:
-                _prepare_apart(_index_path())
-                g = Gazetteer(build_index())
+                path = _index_path()  # hashes every data file: once
+                _prepare_apart(path)
+                g = Gazetteer(build_index(path))
                 _STATE["g"] = g
     return g
 
