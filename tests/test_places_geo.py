@@ -16,7 +16,8 @@ import pytest
 
 from wiredesk.models import Place
 from wiredesk.places import lookup, resolve
-from wiredesk.places.gazetteer import Gazetteer, gazetteer
+from wiredesk.places.gazetteer import Entry, Gazetteer, gazetteer
+from wiredesk.places.normalize import norm, skeleton
 
 GEO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "geo"
 
@@ -141,6 +142,39 @@ def test_in_memory_index_is_rebuilt_identically() -> None:
     assert any(m.entry.feature == "ADM1" for m in lookup("Ga."))
 
 
+def test_places_held_in_columns_are_the_stored_rows() -> None:
+    """Entries made from the in-memory columns are the ``places`` rows, field by field
+    (no geonameid read back as -1, no code as another row's), for every tenth place."""
+    g = gazetteer()
+    rows = g.con.execute(
+        "SELECT id, name, lat, lon, cc, admin1, feature, population, geonameid, source "
+        "FROM places WHERE id % 10 = 0").fetchall()
+    assert len(rows) > 20_000
+    assert any(r[8] is None for r in rows) and any(r[5] is None for r in rows)
+    for row in rows:
+        assert g._entry(row[0]) == Entry(*row)
+
+
+def test_a_name_known_only_by_its_skeleton_finds_its_namesakes() -> None:
+    """A spelling no source gives ("Mussayyib", "Kirkukh") is looked up by its
+    transliteration skeleton in SQLite: every place with a name of that skeleton, once,
+    primary when any of its names of that skeleton is its own, in the order the names
+    were indexed, none matched exactly."""
+    g = gazetteer()
+    for name in ("Mussayyib", "Kirkukh", "Al-Bukamaal"):
+        assert norm(name) not in g._by_key, name
+        want: dict[int, bool] = {}
+        for pid, primary in g.con.execute(
+                "SELECT place_id, is_primary FROM names WHERE skel = ? ORDER BY rowid",
+                (skeleton(name),)):
+            want[pid] = want.get(pid, False) or bool(primary)
+        got = g.lookup(name)
+        assert want, name
+        assert [(m.entry.id, m.primary) for m in got] == list(want.items()), name
+        assert not any(m.exact for m in got)
+    assert g.lookup("Xqzzyville") == []
+
+
 def test_a_first_build_happens_in_a_process_of_its_own(tmp_path: Path) -> None:
     """On a fresh machine the index is built by a child process, whose heap (every
     package's places as Python objects) goes when it ends: the process that asked has
@@ -165,6 +199,40 @@ def test_a_first_build_happens_in_a_process_of_its_own(tmp_path: Path) -> None:
     assert Path(got["path"]).parent == tmp_path
     assert list(tmp_path.glob("gazetteer-*.sqlite.*.marshal"))  # the snapshot too
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_processes_that_find_no_index_wait_for_the_one_building_it(tmp_path: Path) -> None:
+    """While one process holds the build lock, another that finds no index waits (it
+    starts no build of its own), then takes the index the first one left."""
+    import fcntl
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    from wiredesk.places.gazetteer import _snapshot_path
+
+    g = gazetteer()
+    code = ("from wiredesk.places.gazetteer import gazetteer\n"
+            "print(gazetteer().lookup('Baghdad')[0].entry.country_code)\n")
+    env = {**os.environ, "WIREDESK_CACHE": str(tmp_path)}
+    with open(tmp_path / "gazetteer.build.lock", "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        child = subprocess.Popen([sys.executable, "-c", code], env=env, text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(4)
+        assert child.poll() is None  # waiting for the lock
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["gazetteer.build.lock"]
+        # This process "builds": the index and its snapshot, as a build leaves them.
+        index = shutil.copy2(g.path, tmp_path / g.path.name)
+        shutil.copy2(_snapshot_path(g.path), _snapshot_path(Path(index)))
+        fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    assert out.strip() == "IQ"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [g.path.name, _snapshot_path(g.path).name, "gazetteer.build.lock"])
 
 
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")

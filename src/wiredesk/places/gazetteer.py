@@ -28,8 +28,9 @@ into ``$WIREDESK_CACHE`` (default
 processes never see a half-built index. Its file name carries a hash of the source
 versions, so a change of package or data file triggers a rebuild; indexes of other
 versions stay (another checkout on the machine may use them) until unused for a month.
-Lookups run on an in-memory copy of the name index (dicts, loaded from a marshal snapshot beside the
-SQLite file), not on SQL.
+Lookups run on an in-memory copy of the name index (a dict, loaded with the places'
+columns from a marshal snapshot beside the SQLite file), not on SQL; only a name known
+by its transliteration skeleton alone is looked up in SQLite.
 """
 
 from __future__ import annotations
@@ -44,11 +45,13 @@ import os
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import zipfile
+from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import metadata, resources
@@ -595,28 +598,99 @@ def import_geonames(path: str | Path) -> int:
 
 
 _Refs = int | tuple[int, ...]  # encoded matches, one or several
-_MemIndex = tuple[dict[int, tuple[Any, ...]], dict[str, _Refs], dict[str, _Refs]]
+_new_tuple = tuple.__new__
+# Bumped when the snapshot's layout changes: the snapshot's file name carries it.
+_SNAPSHOT_FORMAT = "c2"
 
 
-def _memory_index_from(con: sqlite3.Connection) -> _MemIndex:
-    """Places by id; names -> their matches; skeletons -> places, for unknown names.
+class _Columns:
+    """Every place's fields in columns indexed by place id (ids run 1..n, gaps allowed).
+
+    288,156 places as named tuples took 138 MB in every process that resolves places;
+    as columns (arrays of numbers, lists of shared strings) they take about a fifth,
+    and an ``Entry`` is made when a lookup returns it.
+    """
+
+    def __init__(self, names: list[str | None], lat: array, lon: array,
+                 cc: list[str | None], admin1: list[str | None], feature: list[str | None],
+                 population: array, geonameid: array, source: list[str | None]) -> None:
+        self.names, self.lat, self.lon = names, lat, lon
+        self.cc, self.admin1, self.feature = cc, admin1, feature
+        self.population, self.geonameid, self.source = population, geonameid, source
+
+    @classmethod
+    def read(cls, con: sqlite3.Connection) -> _Columns:
+        """The ``places`` table as columns."""
+        def shared(x: str | None) -> str | None:
+            # Codes and region names repeat across rows: one object each, also in marshal.
+            return sys.intern(x) if x is not None else None
+
+        (top,) = con.execute("SELECT COALESCE(MAX(id), 0) FROM places").fetchone()
+        size = top + 1
+        names: list[str | None] = [None] * size
+        cc: list[str | None] = [None] * size
+        admin1: list[str | None] = [None] * size
+        feature: list[str | None] = [None] * size
+        source: list[str | None] = [None] * size
+        lat, lon = array("d", bytes(8 * size)), array("d", bytes(8 * size))
+        population, geonameid = array("q", bytes(8 * size)), array("q", bytes(8 * size))
+        for pid, name, la, lo, c, a1, feat, pop, gid, src in con.execute(
+                "SELECT id, name, lat, lon, cc, admin1, feature, population, geonameid, "
+                "source FROM places"):
+            names[pid], lat[pid], lon[pid] = name, la, lo
+            cc[pid], admin1[pid], feature[pid] = shared(c), shared(a1), shared(feat)
+            population[pid], geonameid[pid] = pop, -1 if gid is None else gid
+            source[pid] = shared(src)
+        return cls(names, lat, lon, cc, admin1, feature, population, geonameid, source)
+
+    def dump(self) -> tuple[Any, ...]:
+        """The columns as marshal can write them (arrays as bytes)."""
+        return (self.names, self.lat.tobytes(), self.lon.tobytes(), self.cc, self.admin1,
+                self.feature, self.population.tobytes(), self.geonameid.tobytes(),
+                self.source)
+
+    @classmethod
+    def load(cls, data: tuple[Any, ...]) -> _Columns:
+        """Columns from ``dump``'s tuple."""
+        names, lat, lon, cc, admin1, feature, population, geonameid, source = data
+        arrays = []
+        for code, raw in (("d", lat), ("d", lon), ("q", population), ("q", geonameid)):
+            a = array(code)
+            a.frombytes(raw)
+            if len(a) != len(names):
+                raise ValueError("gazetteer snapshot columns differ in length")
+            arrays.append(a)
+        return cls(names, arrays[0], arrays[1], cc, admin1, feature, arrays[2], arrays[3],
+                   source)
+
+    def entry(self, pid: int) -> Entry:
+        """The place ``pid`` as an ``Entry`` (``pid`` one the index names)."""
+        gid = self.geonameid[pid]
+        # tuple.__new__ skips the named tuple's Python-level __new__: lookups make
+        # entries by the hundred thousand.
+        return _new_tuple(Entry, (pid, self.names[pid], self.lat[pid], self.lon[pid],
+                                  self.cc[pid], self.admin1[pid], self.feature[pid],
+                                  self.population[pid], None if gid < 0 else gid,
+                                  self.source[pid]))
+
+    def ids(self, source: str) -> Iterator[int]:
+        """Ids of the places from ``source`` (country, adm1, city, ...)."""
+        return (pid for pid, s in enumerate(self.source) if s == source)
+
+
+def _memory_index_from(con: sqlite3.Connection) -> tuple[_Columns, dict[str, _Refs]]:
+    """Places as columns; names -> their matches.
 
     A name's matches (its own places, then other places sharing its skeleton) are
     worked out here once, so looking up a known name is one dict probe. A match is
     the int ``place id << 2 | exact << 1 | primary``; a bare int when there is one.
+    Names not known as such are matched by their skeleton in SQL (``Gazetteer.lookup``).
     """
-    def shared(x: str | None) -> str | None:
-        # Codes and region names repeat across rows: one object each, also in marshal.
-        return sys.intern(x) if x is not None else None
-
-    rows = {r[0]: (r[1], r[2], r[3], shared(r[4]), shared(r[5]), shared(r[6]), r[7], r[8],
-                   shared(r[9])) for r in con.execute(
-        "SELECT id, name, lat, lon, cc, admin1, feature, population, geonameid, source "
-        "FROM places")}
+    cols = _Columns.read(con)
     by_key: dict[str, list[int]] = {}
     by_skel: dict[str, dict[int, int]] = {}
     for key, skel, pid, primary in con.execute(
-            "SELECT key, skel, place_id, is_primary FROM names"):
+            "SELECT key, skel, place_id, is_primary FROM names ORDER BY rowid"):
         by_key.setdefault(key, []).append(pid << 1 | (1 if primary else 0))
         seen = by_skel.setdefault(skel, {})
         seen[pid] = seen.get(pid, 0) | (1 if primary else 0)
@@ -627,31 +701,30 @@ def _memory_index_from(con: sqlite3.Connection) -> _MemIndex:
             best.setdefault(pid, primary)
         codes = tuple(pid << 2 | flags for pid, flags in best.items())
         merged[key] = codes[0] if len(codes) == 1 else codes
-    skels: dict[str, _Refs] = {}
-    for skel, pids in by_skel.items():
-        codes = tuple(pid << 1 | primary for pid, primary in pids.items())
-        skels[skel] = codes[0] if len(codes) == 1 else codes
-    return rows, merged, skels
+    return cols, merged
 
 
-def _load_memory_index(path: Path, con: sqlite3.Connection) -> _MemIndex:
-    """The name index as dicts, from a marshal snapshot next to the SQLite file.
-
-    The snapshot's name carries the database's size and mtime, so an import into the
-    database makes a new one; it is written to a temporary file and renamed.
-    """
+def _snapshot_path(path: Path) -> Path:
+    """The marshal snapshot of the index at ``path``: its name carries the database's
+    size and mtime (an import makes a new one) and the snapshot's format."""
     st = path.stat()
-    snap = path.with_name(f"{path.name}.{st.st_size}-{st.st_mtime_ns}.marshal")
+    return path.with_name(f"{path.name}.{st.st_size}-{st.st_mtime_ns}.{_SNAPSHOT_FORMAT}.marshal")
+
+
+def _load_memory_index(path: Path, con: sqlite3.Connection) -> tuple[_Columns, dict[str, _Refs]]:
+    """The places and the name index, from a marshal snapshot next to the SQLite file
+    (written to a temporary file and renamed when missing)."""
+    snap = _snapshot_path(path)
     if snap.exists():
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
             data = marshal.loads(snap.read_bytes())
-            if isinstance(data, tuple) and len(data) == 3:
-                return data
-    data = _memory_index_from(con)
+            if isinstance(data, tuple) and len(data) == 2 and isinstance(data[1], dict):
+                return _Columns.load(data[0]), data[1]
+    cols, merged = _memory_index_from(con)
     fd, tmp = tempfile.mkstemp(prefix=snap.name + ".", suffix=".tmp", dir=snap.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            marshal.dump(data, f)
+            marshal.dump((cols.dump(), merged), f)
         os.replace(tmp, snap)
     except OSError:
         with contextlib.suppress(OSError):
@@ -660,14 +733,15 @@ def _load_memory_index(path: Path, con: sqlite3.Connection) -> _MemIndex:
         if old != snap:
             with contextlib.suppress(OSError):
                 old.unlink()
-    return data
+    return cols, merged
 
 
 class Gazetteer:
-    """The built index, held in memory for lookups (SQLite stays the store).
+    """The built index: names in memory for lookups, places in columns (SQLite stays
+    the store, and answers the rare lookup of a name known only by its skeleton).
 
-    Loading the names into dicts once costs about a second; after that a lookup is a
-    couple of dict probes, which is what resolving thousands of toponyms needs.
+    Loading the snapshot costs about a second; after that looking up a known name is a
+    dict probe, which is what resolving thousands of toponyms needs.
     """
 
     def __init__(self, path: Path) -> None:
@@ -677,35 +751,32 @@ class Gazetteer:
             # as the modification time names the marshal snapshot.
             os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
         self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        rows, self._by_key, self._by_skel = _load_memory_index(path, self.con)
-        self._entries = {pid: Entry(pid, *row) for pid, row in rows.items()}
-        self._countries = {e.country_code: e for e in self._entries.values()
-                           if e.source == "country" and e.country_code}
+        self._cols, self._by_key = _load_memory_index(path, self.con)
+        self._countries: dict[str, Entry] = {}
+        for pid in self._cols.ids("country"):
+            e = self._cols.entry(pid)
+            if e.country_code:
+                self._countries[e.country_code] = e
 
     def _entry(self, pid: int) -> Entry:
-        return self._entries[pid]
+        return self._cols.entry(pid)
 
     def lookup(self, name: str) -> list[Match]:
         """Every entry whose name or skeleton equals that of ``name``."""
         key = norm(name)
         if not key:
             return []
-        entries = self._entries
+        entry = self._cols.entry
         hit = self._by_key.get(key)
         if hit is not None:  # known name: its matches, skeleton ones included, are stored
             if isinstance(hit, int):
-                return [Match(entries[hit >> 2], bool(hit & 2), bool(hit & 1))]
-            return [Match(entries[r >> 2], bool(r & 2), bool(r & 1)) for r in hit]
-        sh = self._by_skel.get(skeleton(name))
-        if sh is None:
-            return []
-        best: dict[int, Match] = {}
-        for ref in ((sh,) if isinstance(sh, int) else sh):
-            pid, primary = ref >> 1, bool(ref & 1)
-            old = best.get(pid)
-            if old is None or (primary and not old.primary):
-                best[pid] = Match(entries[pid], False, primary)
-        return list(best.values())
+                return [Match(entry(hit >> 2), bool(hit & 2), bool(hit & 1))]
+            return [Match(entry(r >> 2), bool(r & 2), bool(r & 1)) for r in hit]
+        # A name not known as such: the places whose names share its skeleton, in the
+        # order their names were indexed (as the stored matches of a known name are).
+        return [Match(entry(pid), False, bool(primary)) for pid, primary, _ in self.con.execute(
+            "SELECT place_id, MAX(is_primary), MIN(rowid) AS first FROM names WHERE skel = ? "
+            "GROUP BY place_id ORDER BY first", (skeleton(name),))]
 
     def country(self, cc: str) -> Entry | None:
         """The country entry of an ISO 3166-1 alpha-2 code."""
@@ -735,23 +806,49 @@ def prepare(path: Path | None = None) -> Path:
     return path
 
 
-def _prepare_apart(path: Path) -> None:
-    """``prepare`` in a fresh interpreter when the index is missing: building it reads
-    every package's places into Python objects (about 930 MB at the peak), and a
-    process that built it kept some 350 MB of heap it never used again (a first
-    5,000-article run peaked at 1,211 MB, the same run with the index built 862 MB).
-    If the child cannot run or fails, the caller builds in-process, where any error is
-    raised as it is."""
-    import subprocess
-
-    if path.exists():
+@contextlib.contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the cache folder's build lock file (POSIX ``flock``;
+    released by the system if the holder dies): on a fresh machine the Ray workers and
+    the processes of a batch all look for the index at once, and each would otherwise
+    build its own (about 930 MB each at the peak). Without ``fcntl``, no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
         return
-    code = ("import sys; from pathlib import Path; "
-            "from wiredesk.places.gazetteer import prepare; prepare(Path(sys.argv[1]))")
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        subprocess.run([sys.executable, "-c", code, str(path)], check=False,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=3600)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "gazetteer.build.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _prepare_apart(path: Path) -> None:
+    """``prepare`` in a fresh interpreter when the index or its snapshot of the current
+    format is missing: building the index reads every package's places into Python
+    objects (about 930 MB at the peak), and a process that built it kept some 350 MB
+    of heap it never used again (a first 5,000-article run peaked at 1,211 MB, the same
+    run with the index built 862 MB); a snapshot is built from the names and places of
+    the whole index. One process of the machine builds at a time (``_build_lock``);
+    the others wait and find the index built. If the child cannot run or fails, the
+    caller builds in-process, where any error is raised as it is."""
+    def ready() -> bool:
+        return path.exists() and _snapshot_path(path).exists()
+
+    if ready():
+        return
+    with _build_lock(path.parent):
+        if ready():  # another process built it while this one waited
+            return
+        code = ("import sys; from pathlib import Path; "
+                "from wiredesk.places.gazetteer import prepare; prepare(Path(sys.argv[1]))")
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run([sys.executable, "-c", code, str(path)], check=False,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=3600)
 
 
 def gazetteer() -> Gazetteer:
