@@ -619,3 +619,39 @@ def test_candidate_pairs_are_the_same_whatever_the_block_size(
     pairs = {(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))
              if heavy[i] & heavy[j]}
     assert pairs == set(zip(whole[0].tolist(), whole[1].tolist(), strict=True))
+
+
+def test_undated_reports_years_apart_are_not_one_event(shared_dir: Path) -> None:
+    """Five FA-KES reports of killings in Syria, published from August 2014 to November
+    2017, none dating its killings: each report's undated acts had happened by its
+    publication and are news of their time, so reports years apart tell no one attack
+    (all five were once one "Attack" event dated 2011, from an aside in one of them)."""
+    import csv
+
+    from wiredesk import pipeline
+    from wiredesk.models import RawArticle
+
+    path = shared_dir / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
+    if not path.exists():
+        pytest.skip(f"FA-KES not found at {path}")
+    titles = ("Syria troops kill at least 50 jihadists near Lebanon",
+              "Assad regime kills 18 civilians in Aleppo",
+              "Violence rages on in Syria as dozens more killed",
+              "Syrian children killed in west Aleppo school attack",
+              "Air raids kill 29 civilians in north Syria town")
+    with path.open(encoding="latin-1", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["article_title"].startswith(titles)]
+    assert len(rows) == len(titles)
+    analyzer = pipeline.Analyzer()
+    docs = analyzer.prepare([RawArticle(path=f"fakes-{r['unit_id']}", text=r["article_content"],
+                                        title=r["article_title"], published_raw=r["date"])
+                             for r in rows], lambda r, e: pytest.fail(str(e)))
+    analyses = list(analyzer.analyze(docs, lambda d, e: pytest.fail(str(e))))
+    documents = {a.doc.id: a.doc for a in analyses}
+    assert all(d.published is not None for d in documents.values())
+    built = build_events([m for a in analyses for m in a.mentions], documents)
+    attacks = [(e, ms) for e, ms in built if e.sub_event_type in ("Attack", "Air/drone strike")]
+    assert attacks
+    for event, members in attacks:
+        days = sorted({documents[m.doc_id].published for m in members})
+        assert (days[-1] - days[0]).days <= 365, (event.summary, days)

@@ -695,6 +695,7 @@ class _Feat:
     arms: frozenset[str] = frozenset()
     cls: frozenset[int] = frozenset()
     force: str | None = None
+    pub: int | None = None  # the document's publication day (ordinal), when known
 
 
 # Weapon names by kind of weapon: a launcher fires rockets, a warplane and a drone both
@@ -782,7 +783,7 @@ def force_moved(m: EventMention) -> str | None:
     return None
 
 
-def _features(m: EventMention) -> _Feat:
+def _features(m: EventMention, published: dt.date | None = None) -> _Feat:
     lo = hi = None
     if m.date is not None:
         lo, hi = m.date.start.toordinal(), m.date.end.toordinal()
@@ -814,6 +815,7 @@ def _features(m: EventMention) -> _Feat:
         arms=frozenset(weapon_class(w.name) for w in m.weapons),
         cls=trigger_classes(trigger, m.quote),
         force=force_moved(m),
+        pub=published.toordinal() if published is not None else None,
     )
 
 
@@ -833,6 +835,33 @@ ARG_WEIGHT = 1.0
 UNTYPED_DOC_WEIGHT = 0.85
 ARG_WINDOW = 3
 ARG_CENTER = 0.1
+
+
+# A mention without a date is read against its document's publication day: the event
+# had happened by then or was days ahead (a report announces the coming weekend's
+# rally). News tells recent events and a running conflict's last months ("following
+# that rocket attack", of one eleven weeks before): an undated mention is held against
+# an event more than ``RECENT_DAYS`` before it, fully a year before.
+_PUB_SLACK = 7
+RECENT_DAYS = 90
+UNDATED_APART = 1.5
+
+
+def _undated_gap(a: _Feat, b: _Feat) -> float:
+    """Evidence against ``a`` (undated, its document's day known) telling ``b``'s event:
+    ``b`` dated after ``a``'s publication (beyond the slack: impossible), or ``b``
+    dated, or published undated, more than ``RECENT_DAYS`` before it."""
+    if a.lo is not None or a.pub is None:
+        return 0.0
+    if b.lo is not None and b.hi is not None:
+        if b.lo > a.pub + _PUB_SLACK:
+            return 2 * UNDATED_APART
+        gap = a.pub - b.hi
+    elif b.pub is not None:
+        gap = a.pub - b.pub  # both undated: counted once, from the later report
+    else:
+        return 0.0
+    return UNDATED_APART * min(1.0, max(0.0, gap - RECENT_DAYS) / (365 - RECENT_DAYS))
 
 
 def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> float:
@@ -889,6 +918,7 @@ def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> 
             s += 1.0
         elif max(a.lo, b.lo) <= min(a.hi, b.hi):
             s += 0.2
+    s -= _undated_gap(a, b) + _undated_gap(b, a)
     if a.lat is not None and b.lat is not None and a.lon is not None and b.lon is not None:
         d = haversine_km(a.lat, a.lon, b.lat, b.lon)
         if d <= 15:
@@ -966,6 +996,9 @@ def _can_merge(feats: Sequence[_Feat]) -> Callable[[list[int], list[int]], bool]
             f = feats[i]
             if f.lo is not None and f.hi is not None:
                 lo, hi = max(lo, f.lo), min(hi, f.hi)
+            elif f.pub is not None:
+                # An undated report tells an event that had happened by its publication.
+                hi = min(hi, f.pub + _PUB_SLACK)
             if f.cc:
                 ccs.add(f.cc)
             if f.family:
@@ -1442,7 +1475,8 @@ def _cluster_indices(
 ) -> list[list[int]]:
     if not mentions:
         return []
-    feats = [_features(m) for m in mentions]
+    pubs = {d: doc.published for d, doc in (documents or {}).items()}
+    feats = [_features(m, pubs.get(m.doc_id)) for m in mentions]
     texts = _doc_texts(mentions, documents)
     doc_ids = list(texts)
     doc_index = {d: k for k, d in enumerate(doc_ids)}
