@@ -387,3 +387,45 @@ def test_unknown_names_in_a_list_take_no_neighbours_point() -> None:
     got = resolve(text, [s for n in ("Xalobanu", "Quentirowa", "Nairobi", "Mombasa")
                          for s in _spans(text, n)])
     assert got[0] is None and got[1] is None, got
+
+
+@pytest.fixture(scope="module")
+def wd_nlp():  # type: ignore[no-untyped-def]
+    """The pipeline's model: spaCy with the gazetteer's EntityRuler in front."""
+    pytest.importorskip("spacy")
+    from wiredesk import nlp as wd
+
+    return wd.load()
+
+
+def fakes_texts(pattern: str, limit: int) -> list[str]:
+    """Texts of FA-KES articles matching ``pattern``; skips when FA-KES is absent."""
+    import csv
+
+    path = SEEDS.parent / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
+    if not path.exists():
+        pytest.skip(f"FA-KES not found at {path}")
+    with path.open(encoding="latin-1", newline="") as fh:
+        return [r["article_content"] for r in csv.DictReader(fh)
+                if re.search(pattern, r["article_content"])][:limit]
+
+
+def test_a_place_that_leads_or_backs_is_no_event_place(wd_nlp) -> None:  # type: ignore[no-untyped-def]
+    """FA-KES: "US-led air strikes", "the US-backed alliance": the country is found (as
+    a demonym is) but is never where an event happened."""
+    seen = 0
+    for text in fakes_texts(r"\bUS-(?:led|backed)\b", 20):
+        for (s, e), p in find(text, wd_nlp(text)):
+            if re.match(r"-(?:led|backed)\b", text[e:e + 7]):
+                seen += 1
+                assert p.feature == "demonym", (text[s:e + 7], p)
+    assert seen >= 5
+
+
+def test_a_month_before_a_year_is_a_date_not_a_town(wd_nlp) -> None:  # type: ignore[no-untyped-def]
+    """FA-KES: "protests in March 2011" names no town March (England, Afghanistan)."""
+    texts = fakes_texts(r"\bin March 20\d\d", 15)
+    assert len(texts) >= 5
+    for text in texts:
+        found = [text[s:e] for (s, e), _ in find(text, wd_nlp(text))]
+        assert "March" not in found

@@ -18,6 +18,9 @@ MAX_PATTERNS = 30_000
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[tuple[str, str], ...]:
+    from wiredesk.places.normalize import norm
+    from wiredesk.places.resolve import _STOP
+
     g = gazetteer()
     out: dict[str, str] = {}
     extras = g.con.execute(
@@ -41,7 +44,9 @@ def _patterns() -> tuple[tuple[str, str], ...]:
     for name, _pop in g.con.execute(q, CONFLICT_COUNTRIES):
         if len(out) >= MAX_PATTERNS:
             break
-        if name.isascii() and len(name) > 3 and name[0].isupper():
+        # A town named like a month or a common word ("March", a town in England and
+        # in Iran's gazetteer) would otherwise override the tagger's "March 2011" date.
+        if name.isascii() and len(name) > 3 and name[0].isupper() and norm(name) not in _STOP:
             out.setdefault(name, "GPE")
     return tuple(out.items())
 

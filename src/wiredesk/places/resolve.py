@@ -1297,6 +1297,14 @@ def _whole_name(text: str, sp: Span) -> Span:
     return sp
 
 
+# A place joined to a participle of sponsorship or origin modifies an actor or a thing,
+# as a demonym does: resolved to its country, never an event's place.
+_BACKER_AFTER = re.compile(
+    r"[-\u2010\u2011]\s?(?:led|backed|supported|sponsored|funded|armed|trained|allied|"
+    r"aligned|affiliated|based|brokered|born|made|owned|controlled|run|held|occupied|"
+    r"bound|friendly|linked|inspired)\b", re.I)
+
+
 def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     """Every toponym in ``text`` resolved in context, in text order.
 
@@ -1345,6 +1353,9 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
         if p is None:
             continue
         s, e = _strip_span(text, sp)
+        if p.feature != "demonym" and _BACKER_AFTER.match(text, e):
+            # "US-led air strikes", "Iran-backed militias": who leads or backs, not where.
+            p = p.model_copy(update={"feature": "demonym"})
         out.append(((s, e), p))
         if p.feature != "demonym":
             rel = _relative(text, (s, e), p)
