@@ -561,6 +561,14 @@ def _group(cands: list[_Cand], sent: Span) -> list[_Cand]:
 # --- typing ----------------------------------------------------------------------------
 
 
+# Who storms a place as fighters do, and who as a crowd does.
+_FIGHTERS = frozenset({"militant", "fighter", "jihadist", "insurgent", "rebel", "troop",
+                       "soldier", "gunman", "terrorist", "commando", "paratrooper"})
+_CROWDS = frozenset({"mob", "crowd", "protester", "demonstrator", "supporter", "mourner",
+                     "rioter", "student", "resident", "fan", "people", "villager", "youth",
+                     "worker", "follower", "hundred", "thousand", "dozen"})
+
+
 def _sub_event(cand: _Cand, text: str, weapons: list[Weapon], victims_civilian: bool,
                perp_kinds: set[str], doc_air: bool, sent_text: str) -> str | None:
     names = {w.name for w in weapons}
@@ -608,6 +616,14 @@ def _sub_event(cand: _Cand, text: str, weapons: list[Weapon], victims_civilian: 
                      "Mob violence"}:
             return guess
         return "Peaceful protest"
+    if cat == "storm":
+        subjects = [c.lemma_.lower() for c in cand.trigger.children if c.dep_ == "nsubj"]
+        if any(w in _FIGHTERS for w in subjects) or (
+                subjects and perp_kinds & {"state_forces", "armed_group"}
+                and not any(w in _CROWDS for w in subjects)):
+            # "Islamic State militants stormed an air base", "government troops stormed
+            # a village": a fight for the place; a mob storming an embassy is a riot.
+            return "Armed clash"
     if cat in {"riot", "storm"}:
         return "Violent demonstration"
     if cat == "loot":
