@@ -353,3 +353,22 @@ def test_fighters_storming_a_place_fight_for_it_and_a_mob_riots() -> None:
     base = storming("militants stormed")
     assert "Armed clash" in base and "Violent demonstration" not in base
     assert "Violent demonstration" in storming("a mob stormed")
+
+
+def test_a_wars_toll_since_it_began_is_an_aggregate() -> None:
+    """FA-KES: "More than 300000 people have been killed in Syria since the conflict
+    began in March 2011" is the war's toll, never one event's dead."""
+    path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
+    if not path.exists():
+        pytest.skip(f"FA-KES not found at {path}")
+    with path.open(encoding="latin-1", newline="") as fh:
+        texts = [r["article_content"] for r in csv.DictReader(fh)]
+    war = re.compile(r"[^.]*\bhave been killed[^.]{0,40}\bsince (?:the|Syrias?) "
+                     r"(?:conflict|war)[^.]*")
+    sentences = [m.group(0) for t in texts for m in war.finditer(t)]
+    counted = 0
+    for s in sentences:
+        dead = [f for f in find_figures(s, "d") if f.kind == "fatalities"]
+        assert all(f.aggregate for f in dead), s
+        counted += bool(dead)
+    assert counted >= 5

@@ -163,8 +163,16 @@ _FIRED_BEFORE = {"fired", "firing", "launched", "launching", "fire", "launch", "
                  "launches", "discharge", "barrage", "volley", "salvo", "shot", "lobbed"}
 _CUMULATIVE = re.compile(
     r"\b(?:in total|so far|to date|altogether|combined|cumulative|overall|"
-    r"since (?:then|the start|the beginning|last|(?:19|20)\d\d)|over the past|this year|"
-    r"a series of|(?:homicides|killings|murders) (?:this|last|in)\b)\b",
+    r"since (?:then|the start|the beginning|the outbreak|last|(?:19|20)\d\d)|over the past|"
+    r"this year|a series of|(?:homicides|killings|murders) (?:this|last|in)\b|"
+    # a war's toll: "since the conflict began", "since Syria's war erupted in March 2011"
+    r"since (?:the |its |[\w\-]+(?:['\u2019]s|s) )?(?:[\w\-]+ )?(?:war|conflict|uprising|"
+    r"revolution|civil war|crisis|insurgency)\b|"
+    r"since (?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December) (?:19|20)\d\d|"
+    # "in over three years of turmoil", "during six years of war"
+    r"(?:in|during) (?:(?:over|more than|nearly|almost|about) )?(?:[\w\-]+ )?"
+    r"(?:years|months) of (?:civil )?(?:war|fighting|conflict|turmoil|violence|unrest))\b",
     re.I,
 )
 
