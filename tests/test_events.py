@@ -357,14 +357,16 @@ def test_fighters_storming_a_place_fight_for_it_and_a_mob_riots() -> None:
 
 def test_a_wars_toll_since_it_began_is_an_aggregate() -> None:
     """FA-KES: "More than 300000 people have been killed in Syria since the conflict
-    began in March 2011" is the war's toll, never one event's dead."""
+    began in March 2011", "The war has since killed more than 300000 people": the war's
+    toll, never one event's dead."""
     path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
     if not path.exists():
         pytest.skip(f"FA-KES not found at {path}")
     with path.open(encoding="latin-1", newline="") as fh:
         texts = [r["article_content"] for r in csv.DictReader(fh)]
     war = re.compile(r"[^.]*\bhave been killed[^.]{0,40}\bsince (?:the|Syrias?) "
-                     r"(?:conflict|war)[^.]*")
+                     r"(?:conflict|war)[^.]*|[^.]*\bThe (?:ongoing )?war (?:in Syria )?has "
+                     r"(?:since )?(?:left|killed)[^.]*")
     sentences = [m.group(0) for t in texts for m in war.finditer(t)]
     counted = 0
     for s in sentences:

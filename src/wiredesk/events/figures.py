@@ -172,7 +172,10 @@ _CUMULATIVE = re.compile(
     r"November|December) (?:19|20)\d\d|"
     # "in over three years of turmoil", "during six years of war"
     r"(?:in|during) (?:(?:over|more than|nearly|almost|about) )?(?:[\w\-]+ )?"
-    r"(?:years|months) of (?:civil )?(?:war|fighting|conflict|turmoil|violence|unrest))\b",
+    r"(?:years|months) of (?:civil )?(?:war|fighting|conflict|turmoil|violence|unrest)|"
+    # "the war in Syria has left an estimated 220000 dead", "the war has since killed"
+    r"(?:war|conflict|uprising|insurgency)(?: in [\w\-]+)? (?:has|have) (?:since |now |so far )?"
+    r"(?:left|killed|claimed|cost))\b",
     re.I,
 )
 
