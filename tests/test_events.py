@@ -374,3 +374,27 @@ def test_a_wars_toll_since_it_began_is_an_aggregate() -> None:
         assert all(f.aggregate for f in dead), s
         counted += bool(dead)
     assert counted >= 5
+
+
+def test_no_figure_is_no_count_and_a_large_number_is_not_one() -> None:
+    """FA-KES: "no figure for the number of people killed", "no immediate details on
+    ... those killed" count nobody as dead (no zero toll), and "a large number of
+    terrorists were killed" is not one death."""
+    path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
+    if not path.exists():
+        pytest.skip(f"FA-KES not found at {path}")
+    with path.open(encoding="latin-1", newline="") as fh:
+        texts = [r["article_content"] for r in csv.DictReader(fh)]
+    unknown = re.compile(r"[^.]*\bno (?:immediate |official |initial )?(?:figure|details|"
+                         r"information)\b[^.]*\b(?:killed|casualties|dead)[^.]*", re.I)
+    many = re.compile(r"[^.]*\ba large number of \w+ (?:were|have been) (?:killed|wounded)"
+                      r"[^.]*", re.I)
+    denied = [m.group(0) for t in texts for m in unknown.finditer(t)]
+    crowds = [m.group(0) for t in texts for m in many.finditer(t)]
+    assert len(denied) >= 3 and len(crowds) >= 3
+    for s in denied:
+        assert not any(f.value == 0 for f in find_figures(s, "d")), s
+    for s in crowds:
+        start = s.lower().index("a large number")
+        assert not any(f.value == 1 and f.start >= start and f.start < start + 40
+                       for f in find_figures(s, "d")), s

@@ -487,6 +487,12 @@ def _kind_before(tokens: list[tuple[str, int, int]], i: int, head: str) -> str |
 
 
 _SINGLE = {"a", "an", "one", "his", "her", "their", "its", "the"}
+# Words after "no" that deny a count, not victims ("no figure for the number killed").
+_NO_COUNT = frozenset({"figure", "figures", "number", "numbers", "word", "details",
+                       "information", "count", "toll", "estimate", "estimates", "data",
+                       "official", "immediate", "exact", "reliable", "report", "reports"})
+# Nouns of "a ... of" that make a crowd of persons ("a large number of fighters").
+_MANY = frozenset({"number", "lot", "host", "group", "crowd", "score", "multitude"})
 _PREPS = _words("with of to for from by at in on about near behind beside like than")
 # the kin or companions a possessive introduces as a victim: "his wife was killed"
 _KIN = _words(
@@ -699,8 +705,9 @@ def find_figures(
             used_until = end_tok
             i = end_tok
             continue
-        # "no U.S. or Iraqi troops were killed", "did not kill anyone"
-        if low_tok in {"no", "none"}:
+        # "no U.S. or Iraqi troops were killed", "did not kill anyone"; "no figure for the
+        # number of people killed" is no count at all
+        if low_tok in {"no", "none"} and not {_low(tokens, i + 1), _low(tokens, i + 2)} & _NO_COUNT:
             np = _noun_after(tokens, i + 1, limit=7, allow_or=True)
             after = _after_text(text, tokens, np.end)
             kind = _kind_after(after) if np.head == "person" else None
@@ -1046,8 +1053,9 @@ def _single_victims(
                     continue  # "the leader", "the soldiers": not a count
             else:
                 np = _NounPhrase("person", i + 1)
-            if np.head != "person":
-                continue
+            if np.head != "person" or any(
+                    _low(tokens, k) in _MANY for k in range(i + 1, np.end)):
+                continue  # "a large number of fighters": many, not one
             bare = low not in {"a", "an", "one", "the", "his", "her"}
             headline = bare and (i == 0 or _low(tokens, i - 1) in {"|", ":", ";", "—", "-"} or (
                 i <= 3 and all(tokens[k][0][:1].isupper() for k in range(i))))
