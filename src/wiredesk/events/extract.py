@@ -1103,14 +1103,17 @@ _SINCE_ACT = re.compile(
 )
 
 
-_ALSO = re.compile(r"\balso\b|\b(?:\d[\d,]*|[a-z]+) others\b", re.I)
+_ALSO = re.compile(
+    r"\balso\b|\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|[a-z]+teen|(?:twenty|thirty|forty|fifty|sixty)(?:-[a-z]+)?|several|dozens) "
+    r"others\b", re.I)
 
 
 def _mark_partial(figures: list[FigureClaim], text: str, stated: set[str]
                   ) -> list[FigureClaim]:
     """"The attack also killed a British soldier", after the document gave the toll:
-    "also" ("Fifteen others were killed" alike) adds victims to a
-    count already told, so the figure is a part of the event's
+    "also" (and "Fifteen others were killed") adds victims to a count already told, so
+    the figure is a part of the event's
     toll, not the toll. Such claims get the kind ``<kind>_partial`` (``fatalities_partial``,
     ``injured_partial``) so that reconciling the total leaves them out; the first count of
     its kind, the ones after another count of their kind in the same sentence and the ones

@@ -488,9 +488,9 @@ def _kind_before(tokens: list[tuple[str, int, int]], i: int, head: str) -> str |
 
 _SINGLE = {"a", "an", "one", "his", "her", "their", "its", "the"}
 # Words after "no" that deny a count, not victims ("no figure for the number killed").
+# ("no reports of casualties" stays a zero, as ACLED codes it.)
 _NO_COUNT = frozenset({"figure", "figures", "number", "numbers", "word", "details",
-                       "information", "count", "toll", "estimate", "estimates", "data",
-                       "official", "immediate", "exact", "reliable", "report", "reports"})
+                       "information", "count", "toll", "estimate", "estimates", "data"})
 # Nouns of "a ... of" that make a crowd of persons ("a large number of fighters").
 _MANY = frozenset({"number", "lot", "host", "group", "crowd", "score", "multitude"})
 _PREPS = _words("with of to for from by at in on about near behind beside like than")

@@ -606,9 +606,10 @@ _SNAPSHOT_FORMAT = "c2"
 class _Columns:
     """Every place's fields in columns indexed by place id (ids run 1..n, gaps allowed).
 
-    288,156 places as named tuples took 138 MB in every process that resolves places;
-    as columns (arrays of numbers, lists of shared strings) they take about a fifth,
-    and an ``Entry`` is made when a lookup returns it.
+    288,156 places as named tuples took 138 MB in every process that resolves places
+    (measured by freeing them); as columns (arrays of numbers, lists of shared strings)
+    38 MB (``benchmarks/places_speed.py``), and an ``Entry`` is made when a lookup
+    returns it.
     """
 
     def __init__(self, names: list[str | None], lat: array, lon: array,
