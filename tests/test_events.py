@@ -333,16 +333,21 @@ def test_gvdb_so_many_deaths_is_no_count() -> None:
 
 
 
+def fakes_rows() -> list[dict[str, str]]:
+    """The FA-KES reports (latin-1 CSV rows); skips the test when FA-KES is absent."""
+    path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
+    if not path.exists():
+        pytest.skip(f"FA-KES not found at {path}")
+    with path.open(encoding="latin-1", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def test_fighters_storming_a_place_fight_for_it_and_a_mob_riots() -> None:
     """FA-KES: "Islamic State militants stormed an air base" is a clash over the base,
     not a violent demonstration; "a mob stormed the embassy compound" is one."""
     import wiredesk
 
-    path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
-    if not path.exists():
-        pytest.skip(f"FA-KES not found at {path}")
-    with path.open(encoding="latin-1", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = fakes_rows()
 
     def storming(phrase: str) -> set[str]:
         row = next(r for r in rows if phrase in r["article_content"])
@@ -359,11 +364,7 @@ def test_a_wars_toll_since_it_began_is_an_aggregate() -> None:
     """FA-KES: "More than 300000 people have been killed in Syria since the conflict
     began in March 2011", "The war has since killed more than 300000 people": the war's
     toll, never one event's dead."""
-    path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
-    if not path.exists():
-        pytest.skip(f"FA-KES not found at {path}")
-    with path.open(encoding="latin-1", newline="") as fh:
-        texts = [r["article_content"] for r in csv.DictReader(fh)]
+    texts = [r["article_content"] for r in fakes_rows()]
     war = re.compile(r"[^.]*\bhave been killed[^.]{0,40}\bsince (?:the|Syrias?) "
                      r"(?:conflict|war)[^.]*|[^.]*\bThe (?:ongoing )?war (?:in Syria )?has "
                      r"(?:since )?(?:left|killed)[^.]*")
@@ -380,11 +381,7 @@ def test_no_figure_is_no_count_and_a_large_number_is_not_one() -> None:
     """FA-KES: "no figure for the number of people killed", "no immediate details on
     ... those killed" count nobody as dead (no zero toll), and "a large number of
     terrorists were killed" is not one death."""
-    path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
-    if not path.exists():
-        pytest.skip(f"FA-KES not found at {path}")
-    with path.open(encoding="latin-1", newline="") as fh:
-        texts = [r["article_content"] for r in csv.DictReader(fh)]
+    texts = [r["article_content"] for r in fakes_rows()]
     unknown = re.compile(r"[^.]*\bno (?:immediate |official |initial )?(?:figure|details|"
                          r"information)\b[^.]*\b(?:killed|casualties|dead)[^.]*", re.I)
     many = re.compile(r"[^.]*\ba large number of \w+ (?:were|have been) (?:killed|wounded)"
@@ -405,12 +402,8 @@ def test_others_killed_after_a_toll_are_part_of_it() -> None:
     killed" adds to a toll already told: a partial count, never a rival toll of 15."""
     import wiredesk
 
-    path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
-    if not path.exists():
-        pytest.skip(f"FA-KES not found at {path}")
-    with path.open(encoding="latin-1", newline="") as fh:
-        row = next((r for r in csv.DictReader(fh)
-                    if "Fifteen others were killed" in r["article_content"]), None)
+    row = next((r for r in fakes_rows()
+                if "Fifteen others were killed" in r["article_content"]), None)
     if row is None:
         pytest.skip("the article is not in this split of FA-KES")
     result = wiredesk.analyze(row["article_content"], title=row["article_title"])
