@@ -67,7 +67,7 @@ _NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\ud7ff\uf900-\uffef]")
 
 
 class Entry(NamedTuple):
-    """One gazetteer record (a named tuple: built by the hundred thousand on load)."""
+    """One gazetteer record (a named tuple, made from ``_Columns`` when a lookup returns it)."""
 
     id: int
     name: str
@@ -741,8 +741,8 @@ class Gazetteer:
     """The built index: names in memory for lookups, places in columns (SQLite stays
     the store, and answers the rare lookup of a name known only by its skeleton).
 
-    Loading the snapshot costs about a second; after that looking up a known name is a
-    dict probe, which is what resolving thousands of toponyms needs.
+    Loading the snapshot costs about a third of a second; after that looking up a known
+    name is a dict probe, which is what resolving thousands of toponyms needs.
     """
 
     def __init__(self, path: Path) -> None:

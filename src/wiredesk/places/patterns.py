@@ -44,8 +44,8 @@ def _patterns() -> tuple[tuple[str, str], ...]:
     for name, _pop in g.con.execute(q, CONFLICT_COUNTRIES):
         if len(out) >= MAX_PATTERNS:
             break
-        # A town named like a month or a common word ("March", a town in England and
-        # in Iran's gazetteer) would otherwise override the tagger's "March 2011" date.
+        # A town named like a month or a common word ("March", a town of Afghanistan
+        # here, of England too) would otherwise override the tagger's "March 2011" date.
         if name.isascii() and len(name) > 3 and name[0].isupper() and norm(name) not in _STOP:
             out.setdefault(name, "GPE")
     return tuple(out.items())
