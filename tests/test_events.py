@@ -411,3 +411,34 @@ def test_others_killed_after_a_toll_are_part_of_it() -> None:
               for c in f.claims]
     assert any(c.value == 26 for c in claims)
     assert not any(c.value == 15 for c in claims)
+
+
+def test_a_wars_toll_in_a_clause_and_a_campaigns_toll_are_aggregates() -> None:
+    """FA-KES: "in a conflict that has killed more than 100000", "230000 people have been
+    killed in Syrias multi-front conflict", "Since Thursday bombing has killed 44
+    civilians": tolls of a war or of days of bombing, not of the event told."""
+    texts = [r["article_content"] for r in fakes_rows()]
+    toll = re.compile(r"[^.]*\b(?:(?:conflict|war) (?:that|which) has killed|"
+                      r"have been killed in Syrias (?:[\w-]+ )?(?:conflict|civil war)|"
+                      r"Since (?:Monday|Tuesday|Wednesday|Thursday|Friday) [\w ]{0,30}"
+                      r"(?:has|have) killed)[^.]*")
+    sentences = [m.group(0) for t in texts for m in toll.finditer(t)]
+    counted = 0
+    for s in sentences:
+        dead = [f for f in find_figures(s, "d") if f.kind == "fatalities"]
+        assert all(f.aggregate for f in dead), s
+        counted += bool(dead)
+    assert counted >= 5
+
+
+def test_a_year_is_no_count() -> None:
+    """FA-KES: "the Pentagon said in 2016 the notorious fighter had been killed" and a
+    dateline's "02.10.2017 Fifteen people died" count no 2016 or 2017 dead."""
+    texts = [r["article_content"] for r in fakes_rows()]
+    dated = re.compile(r"[^.]*\b(?:in|since) 20\d\d [^.]*\b(?:killed|died)[^.]*|"
+                       r"\b\d\d\.\d\d\.20\d\d [A-Z][a-z]+ (?:people|civilians) "
+                       r"(?:died|were killed)[^.]*")
+    sentences = [m.group(0) for t in texts for m in dated.finditer(t)]
+    assert len(sentences) >= 5
+    for s in sentences:
+        assert not any(1900 <= f.value <= 2099 for f in find_figures(s, "d")), s

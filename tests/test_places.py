@@ -429,3 +429,14 @@ def test_a_month_before_a_year_is_a_date_not_a_town(wd_nlp) -> None:  # type: ig
     for text in texts:
         found = [text[s:e] for (s, e), _ in find(text, wd_nlp(text))]
         assert "March" not in found
+
+
+def test_a_town_by_another_spelling_after_in_is_found(wd_nlp) -> None:  # type: ignore[no-untyped-def]
+    """FA-KES: "Eleven civilians were killed in Saraqeb": the parser reads the name as
+    an organisation and the gazetteer has the town as Saraqib (Saraqeb is one of its
+    alternate names); after "in", in a report about Syria, it is the town."""
+    texts = fakes_texts(r"\bin Saraqeb(?! [A-Z]| in)\b", 5)
+    assert len(texts) >= 2
+    for text in texts:
+        found = {(text[s:e], p.name, p.country_code) for (s, e), p in find(text, wd_nlp(text))}
+        assert ("Saraqeb", "Saraqib", "SY") in found

@@ -696,6 +696,8 @@ class _Feat:
     cls: frozenset[int] = frozenset()
     force: str | None = None
     pub: int | None = None  # the document's publication day (ordinal), when known
+    lead: bool = False  # in the headline or first sentence: the report's own news
+    slack: int = 0  # days after publication its event can fall (``_PUB_SLACK``)
 
 
 # Weapon names by kind of weapon: a launcher fires rockets, a warplane and a drone both
@@ -783,7 +785,9 @@ def force_moved(m: EventMention) -> str | None:
     return None
 
 
-def _features(m: EventMention, published: dt.date | None = None) -> _Feat:
+def _features(
+    m: EventMention, published: dt.date | None = None, lead_end: int = 0
+) -> _Feat:
     lo = hi = None
     if m.date is not None:
         lo, hi = m.date.start.toordinal(), m.date.end.toordinal()
@@ -816,7 +820,21 @@ def _features(m: EventMention, published: dt.date | None = None) -> _Feat:
         cls=trigger_classes(trigger, m.quote),
         force=force_moved(m),
         pub=published.toordinal() if published is not None else None,
+        lead=m.start < lead_end,
+        slack=_PUB_SLACK if m.event_type not in _VIOLENT else 1,
     )
+
+
+def lead_end(text: str) -> int:
+    """Where a report's lead ends: its first line (the headline) and the sentence after
+    it, at most ``_LEAD_CHARS`` past the headline."""
+    head = text.find("\n")
+    head = len(text) if head < 0 else head
+    body = head + 1
+    while body < len(text) and text[body].isspace():
+        body += 1
+    stop = _SENTENCE_END.search(text, body, body + _LEAD_CHARS)
+    return stop.end() if stop else min(len(text), body + _LEAD_CHARS)
 
 
 # Weights of ``pair_score`` for untyped mentions (set on ECB+ topics 1-20, checked on
@@ -839,29 +857,51 @@ ARG_CENTER = 0.1
 
 # A mention without a date is read against its document's publication day: the event
 # had happened by then or was days ahead (a report announces the coming weekend's
-# rally). News tells recent events and a running conflict's last months ("following
-# that rocket attack", of one eleven weeks before): an undated mention is held against
-# an event more than ``RECENT_DAYS`` before it, fully a year before.
+# rally; violence is not announced: a day's slack for time zones). News tells recent
+# events and a running conflict's last months ("following that rocket attack", of one
+# eleven weeks before): an undated mention is held against a dated event more than
+# ``RECENT_DAYS`` before it, fully a year before. Two undated mentions place their
+# events nowhere in time, so only their reports' days speak for one event: held apart
+# beyond ``UNDATED_PAIR_DAYS``, fully (twice as strongly) a month later. A headline and
+# its first sentence tell the report's own news, of the last days ("Two killed in rocket
+# attacks in Aleppo" published a week after another day's rockets on Aleppo): held
+# against an event more than ``LEAD_DAYS`` before, fully ``LEAD_DAYS + LEAD_RAMP``.
 _PUB_SLACK = 7
 RECENT_DAYS = 90
 UNDATED_APART = 1.5
+UNDATED_PAIR_DAYS = 14
+UNDATED_PAIR_RAMP = 30
+UNDATED_PAIR_WEIGHT = 2.0
+LEAD_DAYS = 3
+LEAD_RAMP = 7
+_LEAD_CHARS = 400
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
 def _undated_gap(a: _Feat, b: _Feat) -> float:
-    """Evidence against ``a`` (undated, its document's day known) telling ``b``'s event:
-    ``b`` dated after ``a``'s publication (beyond the slack: impossible), or ``b``
-    dated, or published undated, more than ``RECENT_DAYS`` before it."""
+    """Evidence against ``a`` (undated, its document's day known) telling ``b``'s event
+    (see the constants above): ``b`` dated after ``a``'s publication (beyond the slack:
+    impossible), or dated, or published undated, too long before it."""
     if a.lo is not None or a.pub is None:
         return 0.0
     if b.lo is not None and b.hi is not None:
-        if b.lo > a.pub + _PUB_SLACK:
+        if b.lo > a.pub + a.slack:
             return 2 * UNDATED_APART
         gap = a.pub - b.hi
+        far = _ramp(gap, RECENT_DAYS, 365 - RECENT_DAYS)
     elif b.pub is not None:
         gap = a.pub - b.pub  # both undated: counted once, from the later report
+        far = UNDATED_PAIR_WEIGHT * _ramp(gap, UNDATED_PAIR_DAYS, UNDATED_PAIR_RAMP)
     else:
         return 0.0
-    return UNDATED_APART * min(1.0, max(0.0, gap - RECENT_DAYS) / (365 - RECENT_DAYS))
+    if a.lead:
+        far = max(far, _ramp(gap, LEAD_DAYS, LEAD_RAMP))
+    return UNDATED_APART * far
+
+
+def _ramp(days: int, free: int, ramp: int) -> float:
+    """0 up to ``free`` days, rising linearly to 1 over ``ramp`` more."""
+    return min(1.0, max(0.0, days - free) / ramp)
 
 
 def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> float:
@@ -998,7 +1038,7 @@ def _can_merge(feats: Sequence[_Feat]) -> Callable[[list[int], list[int]], bool]
                 lo, hi = max(lo, f.lo), min(hi, f.hi)
             elif f.pub is not None:
                 # An undated report tells an event that had happened by its publication.
-                hi = min(hi, f.pub + _PUB_SLACK)
+                hi = min(hi, f.pub + f.slack)
             if f.cc:
                 ccs.add(f.cc)
             if f.family:
@@ -1476,7 +1516,9 @@ def _cluster_indices(
     if not mentions:
         return []
     pubs = {d: doc.published for d, doc in (documents or {}).items()}
-    feats = [_features(m, pubs.get(m.doc_id)) for m in mentions]
+    leads = {d: lead_end(doc.text) for d, doc in (documents or {}).items()
+             if doc.published is not None}
+    feats = [_features(m, pubs.get(m.doc_id), leads.get(m.doc_id, 0)) for m in mentions]
     texts = _doc_texts(mentions, documents)
     doc_ids = list(texts)
     doc_index = {d: k for k, d in enumerate(doc_ids)}

@@ -191,6 +191,8 @@ def reconcile_figure(
     )
     cl = [c for c, _ in pairs]
     part = [is_partial(c, _lead(c, ctx)) for c, ctx in pairs]
+    if not kind.startswith("munitions"):
+        part = parts_of_one_report(cl, [ctx or c.quote for c, ctx in pairs], part)
     ranges = [_claim_range(c, p) for c, p in zip(cl, part, strict=True)]
     groups = source_groups(cl, [ctx or c.quote for c, ctx in pairs])
     n_sources = len(set(groups))
@@ -235,6 +237,44 @@ def reconcile_figure(
         value=best, low=int(min(lo, best)), high=high, status=status, claims=out_claims,
         rule=rule,
     )
+
+
+_PART_RATIO = 10
+
+
+def parts_of_one_report(
+    cl: Sequence[FigureClaim], sentences: Sequence[str], part: Sequence[bool]
+) -> list[bool]:
+    """Mark as partial the smaller counts a report gives beside its own larger total.
+
+    One report that says "13 civilians were killed" and, sentences later, "9 persons were
+    killed" in two of the districts, or "26 killed" and "an air strike hit the hospital,
+    killing 14", is counting a part, not contradicting itself. A smaller total of one
+    document, stated in another sentence than a larger one, becomes a partial count (a
+    lower bound). Left a total: when both claims name their source and the sources differ
+    ("the Observatory said 30" against "state media said 12" is a disagreement reported
+    by one outlet), claims in one sentence (a contrast is usually drawn in one), and a
+    count under a tenth of the larger (a war's toll beside one attack's: another scope,
+    not a sum of parts)."""
+    out = list(part)
+    exact = [
+        None if p else _claim_range(c) for c, p in zip(cl, part, strict=True)
+    ]
+    for k, (c, rk) in enumerate(zip(cl, exact, strict=True)):
+        if rk is None or rk.hi is None:
+            continue
+        for j, (d, rj) in enumerate(zip(cl, exact, strict=True)):
+            if (
+                j == k or rj is None or d.doc_id != c.doc_id or sentences[j] == sentences[k]
+                or rj.lo <= rk.hi or rj.lo > _PART_RATIO * rk.hi
+            ):
+                continue
+            a, b = (c.attributed_to or "").strip().lower(), (d.attributed_to or "").strip().lower()
+            if a and b and a != b:
+                continue
+            out[k] = True
+            break
+    return out
 
 
 def _lead(c: FigureClaim, sentence: str) -> str:

@@ -1106,18 +1106,18 @@ _SINCE_ACT = re.compile(
 _ALSO = re.compile(
     r"\balso\b|\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|[a-z]+teen|(?:twenty|thirty|forty|fifty|sixty)(?:-[a-z]+)?|several|dozens) "
-    r"others\b", re.I)
+    r"others?\b", re.I)
 
 
 def _mark_partial(figures: list[FigureClaim], text: str, stated: set[str]
                   ) -> list[FigureClaim]:
     """"The attack also killed a British soldier", after the document gave the toll:
-    "also" (and "Fifteen others were killed") adds victims to a count already told, so
-    the figure is a part of the event's
-    toll, not the toll. Such claims get the kind ``<kind>_partial`` (``fatalities_partial``,
-    ``injured_partial``) so that reconciling the total leaves them out; the first count of
-    its kind, the ones after another count of their kind in the same sentence and the ones
-    of a document that stated none before stay whole."""
+    "also" (and "Fifteen others were killed", "12 other militants") adds victims to a
+    count already told, so the figure is a part of the event's toll, not the toll. Such
+    claims get the kind ``<kind>_partial`` (``fatalities_partial``, ``injured_partial``)
+    so that reconciling the total leaves them out; the first count of its kind, the ones
+    after another count of their kind in the same sentence and the ones of a document
+    that stated none before stay whole."""
     out: list[FigureClaim] = []
     seen: set[str] = set()
     for f in figures:

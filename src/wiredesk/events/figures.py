@@ -170,12 +170,23 @@ _CUMULATIVE = re.compile(
     r"revolution|civil war|crisis|insurgency)\b|"
     r"since (?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December) (?:19|20)\d\d|"
+    # a campaign's toll over days: "since Thursday bombing has killed 44", "since the
+    # offensive began"
+    r"since (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?!['\u2019])|"
+    r"since (?:the |its )?(?:[\w\-]+ )?(?:offensive|campaign|operation|assault|siege|"
+    r"bombardment|ceasefire|truce) (?:began|started|was launched|collapsed)|"
     # "in over three years of turmoil", "during six years of war"
     r"(?:in|during) (?:(?:over|more than|nearly|almost|about) )?(?:[\w\-]+ )?"
     r"(?:years|months) of (?:civil )?(?:war|fighting|conflict|turmoil|violence|unrest)|"
     # "the war in Syria has left an estimated 220000 dead", "the war has since killed"
-    r"(?:war|conflict|uprising|insurgency)(?: in [\w\-]+)? (?:has|have) (?:since |now |so far )?"
-    r"(?:left|killed|claimed|cost))\b",
+    # "a conflict that has killed more than 100000", "the war in Syria which began with
+    # ... in 2011 has killed more than 280000"
+    r"(?:war|conflict|uprising|insurgency)(?: in [\w\-]+)?(?:,? (?:which|that)"
+    r"(?: [\w\-'\u2019]+){0,14})? (?:has|have) (?:since |now |so far )?"
+    r"(?:left|killed|claimed|cost)\b|"
+    # "230000 people have been killed in Syrias multi-front conflict"
+    r"(?:been killed|have died|were killed) (?:in|during) (?:the )?(?:[\w\-'\u2019]+ ){0,2}"
+    r"(?:civil war|war|conflict|uprising|insurgency)(?![\w\-]))",
     re.I,
 )
 
@@ -200,6 +211,25 @@ def _low(tokens: list[tuple[str, int, int]], i: int) -> str:
     return tokens[i][0].lower() if 0 <= i < len(tokens) else ""
 
 
+_MONTHS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec"})
+_BEFORE_YEAR = frozenset({"in", "since", "of", "during", "until", "till", "by", "from",
+                          "year", ".", "/", "-"}) | _MONTHS
+
+
+def _is_year(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """A four-digit number that is a year, not a count: "in 2016 the fighter had been
+    killed", a dateline's "02.10.2017 Fifteen people died", "August 22 2013"."""
+    w = tokens[i][0]
+    if len(w) != 4 or not w.isdigit() or not 1900 <= int(w) <= 2099:
+        return False
+    prev, nxt = _low(tokens, i - 1), _low(tokens, i + 1)
+    return (prev in _BEFORE_YEAR or prev.isdigit() or nxt in _MONTHS
+            or nxt[:1].isdigit() or nxt in _UNITS or nxt in _TENS)
+
+
 def _number_at(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int] | None:
     """Read a bare number (digits or words) at token i: (value, next index)."""
     w = _low(tokens, i)
@@ -213,6 +243,8 @@ def _number_at(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int] | 
         ):
             return None
         if "." in w:
+            return None
+        if _is_year(tokens, i):
             return None
         value = int(w.replace(",", ""))
         j = i + 1

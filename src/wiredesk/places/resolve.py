@@ -1216,8 +1216,13 @@ def _scan_run(text: str, s: int, e: int, taken: list[Span], taken_mask: bytearra
         key = norm(name)
         if not key or key in _STOP or len(key) < 3:
             continue
-        matches = [x for x in lookup(name) if x.exact]
+        found = lookup(name)
+        matches = [x for x in found if x.exact]
         if not matches:
+            if k == 0 and 1 not in blocked_mask[s:end] and _cued_town(
+                    text, s, end, found, taken_mask, focus, total, strict):
+                out.append((s, s + len(name)))
+                return True
             continue
         # A police force, an incident or a dateline names its town ("the Akron Police
         # Department", "Chapel Hill drive-by shooting", "INDIANAPOLIS (Dec 7) -"), also
@@ -1248,10 +1253,36 @@ def _scan_run(text: str, s: int, e: int, taken: list[Span], taken_mask: bytearra
         cued = k == 0 and _TOWN_CUE_BEFORE.search(text, max(0, s - 24), s) is not None
         in_blocked = 1 in blocked_mask[s:end] and not (cued or k == 0 and _IN_BEFORE.search(
             text, max(0, s - 4), s) and not _overlaps((s, end), people))
-        if _accept(matches, in_blocked, focus, total, strict):
+        if _accept(matches, in_blocked, focus, total, strict) or (
+                k == 0 and not in_blocked
+                and _cued_town(text, s, end, matches, taken_mask, focus, total, strict)):
             out.append((s, s + len(name)))
             return True
     return False
+
+
+# A town spelled otherwise than the gazetteer's own name, by one of its alternate names
+# ("Saraqeb" for Saraqib, which the NER model reads as an organisation) or by its
+# transliteration skeleton only, is taken where a preposition of place introduces it and
+# the document is about its country: alternates and skeletons alone match too many
+# capitalized words.
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|around|at|from)\s+$")
+_CUED_MIN_POP = 5000
+
+
+def _cued_town(text: str, s: int, e: int, found: list[Match], taken_mask: bytearray,
+               focus: Counter[str], total: float, strict: bool) -> bool:
+    """A run whose matches are alternate names or skeletons only, read as a town of the
+    document's country after a preposition of place (see ``_LOCATIVE_BEFORE``)."""
+    if strict or not found or 1 in taken_mask[s:e]:
+        return False
+    if not _LOCATIVE_BEFORE.search(text, max(0, s - 8), s):
+        return False
+    return any(
+        x.entry.feature.startswith("PPL") and x.entry.population >= _CUED_MIN_POP
+        and x.entry.country_code and focus[x.entry.country_code] / total >= 0.25
+        for x in found
+    )
 
 
 _GAPS = re.compile(r"(?<=\S)[\s-]+(?=\S)")
