@@ -686,3 +686,15 @@ def test_undated_reports_months_apart_tell_different_shellings(shared_dir: Path)
     assert len(deir) >= 2
     for event, members in built:
         assert len({documents[m.doc_id].published for m in members}) == 1, event.summary
+
+
+def test_an_undated_report_weeks_later_tells_another_days_shelling(shared_dir: Path) -> None:
+    """SANA, 7 July 2016: rockets fired "on Wednesday" (6 July) killed five civilians in
+    Aleppo; SANA, 14 August 2016, undated: rockets on two Aleppo neighbourhoods killed
+    one. Five weeks apart, the later report's own news, not a retelling."""
+    documents, built = _fakes_events(shared_dir, (
+        "5 Civilians Killed in Terrorist Rocket Attacks in Aleppo",
+        "Civilian killed 3 injured in terrorist attacks on Aleppo"))
+    assert len({d.published for d in documents.values()}) == 2
+    for event, members in built:
+        assert len({documents[m.doc_id].published for m in members}) == 1, event.summary

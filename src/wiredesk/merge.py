@@ -858,16 +858,18 @@ ARG_CENTER = 0.1
 # A mention without a date is read against its document's publication day: the event
 # had happened by then or was days ahead (a report announces the coming weekend's
 # rally; violence is not announced: a day's slack for time zones). News tells recent
-# events and a running conflict's last months ("following that rocket attack", of one
-# eleven weeks before): an undated mention is held against a dated event more than
-# ``RECENT_DAYS`` before it, fully a year before. Two undated mentions place their
+# events, and retells a running conflict's last months ("following that rocket attack",
+# of one eleven weeks before) less often than it tells a new day's shelling of the same
+# town: an undated mention is held against a dated event more than ``RECENT_DAYS``
+# before it, fully four months before. Two undated mentions place their
 # events nowhere in time, so only their reports' days speak for one event: held apart
 # beyond ``UNDATED_PAIR_DAYS``, fully (twice as strongly) a month later. A headline and
 # its first sentence tell the report's own news, of the last days ("Two killed in rocket
 # attacks in Aleppo" published a week after another day's rockets on Aleppo): held
 # against an event more than ``LEAD_DAYS`` before, fully ``LEAD_DAYS + LEAD_RAMP``.
 _PUB_SLACK = 7
-RECENT_DAYS = 90
+RECENT_DAYS = 21
+RECENT_RAMP = 99
 UNDATED_APART = 1.5
 UNDATED_PAIR_DAYS = 14
 UNDATED_PAIR_RAMP = 30
@@ -888,7 +890,7 @@ def _undated_gap(a: _Feat, b: _Feat) -> float:
         if b.lo > a.pub + a.slack:
             return 2 * UNDATED_APART
         gap = a.pub - b.hi
-        far = _ramp(gap, RECENT_DAYS, 365 - RECENT_DAYS)
+        far = _ramp(gap, RECENT_DAYS, RECENT_RAMP)
     elif b.pub is not None:
         gap = a.pub - b.pub  # both undated: counted once, from the later report
         far = UNDATED_PAIR_WEIGHT * _ramp(gap, UNDATED_PAIR_DAYS, UNDATED_PAIR_RAMP)
