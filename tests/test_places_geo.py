@@ -235,6 +235,53 @@ def test_processes_that_find_no_index_wait_for_the_one_building_it(tmp_path: Pat
         [g.path.name, _snapshot_path(g.path).name, "gazetteer.build.lock"])
 
 
+def test_an_import_waits_for_the_build_lock_then_adds_its_places(tmp_path: Path) -> None:
+    """``wiredesk gazetteer import`` in one process while another holds the build lock
+    (building, or importing) waits, then adds the dump's places once; another process
+    then finds them (a new snapshot for the changed index)."""
+    import fcntl
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    from wiredesk.places.gazetteer import _snapshot_path
+
+    g = gazetteer()
+    index = Path(shutil.copy2(g.path, tmp_path / g.path.name))
+    shutil.copy2(_snapshot_path(g.path), _snapshot_path(index))
+    # One made-up record in GeoNames' 19-column layout: a hamlet no package has.
+    dump = tmp_path / "XX.txt"
+    dump.write_text("\t".join(["99999901", "Qarqazzabad", "Qarqazzabad", "Qarqazabad",
+                               "34.5", "43.25", "P", "PPL", "IQ", "", "", "", "", "",
+                               "700", "", "300", "Asia/Baghdad", "2026-01-01"]) + "\n",
+                    encoding="utf-8")
+    code = ("import sys\n"
+            "from wiredesk.places.gazetteer import import_geonames\n"
+            "print(import_geonames(sys.argv[1]))\n")
+    look = ("from wiredesk.places.gazetteer import gazetteer\n"
+            "print([(m.entry.name, m.entry.country_code) for m in "
+            "gazetteer().lookup('Qarqazabad')])\n")
+    env = {**os.environ, "WIREDESK_CACHE": str(tmp_path)}
+    with open(tmp_path / "gazetteer.build.lock", "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        child = subprocess.Popen([sys.executable, "-c", code, str(dump)], env=env,
+                                 text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(4)
+        assert child.poll() is None  # waiting for the lock
+        fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    out, err = child.communicate(timeout=300)
+    assert child.returncode == 0, err
+    assert out.strip() == "1"
+    again = subprocess.run([sys.executable, "-c", code, str(dump)], env=env, text=True,
+                           capture_output=True, timeout=300, check=True)
+    assert again.stdout.strip() == "0"  # a re-import adds nothing
+    found = subprocess.run([sys.executable, "-c", look], env=env, text=True,
+                           capture_output=True, timeout=300, check=True)
+    assert found.stdout.strip() == "[('Qarqazzabad', 'IQ')]"
+
+
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
 
 

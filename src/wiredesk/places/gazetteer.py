@@ -580,8 +580,12 @@ def import_geonames(path: str | Path) -> int:
     p = Path(path).resolve()
     if not p.exists():
         raise FileNotFoundError(p)
-    index = build_index()
-    with _LOCK:
+    index = _index_path()
+    _prepare_apart(index)
+    index = build_index(index)  # here, if the child could not build it
+    # Under the build lock: no other process snapshots the index half-imported, and
+    # two imports do not interleave.
+    with _build_lock(index.parent), _LOCK:
         con = sqlite3.connect(index, timeout=60)
         try:
             n = _load_dump(con, p)
