@@ -442,3 +442,23 @@ def test_a_year_is_no_count() -> None:
     assert len(sentences) >= 5
     for s in sentences:
         assert not any(1900 <= f.value <= 2099 for f in find_figures(s, "d")), s
+
+
+def test_a_town_before_city_or_province_is_where_the_act_happened() -> None:
+    """FA-KES (SANA): "shells ... on al-Hamadaniye neighborhood in Aleppo city": the
+    parser makes "Aleppo" a modifier of "city", and the act was placed at the dateline's
+    Damascus (precision 2); the sentence names its town, Aleppo, precision 1."""
+    import wiredesk
+
+    rows = [r for r in fakes_rows() if re.search(r"killed[^.]{0,80}\bin Aleppo city\b",
+                                                  r["article_content"])][:6]
+    assert len(rows) >= 3
+    placed = 0
+    for row in rows:
+        result = wiredesk.analyze(row["article_content"], title=row["article_title"])
+        for e in result.events:
+            if any(re.search(r"killed[^.]{0,80}\bin Aleppo city\b", m.quote)
+                   for m in e.mentions) and e.location is not None:
+                assert e.location.name == "Aleppo", (e.summary, e.location)
+                placed += e.location.precision == 1
+    assert placed >= 3

@@ -1061,6 +1061,10 @@ _ASSOCIATION = re.compile(r"\b(?:Council|Association|Relations|Society|Foundatio
                           r"Institute|League|Federation|Organi[sz]ation|Alliance)\b")
 
 
+_PLACE_NOUNS = frozenset({"city", "town", "village", "province", "governorate",
+                          "countryside", "district", "region", "county", "state"})
+
+
 def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
     """A place named as where something happened ("in Baghdad", "struck Camp Taji"),
     not as a modifier ("U.S. strikes", "Iran's Quds force") or a name."""
@@ -1072,6 +1076,8 @@ def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
     root = toks.root
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head
+    if root.dep_ in {"compound", "amod", "nmod"} and root.head.lower_ in _PLACE_NOUNS:
+        root = root.head  # "in Aleppo city", "in Homs province": the city is the place
     dep = root.dep_
     if dep == "pobj" and root.head.lower_ == "in" and root.head.head.i == root.head.i - 1 \
             and root.head.head.ent_type_ == "ORG" and _ASSOCIATION.search(

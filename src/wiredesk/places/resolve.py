@@ -1361,15 +1361,18 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
         t.entry.country_code for t in first if t.entry is not None and t.entry.country_code)
     people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"] if (
         doc is not None) else []
-    extra = _scan(text, geo + norp, blocked, focus, strict=doc is None and not geo,
-                  people=people)
+    # A NORP the model gives a town ("in Aleppo city" read as a nationality) is no
+    # demonym: it is scanned like another entity's words, a place after "in".
+    demonym_norp = [n for n in norp if _is_demonym(text[n[0]:n[1]])]
+    other_norp = [n for n in norp if n not in demonym_norp]
+    extra = _scan(text, geo + demonym_norp, blocked + other_norp, focus,
+                  strict=doc is None and not geo, people=people)
     # A curated multi-word place ("U.S. Embassy in Baghdad") replaces the NER pieces in it.
     geo = [g for g in geo if not any(s <= g[0] and g[1] <= e and (s, e) != g for s, e in extra)]
     # "Washington, D.C." is one name.
     geo = [_whole_name(text, _extend_dc(text, g)) for g in geo]
     extra = [_whole_name(text, _extend_dc(text, g)) for g in extra]
-    spans = sorted(set(geo + extra + [n for n in norp if norm(text[n[0]:n[1]]) in demonyms()
-                                      or norm(text[n[0]:n[1]]).rstrip("s") in demonyms()]))
+    spans = sorted(set(geo + extra + demonym_norp))
     # Credit lines: drop toponyms of sentences naming where reporters worked.
     sb = _boundaries(text, _SENT_END)
     credit_sents = {_index(sb, m.start()) for m in _CREDIT.finditer(text)}
@@ -1393,6 +1396,11 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
             if rel is not None:
                 out.append(rel)
     return out
+
+
+def _is_demonym(words: str) -> bool:
+    key = norm(words)
+    return key in demonyms() or key.rstrip("s") in demonyms()
 
 
 # --- the place of an event ---------------------------------------------------------------
