@@ -462,3 +462,27 @@ def test_a_town_before_city_or_province_is_where_the_act_happened() -> None:
                 assert e.location.name == "Aleppo", (e.summary, e.location)
                 placed += e.location.precision == 1
     assert placed >= 3
+
+
+def test_how_a_war_began_is_no_protest_and_its_toll_no_attack() -> None:
+    """FA-KES: "More than 320000 people have been killed in Syria since the conflict
+    began in March 2011 with anti-government demonstrations" (a line many reports
+    carry): neither a protest of 2011 nor an attack; "areas under army siege" is no
+    violent demonstration; "That attack demonstrated the risks" no protest."""
+    import wiredesk
+
+    texts = [r["article_content"] for r in fakes_rows()]
+    origin = re.compile(r"[^.]*\b(?:have been killed|has killed)[^.]*\b(?:began|started)\b"
+                        r"[^.]*\bwith (?:[\w-]+ ){0,3}(?:protests|demonstrations)[^.]*\.")
+    siege = re.compile(r"[^.]*\bunder (?:army |regime |government )?siege\b[^.]*\.")
+    shown = re.compile(r"[^.]*\battack demonstrated\b[^.]*\.")
+    sentences = {s for t in texts for rx in (origin, siege, shown)
+                 for s in (m.group(0).strip() for m in rx.finditer(t))}
+    assert sum(bool(origin.match(s)) for s in sentences) >= 5
+    assert sum(bool(siege.match(s)) for s in sentences) >= 3
+    for s in sorted(sentences)[:40]:
+        types = {e.sub_event_type for e in wiredesk.analyze(s, published="2016-06-01").events}
+        assert not types & {"Peaceful protest", "Protest with intervention",
+                            "Violent demonstration"}, (s, types)
+        if origin.match(s):
+            assert not types, (s, types)

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from wiredesk.events.attribution import attribution, modality
-from wiredesk.events.figures import NUMBER_WORDS, PERSON_NOUNS, find_figures, launcher_fired
+from wiredesk.events.figures import (
+    NUMBER_WORDS,
+    PERSON_NOUNS,
+    find_figures,
+    is_cumulative,
+    launcher_fired,
+)
 from wiredesk.events.taxonomy import event_type, plover
 from wiredesk.events.weapons import find_weapons
 from wiredesk.models import (
@@ -407,7 +413,33 @@ def _not_an_act(tok: Token, cat: str) -> bool:
             return True
         if tok.lemma_ == "agree" and not re.search(r"\b(?:to|on)\b", objs):
             return True
-    return False
+    if cat == "protest":
+        if tok.lemma_ == "demonstrate" and any(c.dep_ in {"dobj", "ccomp"}
+                                               for c in tok.children):
+            return True  # "that attack demonstrated the risks": it showed them
+        sent = tok.sent
+        for m in _WAR_ORIGIN.finditer(sent.text):
+            if m.start() <= tok.idx - sent.start_char < m.end():
+                # "since the conflict began in March 2011 with anti-government protests":
+                # how a war began, years ago, not a protest the report tells
+                return True
+    # a crowd's siege of an embassy is a riot; an army's of a town is no event of its
+    # own (its shelling and its clashes are)
+    return tok.lemma_ == "siege" and not (
+        any(t.lemma_.lower() in _SIEGE_CROWDS for t in tok.sent)
+        or any(t.lemma_.lower() in _SIEGE_SITES for t in tok.subtree))
+
+
+_WAR_ORIGIN = re.compile(
+    r"\b(?:began|begun|started|erupted|broke out|start|beginning|outbreak)\b[^.;]{0,60}?"
+    r"\b(?:with|as|in)\b[^.;]{0,50}?\b(?:protests?|demonstrations?|protest movement|"
+    r"uprising)\b|"
+    r"\b(?:repression|crackdown|suppression)\s+(?:of|on)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:protests?|demonstrations?|protesters|demonstrators)\b", re.I)
+_SIEGE_CROWDS = frozenset({"protester", "demonstrator", "mob", "crowd", "supporter",
+                           "mourner", "rioter"})
+_SIEGE_SITES = frozenset({"embassy", "consulate", "compound", "parliament", "building",
+                          "office", "headquarters", "ministry", "palace"})
 
 
 def _hypothetical_noun(tok: Token) -> bool:
@@ -1872,6 +1904,15 @@ def extract_mentions(
                 any(c.dep_ == "nsubj" for c in cand.anchor.children)
             if trend and not told_act and not any(c.dep_ == "det" and c.lower_ == "the"
                                                   for c in cand.trigger.children):
+                continue
+            tolls = [f for f in own_figs if f.kind in {"fatalities", "injured"}]
+            if cand.category == "casualty" and (date is None or date.precision != "day") \
+                    and (all(f.aggregate for f in tolls) if tolls
+                         else is_cumulative(sent_text)):
+                # "More than 330000 people have been killed in Syria since the conflict
+                # began (in 2011)", "Hundreds of thousands have been killed since ...":
+                # a war's toll, no act of its own ("killed in Thursday's strike, bringing
+                # the toll since Monday to 50" is dated to its day and stays)
                 continue
             cause = None
             if not cand.reference:
