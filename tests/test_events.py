@@ -416,12 +416,15 @@ def test_others_killed_after_a_toll_are_part_of_it() -> None:
 def test_a_wars_toll_in_a_clause_and_a_campaigns_toll_are_aggregates() -> None:
     """FA-KES: "in a conflict that has killed more than 100000", "230000 people have been
     killed in Syrias multi-front conflict", "Since Thursday bombing has killed 44
-    civilians": tolls of a war or of days of bombing, not of the event told."""
+    civilians", "313 people died in areas under army siege in the past year", "more than
+    7000 people killed across Syria since the UN Security Council passed a resolution":
+    tolls of a war, a year or days of bombing, not of the event told."""
     texts = [r["article_content"] for r in fakes_rows()]
     toll = re.compile(r"[^.]*\b(?:(?:conflict|war) (?:that|which) has killed|"
                       r"have been killed in Syrias (?:[\w-]+ )?(?:conflict|civil war)|"
                       r"Since (?:Monday|Tuesday|Wednesday|Thursday|Friday) [\w ]{0,30}"
-                      r"(?:has|have) killed)[^.]*")
+                      r"(?:has|have) killed|died in [\w ]{0,40}in the past year|"
+                      r"killed across Syria since)[^.]*")
     sentences = [m.group(0) for t in texts for m in toll.finditer(t)]
     counted = 0
     for s in sentences:

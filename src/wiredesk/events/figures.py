@@ -175,6 +175,10 @@ _CUMULATIVE = re.compile(
     r"since (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?!['\u2019])|"
     r"since (?:the |its )?(?:[\w\-]+ )?(?:offensive|campaign|operation|assault|siege|"
     r"bombardment|ceasefire|truce) (?:began|started|was launched|collapsed)|"
+    # "313 people died in areas under army siege in the past year", "the latest of more
+    # than 7000 people killed across Syria since the UN Security Council passed ..."
+    r"(?:in|over|during) the (?:past|last) (?:[\w\-]+ )?(?:years?|months?|weeks?)\b|"
+    r"(?:killed|died) across (?:[\w\-]+ ){1,3}?since\b|"
     # "in over three years of turmoil", "during six years of war"
     r"(?:in|during) (?:(?:over|more than|nearly|almost|about) )?(?:[\w\-]+ )?"
     r"(?:years|months) of (?:civil )?(?:war|fighting|conflict|turmoil|violence|unrest)|"
