@@ -489,3 +489,20 @@ def test_how_a_war_began_is_no_protest_and_its_toll_no_attack() -> None:
                             "Violent demonstration"}, (s, types)
         if origin.match(s):
             assert not types, (s, types)
+
+
+def test_a_count_followed_by_wounded_counts_the_wounded() -> None:
+    """FA-KES: "left at least 100 people killed and over 400 wounded mostly women and
+    children": the 400 are wounded (they were counted as dead: the noun after the
+    adjective, "women", took the sentence's verb of killing)."""
+    texts = [r["article_content"] for r in fakes_rows()]
+    rx = re.compile(r"[^.]*\b\d+ (?:wounded|injured) (?:mostly|most of them|many of them|"
+                    r"including) [^.]*")
+    sentences = [m.group(0) for t in texts for m in rx.finditer(t)]
+    assert sentences
+    for s in sentences:
+        n = re.search(r"\b(\d+) (?:wounded|injured) ", s)
+        assert n is not None
+        figs = [f for f in find_figures(s, "d") if f.quote.endswith(n.group(0).strip())
+                or n.group(0).strip() in f.quote]
+        assert figs and all(f.kind == "injured" for f in figs), (s, figs)

@@ -420,6 +420,9 @@ def _noun_after(
         tok = tokens[j][0]
         low = tok.lower()
         j += 1
+        if j - 1 == k and low in {"wounded", "injured", "hurt", "dead", "killed"}:
+            # "over 400 wounded mostly women and children": the count is of the wounded
+            return _NounPhrase("", k)
         if allow_or and low == "or":
             continue
         if low in MUNITION_NOUNS:
