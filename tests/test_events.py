@@ -364,13 +364,17 @@ def test_a_wars_toll_since_it_began_is_an_aggregate() -> None:
     """FA-KES: "More than 300000 people have been killed in Syria since the conflict
     began in March 2011", "The war has since killed more than 300000 people": the war's
     toll, never one event's dead."""
+    _fakes_tolls_are_aggregates(re.compile(
+        r"[^.]*\bhave been killed[^.]{0,40}\bsince (?:the|Syrias?) (?:conflict|war)[^.]*|"
+        r"[^.]*\bThe (?:ongoing )?war (?:in Syria )?has (?:since )?(?:left|killed)[^.]*"))
+
+
+def _fakes_tolls_are_aggregates(sentence: re.Pattern[str]) -> None:
+    """Every fatality count of the FA-KES sentences ``sentence`` matches is an aggregate
+    (and at least five such sentences count some)."""
     texts = [r["article_content"] for r in fakes_rows()]
-    war = re.compile(r"[^.]*\bhave been killed[^.]{0,40}\bsince (?:the|Syrias?) "
-                     r"(?:conflict|war)[^.]*|[^.]*\bThe (?:ongoing )?war (?:in Syria )?has "
-                     r"(?:since )?(?:left|killed)[^.]*")
-    sentences = [m.group(0) for t in texts for m in war.finditer(t)]
     counted = 0
-    for s in sentences:
+    for s in (m.group(0) for t in texts for m in sentence.finditer(t)):
         dead = [f for f in find_figures(s, "d") if f.kind == "fatalities"]
         assert all(f.aggregate for f in dead), s
         counted += bool(dead)
@@ -419,19 +423,12 @@ def test_a_wars_toll_in_a_clause_and_a_campaigns_toll_are_aggregates() -> None:
     civilians", "313 people died in areas under army siege in the past year", "more than
     7000 people killed across Syria since the UN Security Council passed a resolution":
     tolls of a war, a year or days of bombing, not of the event told."""
-    texts = [r["article_content"] for r in fakes_rows()]
-    toll = re.compile(r"[^.]*\b(?:(?:conflict|war) (?:that|which) has killed|"
-                      r"have been killed in Syrias (?:[\w-]+ )?(?:conflict|civil war)|"
-                      r"Since (?:Monday|Tuesday|Wednesday|Thursday|Friday) [\w ]{0,30}"
-                      r"(?:has|have) killed|died in [\w ]{0,40}in the past year|"
-                      r"killed across Syria since)[^.]*")
-    sentences = [m.group(0) for t in texts for m in toll.finditer(t)]
-    counted = 0
-    for s in sentences:
-        dead = [f for f in find_figures(s, "d") if f.kind == "fatalities"]
-        assert all(f.aggregate for f in dead), s
-        counted += bool(dead)
-    assert counted >= 5
+    _fakes_tolls_are_aggregates(re.compile(
+        r"[^.]*\b(?:(?:conflict|war) (?:that|which) has killed|"
+        r"have been killed in Syrias (?:[\w-]+ )?(?:conflict|civil war)|"
+        r"Since (?:Monday|Tuesday|Wednesday|Thursday|Friday) [\w ]{0,30}"
+        r"(?:has|have) killed|died in [\w ]{0,40}in the past year|"
+        r"killed across Syria since)[^.]*"))
 
 
 def test_a_year_is_no_count() -> None:
