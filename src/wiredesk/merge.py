@@ -821,7 +821,7 @@ def _features(
         force=force_moved(m),
         pub=published.toordinal() if published is not None else None,
         lead=m.start < lead_end,
-        slack=_PUB_SLACK if m.event_type not in _VIOLENT else 1,
+        slack=1 if m.event_type in _VIOLENT else _PUB_SLACK,
     )
 
 
@@ -861,10 +861,10 @@ ARG_CENTER = 0.1
 # events, and retells a running conflict's last months ("following that rocket attack",
 # of one eleven weeks before) less often than it tells a new day's shelling of the same
 # town: an undated mention is held against a dated event more than ``RECENT_DAYS``
-# before it, fully four months before. Two undated mentions place their
-# events nowhere in time, so only their reports' days speak for one event: held apart
-# beyond ``UNDATED_PAIR_DAYS``, fully (twice as strongly) a month later. A headline and
-# its first sentence tell the report's own news, of the last days ("Two killed in rocket
+# before it, fully four months before. Two undated mentions place their events nowhere
+# in time, so only their reports' days speak for one event: held apart beyond
+# ``UNDATED_PAIR_DAYS``, fully (twice as strongly) a month later. A headline and its
+# first sentence tell the report's own news, of the last days ("Two killed in rocket
 # attacks in Aleppo" published a week after another day's rockets on Aleppo): held
 # against an event more than ``LEAD_DAYS`` before, fully ``LEAD_DAYS + LEAD_RAMP``.
 _PUB_SLACK = 7

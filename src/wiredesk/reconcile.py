@@ -190,11 +190,12 @@ def reconcile_figure(
         key=lambda p: (_published(documents, p[0].doc_id), p[0].doc_id, p[0].start),
     )
     cl = [c for c, _ in pairs]
+    sentences = [ctx or c.quote for c, ctx in pairs]
     part = [is_partial(c, _lead(c, ctx)) for c, ctx in pairs]
     if not kind.startswith("munitions"):
-        part = parts_of_one_report(cl, [ctx or c.quote for c, ctx in pairs], part)
+        part = parts_of_one_report(cl, sentences, part)
     ranges = [_claim_range(c, p) for c, p in zip(cl, part, strict=True)]
-    groups = source_groups(cl, [ctx or c.quote for c, ctx in pairs])
+    groups = source_groups(cl, sentences)
     n_sources = len(set(groups))
     clashes = [
         (i, j) for i in range(len(cl)) for j in range(i + 1, len(cl))
@@ -257,13 +258,11 @@ def parts_of_one_report(
     count under a tenth of the larger (a war's toll beside one attack's: another scope,
     not a sum of parts)."""
     out = list(part)
-    exact = [
-        None if p else _claim_range(c) for c, p in zip(cl, part, strict=True)
-    ]
-    for k, (c, rk) in enumerate(zip(cl, exact, strict=True)):
+    whole = [None if p else _claim_range(c) for c, p in zip(cl, part, strict=True)]
+    for k, (c, rk) in enumerate(zip(cl, whole, strict=True)):
         if rk is None or rk.hi is None:
             continue
-        for j, (d, rj) in enumerate(zip(cl, exact, strict=True)):
+        for j, (d, rj) in enumerate(zip(cl, whole, strict=True)):
             if (
                 j == k or rj is None or d.doc_id != c.doc_id or sentences[j] == sentences[k]
                 or rj.lo <= rk.hi or rj.lo > _PART_RATIO * rk.hi

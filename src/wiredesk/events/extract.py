@@ -23,13 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from wiredesk.events.attribution import attribution, modality
-from wiredesk.events.figures import (
-    NUMBER_WORDS,
-    PERSON_NOUNS,
-    find_figures,
-    is_cumulative,
-    launcher_fired,
-)
+from wiredesk.events.figures import NUMBER_WORDS, PERSON_NOUNS, find_figures, launcher_fired
 from wiredesk.events.taxonomy import event_type, plover
 from wiredesk.events.weapons import find_weapons
 from wiredesk.models import (
@@ -1093,6 +1087,9 @@ _ASSOCIATION = re.compile(r"\b(?:Council|Association|Relations|Society|Foundatio
                           r"Institute|League|Federation|Organi[sz]ation|Alliance)\b")
 
 
+# An aggregate toll this large is a war's or a campaign's, never one act's.
+_MASS_TOLL = 100
+
 _PLACE_NOUNS = frozenset({"city", "town", "village", "province", "governorate",
                           "countryside", "district", "region", "county", "state"})
 
@@ -1907,12 +1904,13 @@ def extract_mentions(
                 continue
             tolls = [f for f in own_figs if f.kind in {"fatalities", "injured"}]
             if cand.category == "casualty" and (date is None or date.precision != "day") \
-                    and (all(f.aggregate for f in tolls) if tolls
-                         else is_cumulative(sent_text)):
+                    and tolls and all(f.aggregate for f in tolls) \
+                    and max(f.value for f in tolls) >= _MASS_TOLL:
                 # "More than 330000 people have been killed in Syria since the conflict
                 # began (in 2011)", "Hundreds of thousands have been killed since ...":
                 # a war's toll, no act of its own ("killed in Thursday's strike, bringing
-                # the toll since Monday to 50" is dated to its day and stays)
+                # the toll since Monday to 50" is dated to its day and stays, and so does
+                # "a soldier was killed in Anbar, the first this year")
                 continue
             cause = None
             if not cand.reference:

@@ -195,12 +195,6 @@ _CUMULATIVE = re.compile(
 )
 
 
-def is_cumulative(text: str) -> bool:
-    """True when ``text`` speaks of a toll over many events ("since the conflict began",
-    "so far this year"): its counts are aggregates."""
-    return _CUMULATIVE.search(text) is not None
-
-
 @dataclass(frozen=True)
 class Quantity:
     """A quantity read from text: the figure a reader takes and its interval."""
