@@ -78,6 +78,17 @@ def test_quantities_as_intervals() -> None:
     assert q("dozens") == (12, 12, None)
     assert q("Twelve to 18") == (12, 12, 18)
     assert q("twenty-five") == (25, 25, 25)
+    # a vague count of a scale counts the scale ("hundreds of thousands" read 100)
+    assert q("hundreds of thousands") == (100_000, 100_000, None)
+    assert q("more than tens of thousands") == (10_000, 10_000, None)
+    assert q("thousands of people") == (1000, 1000, None)
+    assert q("hundreds of the wounded") == (100, 100, None)
+    # "a million" is a million, not one person
+    assert q("a million") == (1_000_000, 1_000_000, 1_000_000)
+    assert q("more than a quarter of a million") == (250_001, 250_001, None)
+    assert q("half a million") == (500_000, 500_000, 500_000)
+    assert q("1.5 million") == (1_500_000, 1_500_000, 1_500_000)
+    assert read_quantity(tokenize("2.5 km"), 0) is None
 
 
 def test_figures_of_the_taji_attack_in_seed_000() -> None:
@@ -429,6 +440,22 @@ def test_a_wars_toll_in_a_clause_and_a_campaigns_toll_are_aggregates() -> None:
         r"Since (?:Monday|Tuesday|Wednesday|Thursday|Friday) [\w ]{0,30}"
         r"(?:has|have) killed|died in [\w ]{0,40}in the past year|"
         r"killed across Syria since)[^.]*"))
+
+
+def test_a_toll_of_a_war_scale_is_an_aggregate() -> None:
+    """FA-KES: "a million people have been killed", "hundreds of thousands of people have
+    been killed" with no word of the war's span: tolls of 50,000 or more are a war's,
+    never one attack's; an attack's toll in the same reports stays a count of its own."""
+    texts = [r["article_content"] for r in fakes_rows()]
+    war = re.compile(r"[^.]*\b(?:a (?:quarter of a )?million|hundreds of thousands of) "
+                     r"(?:people|Syrians) (?:have been|had been|were) killed[^.]*", re.I)
+    found = [m.group(0) for t in texts for m in war.finditer(t)]
+    assert len(found) >= 3
+    for s in found:
+        dead = [f for f in find_figures(s, "d") if f.kind == "fatalities"]
+        assert dead and all(f.aggregate and f.value >= 100_000 for f in dead), s
+    (one,) = [f for f in find_figures("A car bomb killed 126 people.", "d")]
+    assert (one.value, one.aggregate) == (126, False)
 
 
 def test_a_year_is_no_count() -> None:

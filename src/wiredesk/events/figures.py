@@ -29,6 +29,7 @@ _TENS = {
     "eighty": 80, "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_FRACTIONS = {"a quarter": 0.25, "a third": 1 / 3, "a half": 0.5, "three quarters": 0.75}
 #: Every single word that names a number ("two", "dozen", "hundred"), for other stages.
 NUMBER_WORDS: dict[str, int] = {**_UNITS, **_TENS, **_SCALES, "dozen": 12}
 # Vague quantities: (value, low, high). Values follow ACLED's conservative coding
@@ -38,10 +39,15 @@ _VAGUE: dict[str, tuple[int, int, int | None]] = {
     "scores": (20, 20, None),
     "hundreds": (100, 100, None),
     "thousands": (1000, 1000, None),
+    "tens": (10, 10, None),
     "several": (3, 3, None),
     "numerous": (3, 3, None),
     "many": (3, 3, None),
 }
+
+# Vague counts that can count a scale: "tens of thousands", "hundreds of thousands".
+_MULTIPLIERS = frozenset({"dozens", "tens", "hundreds", "thousands"})
+
 
 def _words(text: str) -> frozenset[str]:
     """A set of words written as one whitespace-separated string."""
@@ -161,6 +167,11 @@ _ARR_BEFORE = {"arrested", "arresting", "arrest", "arrests", "detained", "detain
 _DISP_BEFORE = {"displacing", "displaced", "displace", "uprooting"}
 _FIRED_BEFORE = {"fired", "firing", "launched", "launching", "fire", "launch", "fires",
                  "launches", "discharge", "barrage", "volley", "salvo", "shot", "lobbed"}
+# A toll this large is a war's or a famine's, told as background ("a million people have
+# been killed", "more than 470000 deaths"), never one attack's: the deadliest single
+# attacks of the conflicts ACLED and UCDP code killed thousands, not tens of thousands.
+WAR_SCALE = 50_000
+
 _CUMULATIVE = re.compile(
     r"\b(?:in total|so far|to date|altogether|combined|cumulative|overall|"
     r"since (?:then|the start|the beginning|the outbreak|last|(?:19|20)\d\d)|over the past|"
@@ -247,6 +258,9 @@ def _number_at(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int] | 
         ):
             return None
         if "." in w:
+            # "1.5 million" counts; "2.5" alone is no count of people
+            if _low(tokens, i + 1) in _SCALES and w.replace(".", "", 1).isdigit():
+                return round(float(w) * _SCALES[_low(tokens, i + 1)]), i + 2
             return None
         if _is_year(tokens, i):
             return None
@@ -301,7 +315,19 @@ def read_quantity(tokens: list[tuple[str, int, int]], i: int) -> Quantity | None
         mod, j = w, i + 1
     # "a dozen", "a couple of", "a few", "a handful of"
     a, b = _low(tokens, j), _low(tokens, j + 1)
-    if a == "a" and b == "dozen":
+    frac = _FRACTIONS.get(f"{a} {b}")
+    if frac is not None and _low(tokens, j + 2) == "of" and \
+            _low(tokens, j + 3) in {"a", "an"} and _low(tokens, j + 4) in _SCALES:
+        # "a quarter of a million", "a third of a million"
+        v = round(frac * _SCALES[_low(tokens, j + 4)])
+        base, k = (v, v, v), j + 5
+    elif a == "half" and b in {"a", "an"} and _low(tokens, j + 2) in _SCALES:
+        v = _SCALES[_low(tokens, j + 2)] // 2
+        base, k = (v, v, v), j + 3
+    elif a in {"a", "an"} and b in _SCALES:
+        # "a million people have been killed": one million, not one person
+        base, k = (_SCALES[b],) * 3, j + 2
+    elif a == "a" and b == "dozen":
         base: tuple[int, int | None, int | None] = (12, 12, 12)
         k = j + 2
     elif a == "a" and b == "couple":
@@ -314,7 +340,13 @@ def read_quantity(tokens: list[tuple[str, int, int]], i: int) -> Quantity | None
             k += 1
     elif a in _VAGUE and not (a == "many" and not mod and w == "many" and b == "of"):
         v, lo, hi = _VAGUE[a]
-        base, k = (v, lo, hi), j + 1
+        k = j + 1
+        scale = _SCALES.get(_low(tokens, k + 1).removesuffix("s"), 1)
+        if (a in _MULTIPLIERS and _low(tokens, k) == "of" and scale > 1
+                and _low(tokens, k + 1).endswith("s")):
+            # "hundreds of thousands": the vague count of the scale, not of people
+            v, lo, k = v * scale, lo * scale, k + 2
+        base = (v, lo, hi)
         if _low(tokens, k) == "of":
             k += 1
     else:
@@ -708,10 +740,11 @@ def find_figures(
             ) -> None:
         s_tok = q.start if start_tok is None else start_tok
         s, e = tokens[s_tok][1], tokens[max(end_tok - 1, s_tok)][2]
+        value_ = q.value if value is None else value
         claims.append(
             FigureClaim(
                 kind=kind,
-                value=q.value if value is None else value,
+                value=value_,
                 low=q.low if low is None and value is None else low,
                 high=q.high if high is None and value is None else high,
                 quote=text[s:e],
@@ -719,7 +752,8 @@ def find_figures(
                 start=offset + s,
                 end=offset + e,
                 attributed_to=attributed_to,
-                aggregate=aggregate and kind in {"fatalities", "injured"},
+                aggregate=(aggregate or value_ >= WAR_SCALE)
+                and kind in {"fatalities", "injured"},
             )
         )
 
