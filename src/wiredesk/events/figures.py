@@ -320,7 +320,8 @@ def read_quantity(tokens: list[tuple[str, int, int]], i: int) -> Quantity | None
             _low(tokens, j + 3) in {"a", "an"} and _low(tokens, j + 4) in _SCALES:
         # "a quarter of a million", "a third of a million"
         v = round(frac * _SCALES[_low(tokens, j + 4)])
-        base, k = (v, v, v), j + 5
+        base: tuple[int, int | None, int | None] = (v, v, v)
+        k = j + 5
     elif a == "half" and b in {"a", "an"} and _low(tokens, j + 2) in _SCALES:
         v = _SCALES[_low(tokens, j + 2)] // 2
         base, k = (v, v, v), j + 3
@@ -328,7 +329,7 @@ def read_quantity(tokens: list[tuple[str, int, int]], i: int) -> Quantity | None
         # "a million people have been killed": one million, not one person
         base, k = (_SCALES[b],) * 3, j + 2
     elif a == "a" and b == "dozen":
-        base: tuple[int, int | None, int | None] = (12, 12, 12)
+        base = (12, 12, 12)
         k = j + 2
     elif a == "a" and b == "couple":
         base, k = (2, 2, 2), j + 2
