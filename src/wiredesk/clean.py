@@ -534,6 +534,50 @@ def _strip_tails(text: str, removed: list[str]) -> str:
     return text
 
 
+# A page's tag list run into the text when the page lost its line breaks ("... clashes
+# continue. Tags Syria Free Syrian Army opposition groups Idlib The Sawaiq al-Rahman
+# brigade announced ..."): its keywords would be read as the next sentence's subject
+# ("Tags Syria" an actor, "Idlib" its place). The list runs from "Tags" and a capital
+# after a sentence's end to the first word that opens a sentence ("The", "At least", a number),
+# or through its own full stop; it is cut only when it holds no word of prose (when a
+# sentence follows a list with no such opener, only the word "Tags" goes).
+_TAGS = re.compile(r"(?:(?<=[.!?\"'”’])\s+|^)Tags\s+(?=[A-Z])")
+_OPENERS = _lexicon(
+    """The A An At More Some Around About Nearly Almost Over Up Dozens Hundreds Thousands
+    Several In On Since After Following One Two Three Four Five Six Seven Eight Nine Ten
+    Eleven Twelve Thirteen Fourteen Fifteen Sixteen Seventeen Eighteen Nineteen Twenty
+    Thirty Forty Fifty"""
+)
+_PROSE = _lexicon(
+    """a an the that this was were is are be been has have had said says say told out at
+    least by with in on to from as it its their his her who which when after than"""
+)
+_MAX_TAGS = 30
+
+
+def _strip_tag_run(text: str, removed: list[str]) -> str:
+    """Cut a tag list run into a paragraph (see ``_TAGS``)."""
+    m = _TAGS.search(text)
+    if not m:
+        return text
+    cut = m.end()  # prose before any end: where the list ends is not known
+    for k, w in enumerate(re.finditer(r"\S+", text[m.end():])):
+        word = w.group(0)
+        if k > _MAX_TAGS or word.lower() in _PROSE and word not in _OPENERS:
+            break
+        if k > 0 and (word in _OPENERS or word[0].isdigit()):
+            cut = m.end() + w.start()
+            break
+        if word[-1] in ".!?":
+            cut = m.end() + w.end()
+            break
+    else:
+        cut = len(text)  # the list ends the paragraph
+    removed.append(text[m.start():cut].strip())
+    head, tail = text[: m.start()].rstrip(), text[cut:].lstrip()
+    return f"{head} {tail}" if head and tail else head or tail
+
+
 _CHAR_REF = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
 
 
@@ -669,7 +713,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
             removed.append(ln.text.strip())
             pending_blank = pending_blank or ln.blank_before
             continue
-        kept = _strip_tails(ln.text, removed)
+        kept = _strip_tails(_strip_tag_run(ln.text, removed), removed)
         if out:
             out.append("\n\n" if (ln.blank_before or pending_blank) else "\n")
         out.append(kept)
