@@ -186,6 +186,12 @@ _CUMULATIVE = re.compile(
     r"since (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?!['\u2019])|"
     r"since (?:the |its )?(?:[\w\-]+ )?(?:offensive|campaign|operation|assault|siege|"
     r"bombardment|ceasefire|truce) (?:began|started|was launched|collapsed)|"
+    # an intervention's toll: "have killed 4000 civilians since it first intervened in
+    # Syria", "since Moscow intervened in September 2015", "since the breakdown of a
+    # ceasefire last month"
+    r"since (?:[\w\-'’]+ ){1,3}?(?:intervened|entered the war|joined the war|"
+    r"began (?:its|their) (?:air )?(?:campaign|strikes|intervention))|"
+    r"since the (?:start|beginning|breakdown|collapse|end) of\b|"
     # "313 people died in areas under army siege in the past year", "the latest of more
     # than 7000 people killed across Syria since the UN Security Council passed ..."
     r"(?:in|over|during) the (?:past|last) (?:[\w\-]+ )?(?:years?|months?|weeks?)\b|"
