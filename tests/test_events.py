@@ -481,6 +481,19 @@ def test_a_year_is_no_count() -> None:
         assert not any(1900 <= f.value <= 2099 for f in find_figures(s, "d")), s
 
 
+def test_a_duration_is_no_count() -> None:
+    """FA-KES: "the death toll from the six-year-old conflict at more than 470000", "the
+    six-year conflict": six is the war's age, not its toll (it was a toll of six)."""
+    texts = [r["article_content"] for r in fakes_rows()]
+    aged = re.compile(r"[^.]*\b(?:two|three|four|five|six|seven)-(?:year|month|day|week)"
+                      r"(?:-old)? (?:war|conflict|crisis|siege|offensive)[^.]*")
+    sentences = [m.group(0) for t in texts for m in aged.finditer(t)]
+    assert len(sentences) >= 5
+    for s in sentences:
+        assert not any(f.value <= 7 for f in find_figures(s, "d")), s
+    assert [f.value for f in find_figures("Militants fired three 107-mm rockets.", "d")] == [3]
+
+
 def test_a_town_before_city_or_province_is_where_the_act_happened() -> None:
     """FA-KES (SANA): "shells ... on al-Hamadaniye neighborhood in Aleppo city": the
     parser makes "Aleppo" a modifier of "city", and the act was placed at the dateline's

@@ -251,17 +251,23 @@ def _is_year(tokens: list[tuple[str, int, int]], i: int) -> bool:
             or nxt[:1].isdigit() or nxt in _UNITS or nxt in _TENS)
 
 
+def _measure_after(tokens: list[tuple[str, int, int]], j: int) -> bool:
+    """Whether a number ending before token j measures something other than people:
+    calibres, ages and durations are not counts ("107-mm", "26-year-old", "5 mm",
+    "six-year conflict")."""
+    nxt, nxt2 = _low(tokens, j), _low(tokens, j + 1)
+    return nxt in {"mm", "millimeter", "millimetre", "year", "years"} or (
+        nxt == "-" and nxt2 in {"mm", "year", "tube", "millimeter", "day", "week", "month"}
+    )
+
+
 def _number_at(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int] | None:
     """Read a bare number (digits or words) at token i: (value, next index)."""
     w = _low(tokens, i)
     if not w:
         return None
     if w[0].isdigit():
-        nxt, nxt2 = _low(tokens, i + 1), _low(tokens, i + 2)
-        # calibres, ages and years are not counts: "107-mm", "26-year-old", "5 mm"
-        if nxt in {"mm", "millimeter", "millimetre", "year", "years"} or (
-            nxt == "-" and nxt2 in {"mm", "year", "tube", "millimeter"}
-        ):
+        if _measure_after(tokens, i + 1):
             return None
         if "." in w:
             # "1.5 million" counts; "2.5" alone is no count of people
@@ -298,8 +304,8 @@ def _number_at(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, int] | 
             break
         seen = True
         j += 1
-    if not seen:
-        return None
+    if not seen or _measure_after(tokens, j):
+        return None  # "the six-year-old conflict", "a three-year war"
     return total + current, j
 
 
