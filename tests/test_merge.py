@@ -698,16 +698,3 @@ def test_an_undated_report_weeks_later_tells_another_days_shelling(shared_dir: P
     assert len({d.published for d in documents.values()}) == 2
     for event, members in built:
         assert len({documents[m.doc_id].published for m in members}) == 1, event.summary
-
-
-def test_an_undated_act_is_not_an_event_years_before_its_report(shared_dir: Path) -> None:
-    """FA-KES: SANA's 2016 digest of rocket fire on Homs ("two civilians were killed ...
-    on Um al-Serj village", undated) joined the ammunition depot blast in Homs of August
-    2013: a retelling of an act years old nearly always says when it was."""
-    documents, built = _fakes_events(shared_dir, (
-        "40 Syrians die in ammo depot blast",
-        "Eight civilians killed others injured in terrorist rocket attacks in Aleppo and Homs",
-        "At Least 48 Killed and Injured in Terrorists Mortar Attacks in Aleppo"))
-    for _, members in built:
-        years = {documents[m.doc_id].published.year for m in members}  # type: ignore[union-attr]
-        assert len(years) == 1, [m.quote for m in members]

@@ -867,12 +867,9 @@ ARG_CENTER = 0.1
 # first sentence tell the report's own news, of the last days ("Two killed in rocket
 # attacks in Aleppo" published a week after another day's rockets on Aleppo): held
 # against an event more than ``LEAD_DAYS`` before, fully ``LEAD_DAYS + LEAD_RAMP``.
-# Beyond a year, a retelling nearly always says when ("in 2013", "three years ago"): an
-# undated mention is held twice as strongly against a dated event two years before.
 _PUB_SLACK = 7
 RECENT_DAYS = 21
 RECENT_RAMP = 99
-STALE_DAYS = 365
 UNDATED_APART = 1.5
 UNDATED_PAIR_DAYS = 14
 UNDATED_PAIR_RAMP = 30
@@ -893,7 +890,7 @@ def _undated_gap(a: _Feat, b: _Feat) -> float:
         if b.lo > a.pub + a.slack:
             return 2 * UNDATED_APART
         gap = a.pub - b.hi
-        far = _ramp(gap, RECENT_DAYS, RECENT_RAMP) + _ramp(gap, STALE_DAYS, STALE_DAYS)
+        far = _ramp(gap, RECENT_DAYS, RECENT_RAMP)
     elif b.pub is not None:
         gap = a.pub - b.pub  # both undated: counted once, from the later report
         far = UNDATED_PAIR_WEIGHT * _ramp(gap, UNDATED_PAIR_DAYS, UNDATED_PAIR_RAMP)
