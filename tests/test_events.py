@@ -87,6 +87,7 @@ def test_quantities_as_intervals() -> None:
     assert q("a million") == (1_000_000, 1_000_000, 1_000_000)
     assert q("more than a quarter of a million") == (250_001, 250_001, None)
     assert q("half a million") == (500_000, 500_000, 500_000)
+    assert q("several hundred") == (300, 300, None)
     assert q("1.5 million") == (1_500_000, 1_500_000, 1_500_000)
     assert read_quantity(tokenize("2.5 km"), 0) is None
 
@@ -479,6 +480,23 @@ def test_a_year_is_no_count() -> None:
     assert len(sentences) >= 5
     for s in sentences:
         assert not any(1900 <= f.value <= 2099 for f in find_figures(s, "d")), s
+
+
+def test_habitual_attacks_are_no_event() -> None:
+    """FA-KES: "Takfiri groups operating in Syria launch frequent attack against
+    residential area", "the government has conducted frequent air raids on rebel-held
+    areas", "residents ... suffer daily shelling": a habit told, not one act (the first was
+    an "Attack" that joined a 2013 event)."""
+    import wiredesk
+
+    texts = [r["article_content"] for r in fakes_rows()]
+    habit = re.compile(r"[^.]*\b(?:frequent|constant|regular|daily|near-daily) (?:\w+ )?"
+                       r"(?:attacks?|shelling|strikes|raids|bombardment)\b[^.]*")
+    sentences = sorted({m.group(0).strip() for t in texts for m in habit.finditer(t)})
+    assert len(sentences) >= 6
+    for s in sentences:
+        assert not wiredesk.analyze(s + ".").events, s
+    assert wiredesk.analyze("Rebels launched an attack on the town on Monday.").events
 
 
 def test_a_duration_is_no_count() -> None:

@@ -140,6 +140,9 @@ _GENERIC_BEFORE = re.compile(
     r"(?:[\w-]+\s+){0,3}$|\bsince last (?:summer|year|spring|fall|winter)\b",
     re.I,
 )
+# adjectives that make the act a habit, not one act
+_HABITUAL = frozenset({"frequent", "constant", "regular", "incessant", "daily", "nightly",
+                       "near-daily", "routine", "continual", "persistent", "sporadic"})
 _HYPO_MODIFIERS = frozenset({"imminent", "planned", "possible", "potential", "future",
                              "further", "more", "larger", "new", "another", "prospective",
                              "likely", "expected", "threatened", "retaliatory-threat"})
@@ -342,6 +345,20 @@ def _generic(tok: Token, sent: Span) -> bool:
         r"\bsince last (?:summer|year|spring|fall|winter)\b", sent.text, re.I
     ):
         return True
+    # the act, its object or its agent ("killed by constant air strikes")
+    near = [tok, *(c for c in tok.children if c.dep_ in {"dobj", "nsubj"}),
+            *(g for c in tok.children if c.dep_ == "agent" for g in c.children)]
+    cur = tok
+    for _ in range(2):
+        # "suffer daily shelling"; "carried out near-daily strikes ..., killing hundreds
+        # of people" (the victims' noun is the trigger of a toll)
+        if cur.dep_ not in {"dobj", "advcl", "xcomp"}:
+            break
+        cur = cur.head
+        near += [cur, *(c for c in cur.children if c.dep_ == "dobj")]
+    if any(c.dep_ in {"amod", "advmod"} and c.lower_ in _HABITUAL
+           for a in near for c in a.children):
+        return True  # "groups launch frequent attacks", "residents suffer daily shelling"
     if tok.pos_ == "NOUN" and tok.tag_ == "NNS":
         for c in tok.children:
             if c.dep_ == "nummod" and c.lower_ not in {"one", "1"}:

@@ -354,6 +354,9 @@ def read_quantity(tokens: list[tuple[str, int, int]], i: int) -> Quantity | None
     elif a in _VAGUE and not (a == "many" and not mod and w == "many" and b == "of"):
         v, lo, hi = _VAGUE[a]
         k = j + 1
+        if a == "several" and b in _SCALES:
+            # "several hundred people": three hundred at least
+            v, lo, k = v * _SCALES[b], lo * _SCALES[b], k + 1
         scale = _SCALES.get(_low(tokens, k + 1).removesuffix("s"), 1)
         if (a in _MULTIPLIERS and _low(tokens, k) == "of" and scale > 1
                 and _low(tokens, k + 1).endswith("s")):
