@@ -90,6 +90,7 @@ def test_quantities_as_intervals() -> None:
     assert q("several hundred") == (300, 300, None)
     assert q("1.5 million") == (1_500_000, 1_500_000, 1_500_000)
     assert read_quantity(tokenize("2.5 km"), 0) is None
+    assert read_quantity(tokenize("a thousand-year-old church"), 0) is None
 
 
 def test_figures_of_the_taji_attack_in_seed_000() -> None:
@@ -497,6 +498,7 @@ def test_habitual_attacks_are_no_event() -> None:
     for s in sentences:
         assert not wiredesk.analyze(s + ".").events, s
     assert wiredesk.analyze("Rebels launched an attack on the town on Monday.").events
+    assert wiredesk.analyze("Regular army troops attacked the village on Monday.").events
 
 
 def test_a_duration_is_no_count() -> None:

@@ -345,9 +345,11 @@ def _generic(tok: Token, sent: Span) -> bool:
         r"\bsince last (?:summer|year|spring|fall|winter)\b", sent.text, re.I
     ):
         return True
-    # the act, its object or its agent ("killed by constant air strikes")
-    near = [tok, *(c for c in tok.children if c.dep_ in {"dobj", "nsubj"}),
+    # the act, the verbs it hangs from, and acts named as their object, subject or
+    # agent ("killed by constant air strikes"; not "regular army troops attacked")
+    args = [*(c for c in tok.children if c.dep_ in {"dobj", "nsubj"}),
             *(g for c in tok.children if c.dep_ == "agent" for g in c.children)]
+    near = [tok]
     cur = tok
     for _ in range(2):
         # "suffer daily shelling"; "carried out near-daily strikes ..., killing hundreds
@@ -355,7 +357,9 @@ def _generic(tok: Token, sent: Span) -> bool:
         if cur.dep_ not in {"dobj", "advcl", "xcomp"}:
             break
         cur = cur.head
-        near += [cur, *(c for c in cur.children if c.dep_ == "dobj")]
+        near.append(cur)
+        args += [c for c in cur.children if c.dep_ == "dobj"]
+    near += [a for a in args if a.lemma_.lower() in _NOUN_TRIGGERS]
     if any(c.dep_ in {"amod", "advmod"} and c.lower_ in _HABITUAL
            for a in near for c in a.children):
         return True  # "groups launch frequent attacks", "residents suffer daily shelling"

@@ -337,7 +337,7 @@ def read_quantity(tokens: list[tuple[str, int, int]], i: int) -> Quantity | None
     elif a == "half" and b in {"a", "an"} and _low(tokens, j + 2) in _SCALES:
         v = _SCALES[_low(tokens, j + 2)] // 2
         base, k = (v, v, v), j + 3
-    elif a in {"a", "an"} and b in _SCALES:
+    elif a in {"a", "an"} and b in _SCALES and not _measure_after(tokens, j + 2):
         # "a million people have been killed": one million, not one person
         base, k = (_SCALES[b],) * 3, j + 2
     elif a == "a" and b == "dozen":
