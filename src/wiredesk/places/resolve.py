@@ -423,6 +423,9 @@ _NATURAL = re.compile(
 _COUNTY_TAIL = re.compile(r"\s+(?:county|co\.?|parish)$", re.I)
 
 
+_ARTICLE_TAIL = re.compile(r"\s+(?:[Aa][lnrstdz]|[Aa]sh|[Ee]l)[-‐‑]\S+$")
+
+
 def _fallback(name: str) -> tuple[list[Match], bool]:
     """Candidates for a name the gazetteer lacks: a people's name or a generic wrapper.
 
@@ -438,7 +441,8 @@ def _fallback(name: str) -> tuple[list[Match], bool]:
                 return [Match(m.entry, False, m.primary) for m in found], True
     tail = _GENERIC_TAIL.sub("", name)
     head = _GENERIC_HEAD.sub("", name)
-    forms = [f for f in (tail, head, _GENERIC_HEAD.sub("", tail)) if f and f != name]
+    town = _ARTICLE_TAIL.sub("", name)  # "Daraa al-Balad", the old city: Daraa
+    forms = [f for f in (tail, head, _GENERIC_HEAD.sub("", tail), town) if f and f != name]
     county = _COUNTY_TAIL.search(name) is not None
     natural = _NATURAL.search(name) is not None
     for f in forms:
@@ -1328,6 +1332,28 @@ def _whole_name(text: str, sp: Span) -> Span:
     return sp
 
 
+# An Arabic article glued to a name by a hyphen ("Maaret al-Numan", "Jisr al-Shughur"):
+# the tagger may take only the word after it, which can be another town's whole name
+# ("Numan", Nigeria).
+_ARTICLE_BEFORE = re.compile(
+    r"(?:([A-Z][\w'’]+) )?\b(?:[Aa][lnrstdz]|[Aa]sh|[Ee]l)[-‐‑]$")
+
+
+def _with_article(text: str, sp: Span) -> Span:
+    """The name with the article and the word before it when the gazetteer knows it
+    ("Maaret al-Numan") or knows that word as a town, the name then a quarter of it
+    ("Daraa al-Balad", the old city of Daraa, not Balad in Iraq); else the name with the
+    article alone ("al-Raqqa"); else as tagged."""
+    m = _ARTICLE_BEFORE.search(text, max(0, sp[0] - 40), sp[0])
+    if m is None:
+        return sp
+    article = m.end() - len(m.group(0).split()[-1])
+    if m.group(1) and (lookup(text[m.start(1):sp[1]])
+                       or any(x.exact for x in lookup(m.group(1)))):
+        return (m.start(1), sp[1])  # an unknown quarter resolves to its town (_fallback)
+    return (article, sp[1]) if lookup(text[article:sp[1]]) else sp
+
+
 # A place joined to a participle of sponsorship or origin modifies an actor or a thing,
 # as a demonym does: resolved to its country, never an event's place.
 _BACKER_AFTER = re.compile(
@@ -1370,8 +1396,8 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     # A curated multi-word place ("U.S. Embassy in Baghdad") replaces the NER pieces in it.
     geo = [g for g in geo if not any(s <= g[0] and g[1] <= e and (s, e) != g for s, e in extra)]
     # "Washington, D.C." is one name.
-    geo = [_whole_name(text, _extend_dc(text, g)) for g in geo]
-    extra = [_whole_name(text, _extend_dc(text, g)) for g in extra]
+    geo = [_with_article(text, _whole_name(text, _extend_dc(text, g))) for g in geo]
+    extra = [_with_article(text, _whole_name(text, _extend_dc(text, g))) for g in extra]
     spans = sorted(set(geo + extra + demonym_norp))
     # Credit lines: drop toponyms of sentences naming where reporters worked.
     sb = _boundaries(text, _SENT_END)
