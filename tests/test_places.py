@@ -488,3 +488,13 @@ def test_a_name_after_an_arabic_article_is_read_whole(shared_dir: Path) -> None:
               if e.location is not None]
     assert not any(p.country_code == "IQ" for p in places)
     assert any(p.name.startswith("Dar") and p.country_code == "SY" for p in places)
+    # a sentence's first word is no town whose quarter follows, though "In" and "Of" are
+    # towns somewhere; a compound name's head is no town either ("Bab" is al-Bab)
+    from wiredesk.places.resolve import _with_article
+
+    for text, name, whole in (("In al-Raqqa, rebels attacked.", "Raqqa", "al-Raqqa"),
+                              ("Of al-Nusra's fighters, ten died.", "Nusra", "Nusra"),
+                              ("They fled to Bab al-Salama.", "Salama", "al-Salama")):
+        k = text.index(name)
+        s, e = _with_article(text, (k, k + len(name)))
+        assert text[s:e] == whole

@@ -1339,6 +1339,18 @@ _ARTICLE_BEFORE = re.compile(
     r"(?:([A-Z][\w'’]+) )?\b(?:[Aa][lnrstdz]|[Aa]sh|[Ee]l)[-‐‑]$")
 
 
+# Words that begin a compound Arabic name rather than name a town of their own ("Bab
+# al-Hawa" is a crossing, not a quarter of al-Bab), and the size of a town whose
+# quarters news names ("Daraa al-Balad"): small namesakes ("In", "Of", "Abu" are towns
+# somewhere) must not turn a sentence's first word into a place.
+_NAME_HEADS = frozenset({
+    "Bab", "Khan", "Tal", "Tell", "Tel", "Tall", "Ras", "Jisr", "Deir", "Dayr", "Kafr",
+    "Kfar", "Abu", "Ain", "Ein", "Bir", "Jabal", "Jebel", "Wadi", "Sheikh", "Umm", "Beit",
+    "Bayt", "Qasr", "Marj", "Nahr", "Hay", "Souq", "Suq", "Maaret", "Maarat", "Jabhat",
+    "Ahrar", "Jaish", "Liwa", "Harakat", "Ansar", "Saraya", "Kataib"})
+_QUARTERED = 50_000
+
+
 def _with_article(text: str, sp: Span) -> Span:
     """The name with the article and the word before it when the gazetteer knows it
     ("Maaret al-Numan") or knows that word as a town, the name then a quarter of it
@@ -1348,8 +1360,11 @@ def _with_article(text: str, sp: Span) -> Span:
     if m is None:
         return sp
     article = m.end() - len(m.group(0).split()[-1])
-    if m.group(1) and (lookup(text[m.start(1):sp[1]])
-                       or any(x.exact for x in lookup(m.group(1)))):
+    word = m.group(1)
+    if word and (lookup(text[m.start(1):sp[1]]) or (
+            word not in _NAME_HEADS and any(
+                x.exact and x.entry.feature.startswith("PPL")
+                and x.entry.population >= _QUARTERED for x in lookup(word)))):
         return (m.start(1), sp[1])  # an unknown quarter resolves to its town (_fallback)
     return (article, sp[1]) if lookup(text[article:sp[1]]) else sp
 
