@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
+
+import pytest
 
 # ../shared next to the repository: seeds and annotated corpora, never copied in.
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -17,3 +20,12 @@ PUBLISHED = {
     "003": dt.date(2020, 3, 13),
     "004": dt.date(2020, 3, 29),
 }
+
+
+def fakes_rows() -> list[dict[str, str]]:
+    """The FA-KES reports (latin-1 CSV rows); skips the test when FA-KES is absent."""
+    path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
+    if not path.exists():
+        pytest.skip(f"FA-KES not found at {path}")
+    with path.open(encoding="latin-1", newline="") as fh:
+        return list(csv.DictReader(fh))

@@ -6,7 +6,7 @@ import csv
 import re
 
 import pytest
-from seedfacts import SHARED
+from seedfacts import SHARED, fakes_rows
 
 from wiredesk.events import classify
 from wiredesk.events.figures import find_figures, launcher_fired, read_quantity, tokenize
@@ -344,15 +344,6 @@ def test_gvdb_so_many_deaths_is_no_count() -> None:
         assert not any(f.kind == "fatalities" for f in find_figures(s, "g")), s
 
 
-
-
-def fakes_rows() -> list[dict[str, str]]:
-    """The FA-KES reports (latin-1 CSV rows); skips the test when FA-KES is absent."""
-    path = SHARED / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
-    if not path.exists():
-        pytest.skip(f"FA-KES not found at {path}")
-    with path.open(encoding="latin-1", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def test_fighters_storming_a_place_fight_for_it_and_a_mob_riots() -> None:

@@ -622,7 +622,7 @@ def test_candidate_pairs_are_the_same_whatever_the_block_size(
     assert pairs == set(zip(whole[0].tolist(), whole[1].tolist(), strict=True))
 
 
-def test_undated_reports_years_apart_are_not_one_event(shared_dir: Path) -> None:
+def test_undated_reports_years_apart_are_not_one_event() -> None:
     """Five FA-KES reports of killings in Syria, published from August 2014 to November
     2017, none dating its killings: each report's undated acts had happened by its
     publication and are news of their time, so reports years apart tell no one attack
@@ -632,7 +632,7 @@ def test_undated_reports_years_apart_are_not_one_event(shared_dir: Path) -> None
               "Violence rages on in Syria as dozens more killed",
               "Syrian children killed in west Aleppo school attack",
               "Air raids kill 29 civilians in north Syria town")
-    documents, built = _fakes_events(shared_dir, titles)
+    documents, built = _fakes_events(titles)
     attacks = [(e, ms) for e, ms in built if e.sub_event_type in ("Attack", "Air/drone strike")]
     assert attacks
     for event, members in attacks:
@@ -641,24 +641,20 @@ def test_undated_reports_years_apart_are_not_one_event(shared_dir: Path) -> None
 
 
 def _fakes_events(
-    shared_dir: Path, titles: tuple[str, ...]
+    titles: tuple[str, ...]
 ) -> tuple[dict[str, Document], list[tuple[Event, list[EventMention]]]]:
     """The FA-KES reports whose titles start with ``titles`` (one each: FA-KES repeats
     some reports), analysed with their publication dates and merged."""
-    import csv
+    from seedfacts import fakes_rows
 
     from wiredesk import pipeline
     from wiredesk.models import RawArticle
 
-    path = shared_dir / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
-    if not path.exists():
-        pytest.skip(f"FA-KES not found at {path}")
-    with path.open(encoding="latin-1", newline="") as fh:
-        rows: dict[str, dict[str, str]] = {}
-        for r in csv.DictReader(fh):
-            for t in titles:
-                if r["article_title"].startswith(t):
-                    rows.setdefault(t, r)
+    rows: dict[str, dict[str, str]] = {}
+    for r in fakes_rows():
+        for t in titles:
+            if r["article_title"].startswith(t):
+                rows.setdefault(t, r)
     assert len(rows) == len(titles)
     analyzer = pipeline.Analyzer()
     docs = analyzer.prepare([RawArticle(path=f"fakes-{r['unit_id']}", text=r["article_content"],
@@ -670,13 +666,13 @@ def _fakes_events(
     return documents, build_events([m for a in analyses for m in a.mentions], documents)
 
 
-def test_undated_reports_months_apart_tell_different_shellings(shared_dir: Path) -> None:
+def test_undated_reports_months_apart_tell_different_shellings() -> None:
     """Two of SANA's daily reports of rocket fire, from April and September 2016: each
     says civilians were killed by shells in Deir Ezzor and dates neither. Same city,
     same kind of act, same agency's words; only the reports' days tell them apart, and
     four months apart they are two events (they were one, with a fatality "conflict"
     between the 2 killed in April and the 4 in September)."""
-    documents, built = _fakes_events(shared_dir, (
+    documents, built = _fakes_events((
         "10 civilians killed 15 injured in terrorist rocket attacks on Aleppo and Deir Ezzor",
         "25 civilians killed 80 injured in rocket terrorist attacks on Aleppo city"))
     days = {d.published for d in documents.values()}
@@ -688,11 +684,11 @@ def test_undated_reports_months_apart_tell_different_shellings(shared_dir: Path)
         assert len({documents[m.doc_id].published for m in members}) == 1, event.summary
 
 
-def test_an_undated_report_weeks_later_tells_another_days_shelling(shared_dir: Path) -> None:
+def test_an_undated_report_weeks_later_tells_another_days_shelling() -> None:
     """SANA, 7 July 2016: rockets fired "on Wednesday" (6 July) killed five civilians in
     Aleppo; SANA, 14 August 2016, undated: rockets on two Aleppo neighbourhoods killed
     one. Five weeks apart, the later report's own news, not a retelling."""
-    documents, built = _fakes_events(shared_dir, (
+    documents, built = _fakes_events((
         "5 Civilians Killed in Terrorist Rocket Attacks in Aleppo",
         "Civilian killed 3 injured in terrorist attacks on Aleppo"))
     assert len({d.published for d in documents.values()}) == 2

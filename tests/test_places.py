@@ -400,14 +400,10 @@ def wd_nlp():  # type: ignore[no-untyped-def]
 
 def fakes_texts(pattern: str, limit: int) -> list[str]:
     """Texts of FA-KES articles matching ``pattern``; skips when FA-KES is absent."""
-    import csv
+    from seedfacts import fakes_rows
 
-    path = SEEDS.parent / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
-    if not path.exists():
-        pytest.skip(f"FA-KES not found at {path}")
-    with path.open(encoding="latin-1", newline="") as fh:
-        return [r["article_content"] for r in csv.DictReader(fh)
-                if re.search(pattern, r["article_content"])][:limit]
+    return [r["article_content"] for r in fakes_rows()
+            if re.search(pattern, r["article_content"])][:limit]
 
 
 def test_a_place_that_leads_or_backs_is_no_event_place(wd_nlp) -> None:  # type: ignore[no-untyped-def]
@@ -458,30 +454,25 @@ def test_a_town_the_model_calls_a_nationality_is_a_place_after_in() -> None:
     assert hit >= 0.5 * total, (hit, total)
 
 
-def test_a_name_after_an_arabic_article_is_read_whole(shared_dir: Path) -> None:
+def test_a_name_after_an_arabic_article_is_read_whole() -> None:
     """FA-KES: the tagger takes "Numan" of "Maaret al-Numan", which is a town of its own
     in Nigeria; with the article and the word before it the gazetteer knows the Syrian
     town (Ma'arrat an Nu'man), and no event of those reports is placed in Nigeria. "Daraa
     al-Balad", Daraa's old city, unknown as a whole, is Daraa, not Balad in Iraq."""
-    import csv
+    from seedfacts import fakes_rows
 
     import wiredesk
 
-    path = shared_dir / "data" / "fakes_syria" / "FA-KES-Dataset.csv"
-    if not path.exists():
-        pytest.skip(f"FA-KES not found at {path}")
-    with path.open(encoding="latin-1", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh)
-                if re.search(r"\bMaar[ae]t al-Numan\b", r["article_content"])][:8]
+    every = fakes_rows()
+    rows = [r for r in every if re.search(r"\bMaar[ae]t al-Numan\b", r["article_content"])][:8]
     assert len(rows) >= 3
     places = [e.location for r in rows
               for e in wiredesk.analyze(r["article_content"], title=r["article_title"]).events
               if e.location is not None]
     assert not any(p.country_code == "NG" for p in places)
     assert sum("Nu" in p.name and p.country_code == "SY" for p in places) >= 3
-    with path.open(encoding="latin-1", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh)
-                if re.search(r"killed[^.]{0,60}\bin Daraa al-Balad\b", r["article_content"])]
+    rows = [r for r in every
+            if re.search(r"killed[^.]{0,60}\bin Daraa al-Balad\b", r["article_content"])]
     assert rows
     places = [e.location for r in rows[:4]
               for e in wiredesk.analyze(r["article_content"], title=r["article_title"]).events

@@ -153,7 +153,7 @@ def test_fakes_district_tolls_of_one_report_are_no_conflict() -> None:
     """FA-KES: SANA's "13 civilians killed 43 others injured due to terrorist rocket
     attacks" then "9 persons were killed and 28 others were injured" in two of the
     districts: the event's toll is 13, single-sourced, not a 9-13 conflict."""
-    from test_events import fakes_rows
+    from seedfacts import fakes_rows
 
     import wiredesk
 

@@ -232,10 +232,10 @@ def _low(tokens: list[tuple[str, int, int]], i: int) -> str:
     return tokens[i][0].lower() if 0 <= i < len(tokens) else ""
 
 
-_MONTHS = frozenset({
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec"})
+_MONTHS = _words(
+    """jan jan. january feb february mar march apr april may jun june jul july aug august
+    sep sept september oct october nov november dec december"""
+)
 _BEFORE_YEAR = frozenset({"in", "since", "of", "during", "until", "till", "by", "from",
                           "year", ".", "/", "-"}) | _MONTHS
 
@@ -694,12 +694,6 @@ def _person_at(
     return None
 
 
-_MONTHS = _words(
-    """jan jan. january feb february mar march apr april may jun june jul july aug august
-    sep sept september oct october nov november dec december"""
-)
-
-
 def _not_a_count(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """A number at token i that counts no one: a day of a date ("Dec. 17 incident"), the
     children of "a mother of three"."""
@@ -708,9 +702,6 @@ def _not_a_count(tokens: list[tuple[str, int, int]], i: int) -> bool:
         return True  # "so many deaths": a lament, not a count
     if prev == "." and _low(tokens, i - 2) in _MONTHS or prev in _MONTHS - {"may", "mar"}:
         return True
-    if _low(tokens, i + 1) == "-" and _low(tokens, i + 2) in {"year", "month", "week"} and \
-            _low(tokens, i + 4) == "old":
-        return True  # an age in words: "the three-year-old boy"
     if prev == ":" and _low(tokens, i - 2)[:1].isdigit():
         return True  # the minutes of a clock time: "[Update 11:56 p.m. ET] Two suspects died"
     return prev == "of" and _low(tokens, i - 2) in {

@@ -423,7 +423,9 @@ _NATURAL = re.compile(
 _COUNTY_TAIL = re.compile(r"\s+(?:county|co\.?|parish)$", re.I)
 
 
-_ARTICLE_TAIL = re.compile(r"\s+(?:[Aa][lnrstdz]|[Aa]sh|[Ee]l)[-‐‑]\S+$")
+# An Arabic article glued to the word after it: "al-", "an-", "ash-", "el-".
+_ARTICLE = r"\b(?:[Aa][lnrstdz]|[Aa]sh|[Ee]l)[-‐‑]"
+_ARTICLE_TAIL = re.compile(rf"\s+{_ARTICLE}\S+$")
 
 
 def _fallback(name: str) -> tuple[list[Match], bool]:
@@ -1335,8 +1337,7 @@ def _whole_name(text: str, sp: Span) -> Span:
 # An Arabic article glued to a name by a hyphen ("Maaret al-Numan", "Jisr al-Shughur"):
 # the tagger may take only the word after it, which can be another town's whole name
 # ("Numan", Nigeria).
-_ARTICLE_BEFORE = re.compile(
-    r"(?:([A-Z][\w'’]+) )?\b(?:[Aa][lnrstdz]|[Aa]sh|[Ee]l)[-‐‑]$")
+_ARTICLE_BEFORE = re.compile(rf"(?:([A-Z][\w'’]+) )?(?P<article>{_ARTICLE})$")
 
 
 # Words that begin a compound Arabic name rather than name a town of their own ("Bab
@@ -1359,7 +1360,7 @@ def _with_article(text: str, sp: Span) -> Span:
     m = _ARTICLE_BEFORE.search(text, max(0, sp[0] - 40), sp[0])
     if m is None:
         return sp
-    article = m.end() - len(m.group(0).split()[-1])
+    article = m.start("article")
     word = m.group(1)
     if word and (lookup(text[m.start(1):sp[1]]) or (
             word not in _NAME_HEADS and any(
@@ -1410,9 +1411,12 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
                   strict=doc is None and not geo, people=people)
     # A curated multi-word place ("U.S. Embassy in Baghdad") replaces the NER pieces in it.
     geo = [g for g in geo if not any(s <= g[0] and g[1] <= e and (s, e) != g for s, e in extra)]
-    # "Washington, D.C." is one name.
-    geo = [_with_article(text, _whole_name(text, _extend_dc(text, g))) for g in geo]
-    extra = [_with_article(text, _whole_name(text, _extend_dc(text, g))) for g in extra]
+    # "Washington, D.C." is one name, as are "Dearborn Hts." and "Maaret al-Numan".
+    def whole(g: Span) -> Span:
+        return _with_article(text, _whole_name(text, _extend_dc(text, g)))
+
+    geo = [whole(g) for g in geo]
+    extra = [whole(g) for g in extra]
     spans = sorted(set(geo + extra + demonym_norp))
     # Credit lines: drop toponyms of sentences naming where reporters worked.
     sb = _boundaries(text, _SENT_END)
