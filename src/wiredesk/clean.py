@@ -272,6 +272,15 @@ _DATE_BODY = rf"""(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[t ][\d:.]+z?)?|\d{{1,2}}[/.]\d{{
     |(?:(?:{_WEEKDAYS})\.?,?\s+)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?[,.]?\s+\d{{4}}
     |\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+\d{{4}}))(?:\s*[|·•,-]?\s*(?:at\s+)?\d{{1,2}}:?\d{{2}}
     \s*(?:[ap]\.?m\.?)?(?:\s*(?:{_ZONES})\b)?)?"""
+# Sputnik's page head run into the text: "[headline, photo credit, section] 07.10.2017
+# (updated 1500 07.10.2017) Get short URL 11990 Russia's Defense Ministry ...": all of
+# it up to the share widget and its counters ("0 0 0", "0 85", "11990": one count after
+# the zeros, so "0 85 12 Daesh terrorists" keeps its 12), when the widget comes first
+_SHORT_URL = re.compile(
+    r"""get\s+short\s+url(?:\s+topic\s+[^()]{1,80}\(\d+\))?(?:\s+0){0,2}(?:\s+\d+)?\s+""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_HEAD_CHARS = 400
 _DATE_PREFIX = re.compile(
     rf"""^\s*(?:(?:date|dated|published|posted|updated|last\s+updated)\s*:?\s*
     |(?=(?:{_WEEKDAYS})\.?,?\s+\d|(?:{_WEEKDAYS})\.?,?\s+(?:{_MONTHS})|\d{{4}}-\d{{2}}-\d{{2}}(?![\d-])))
@@ -578,6 +587,102 @@ def _strip_tag_run(text: str, removed: list[str]) -> str:
     return f"{head} {tail}" if head and tail else head or tail
 
 
+# A page's link list run into the last paragraph when the page lost its line breaks
+# ("... a political solution remains elusive. Source Reuters Related News Syrian regime
+# attacks kill 16 civilians in Idlib ... Category News ... Cookie Policy"): its headlines
+# would be read as acts of the report. From its header (and the credit before it) to
+# the end of the paragraph, when the header comes in the paragraph's second half or
+# leaves no more than a page foot's length after it (a box in mid-article, its line
+# breaks lost, would take the reporting after it along).
+_RELATED_RUN = re.compile(
+    r"(?<=[.!?\"'”’])\s+(?:Source:?\s+(?:[A-Z][\w.-]*\s+){1,3}(?:and\s+agencies\s+)?)?"
+    r"Related\s+(?:News|Stories|Articles|Coverage|Content|Posts|Reading)\s+(?=[A-Z\d\"“])"
+    # Sputnik: "... nations. ... 55 Topic Violence Erupts as Islamic State Rises (1881)
+    # Related Syrian Forces Deny ...", a view counter and a topic link before the list
+    r"|(?<=[.!?\"'”’])\s+\.\.\.\s+\d+\s+(?:Topic\s+[^()]{1,80}\(\d+\)\s+)?Related\s+(?=[A-Z\d])"
+)
+
+
+_FOOT_CHARS = 1500
+
+
+def _strip_related_run(text: str, removed: list[str]) -> str:
+    """Cut a link list run into the end of a paragraph (see ``_RELATED_RUN``)."""
+    m = _RELATED_RUN.search(text)
+    if m is None or m.start() < len(text) / 2 and len(text) - m.start() > _FOOT_CHARS:
+        return text
+    removed.append(text[m.start():].strip())
+    return text[: m.start()].rstrip()
+
+
+# A photo credit and the headline of a linked story run into the text when the page lost
+# its line breaks ("... chemical weapons program. Sputnik Dmitriy Vinogradov Syrian
+# Airstrikes Kill Over 100 Daesh Fighters in Hama Province WASHINGTON (Sputnik) The
+# US-led ..."): the headline would be read as an act of the report. From the agency's
+# mark after a sentence's end (at a line's start it opens a caption line, left to the
+# line rules) through the run of capitalised words that follows, up to
+# where prose resumes: a sentence opener, a quote, a dateline in capitals, or the
+# capitalised word before the first word of prose in lower case.
+_CREDIT_MARK = re.compile(
+    r"(?<=[.!?\"'”’\]])\s+(?:©\s*)?(?:Sputnik|AP\s+Photo|AFP\s+Photo|AFP|REUTERS|EPA|"
+    r"Getty\s+Images)(?:\s*/)?\s+(?=[A-Z\W])")
+_HEADLINE_SMALL = _lexicon(
+    """a an the of in on at to for from and or with by as vs near over into after amid
+    against its""")
+_PROSE_OPENERS = _lexicon(
+    """The A An According Earlier Meanwhile However Later Last On In At It He She They We
+    This That These Those""")
+_MIN_HEADLINE = 3
+
+
+def _capitalised(word: str) -> bool:
+    """A word of a headline in title case: "Airstrikes", "Su-24", "ez-Zor", "100"."""
+    core = word.strip("\"'“”‘’()[],:;")
+    if not core:
+        return False
+    head, _, rest = core.partition("-")
+    return core[0].isupper() or core[0].isdigit() or bool(
+        rest and head.islower() and len(head) <= 3 and rest[:1].isupper())
+
+
+def _strip_credit_runs(text: str, removed: list[str]) -> str:
+    """Cut photo credits with a linked story's headline (see ``_CREDIT_MARK``)."""
+    out: list[str] = []
+    pos = 0
+    for m in _CREDIT_MARK.finditer(text):
+        if m.start() < pos:
+            continue
+        words = list(re.finditer(r"\S+", text[m.end():]))
+        end = None  # index of the word where prose resumes
+        if words and (re.fullmatch(_WEEKDAYS, words[0].group(0), re.I)
+                      or words[0].group(0)[0].isdigit()):
+            continue  # "AFP Friday 22 Jul 2016": the byline's date, not a headline
+        for k, w in enumerate(words):
+            word = w.group(0)
+            if not any(c.isalnum() for c in word):
+                continue  # "Kills Five Injures Seven - Homs Governor"
+            if word[0] in "\"“" or k > 0 and word.strip("\"“") in _PROSE_OPENERS or (
+                    word.isupper() and len(word) > 2 and k + 1 < len(words)
+                    and words[k + 1].group(0).startswith("(")):
+                end = k
+                break
+            if not _capitalised(word) and word.lower() not in _HEADLINE_SMALL:
+                end = k - 1
+                while end > 0 and not _capitalised(words[end].group(0)):
+                    end -= 1
+                break
+        if end is None or end < _MIN_HEADLINE:
+            continue
+        cut = m.end() + words[end].start()
+        removed.append(text[m.start():cut].strip())
+        out.append(text[pos:m.start()])
+        pos = cut
+    if not out:
+        return text
+    out.append(text[pos:])
+    return " ".join(part.strip() for part in out if part.strip())
+
+
 _CHAR_REF = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
 
 
@@ -617,7 +722,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     # A date label glued to the start of the first paragraph ("date 2020-03-11 BAGHDAD ...").
     first = next((ln for ln in lines if not ln.drop), None)
     if first is not None:
-        m = _DATE_PREFIX.match(first.text)
+        m = _SHORT_URL.search(first.text, 0, _HEAD_CHARS) or _DATE_PREFIX.match(first.text)
         if m and first.text[m.end() :].strip():
             removed.append(first.text[: m.end()].strip())
             first.text = first.text[m.end() :]
@@ -713,7 +818,8 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
             removed.append(ln.text.strip())
             pending_blank = pending_blank or ln.blank_before
             continue
-        kept = _strip_tails(_strip_tag_run(ln.text, removed), removed)
+        kept = _strip_tag_run(ln.text, removed)
+        kept = _strip_tails(_strip_related_run(_strip_credit_runs(kept, removed), removed), removed)
         if out:
             out.append("\n\n" if (ln.blank_before or pending_blank) else "\n")
         out.append(kept)
