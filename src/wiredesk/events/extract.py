@@ -1113,6 +1113,26 @@ _MASS_TOLL = 100
 
 _PLACE_NOUNS = frozenset({"city", "town", "village", "province", "governorate",
                           "countryside", "district", "region", "county", "state"})
+_COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
+                      "southeast", "southwest"})
+
+
+# people named by where they come from: their origin is no scene
+_ORIGIN_NOUNS = PERSON_NOUNS | {"mercenaries", "mercenary", "terrorists", "terrorist",
+                                "volunteers", "volunteer", "recruits", "jihadis"}
+
+
+def _origin(tok: Token) -> bool:
+    """The place is where people come from ("mercenaries originating from CIS countries,
+    Tunisia and the Arab Republic of Egypt"), through the list it is part of."""
+    for _ in range(6):
+        if tok.dep_ == "pobj" and tok.head.lower_ == "from":
+            owner = tok.head.head
+            return owner.lemma_ in {"originate", "hail", "come"} or owner.lower_ in _ORIGIN_NOUNS
+        if tok.dep_ not in {"conj", "appos", "compound"} or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
@@ -1126,9 +1146,14 @@ def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
     root = toks.root
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head
-    if root.dep_ in {"compound", "amod", "nmod"} and root.head.lower_ in _PLACE_NOUNS:
-        root = root.head  # "in Aleppo city", "in Homs province": the city is the place
+    if root.dep_ in {"compound", "amod", "nmod"} and (
+            root.head.lower_ in _PLACE_NOUNS or root.head.lower_ in _COMPASS):
+        # "in Aleppo city", "in Homs province": the city is the place; so is the town of
+        # "in the city of Al-Tabqah west of Raqqa", parsed as a compound of "west"
+        root = root.head
     dep = root.dep_
+    if _origin(toks.root):
+        return False  # "mercenaries from Tunisia and Egypt were killed south of Deir Ezzor"
     if dep == "pobj" and root.head.lower_ == "in" and root.head.head.i == root.head.i - 1 \
             and root.head.head.ent_type_ == "ORG" and _ASSOCIATION.search(
                 next((e.text for e in sdoc.ents if e.start <= root.head.head.i < e.end), "")):
@@ -1211,6 +1236,9 @@ _RESIDENCE_BEFORE = re.compile(
     r"\s+(?:of|from)|\b(?:[Hh]e|[Ss]he|[Tt]hey|who)\s+(?:is|was|are|were)\s+(?:originally\s+)?from|"
     r"\b(?:lives|lived|living|resides|resided)\s+in)\s+(?:the\s+)?"
     r"(?:(?:city|town|village)\s+of\s+)?$")
+# Russian outlets' legal formula after a group's name: "(banned in Russia)"
+_BANNED_BEFORE = re.compile(r"\b(?:banned|outlawed|prohibited|proscribed)\s+in\s+(?:the\s+)?$",
+                            re.I)
 _INSTITUTION_BEFORE = re.compile(
     r"\b(?:taken|transported|rushed|flown|airlifted|brought|driven|died|dead|treated|held|"
     r"booked|jailed|appear\w*|arraigned|sentenced|autopsy|remains?)\b[^.;]{0,60}?\b(?:"
@@ -1338,14 +1366,16 @@ def _suburb_of(text: str, span: tuple[int, int]) -> bool:
                and m.entry.population >= 250_000 for m in lookup(text[span[0]:span[1]]))
 
 
-def _not_the_scene(text: str, span: tuple[int, int]) -> bool:
+def _not_the_scene(text: str, span: tuple[int, int], landmark: bool = True) -> bool:
     """A place named as someone's home or as the hospital, morgue or court they were
-    taken to, or as the big city whose suburbs it happened in, which is not where the
-    act happened."""
+    taken to, as the big city whose suburbs it happened in, or as where a group is
+    banned, which is not where the act happened; with ``landmark``, also as a landmark
+    to find the scene by."""
     before = text[max(0, span[0] - 80):span[0]]
     return bool(_RESIDENCE_BEFORE.search(before) or _INSTITUTION_BEFORE.search(before)
+                or _BANNED_BEFORE.search(before)
                 or _suburb_of(text, span)
-                or _LANDMARK_BEFORE.search(before)
+                or landmark and _LANDMARK_BEFORE.search(before)
                 or re.match(r"\s+(?:[A-Z][\w'’-]*\s+){0,3}(?:District\s+|Circuit\s+|"
                             r"Superior\s+)?(?:Court|Jail|Detention Center)\b",
                             text[span[1]:span[1] + 60]))
@@ -1695,7 +1725,11 @@ def extract_mentions(
     all_places = places
     places = [(sp, p) for sp, p in places
               if p.feature != "demonym" and _locative(sdoc, sp, p)
-              and not _after_since(text, sp[0]) and not _not_the_scene(text, sp)]
+              and not _after_since(text, sp[0]) and not _not_the_scene(text, sp, False)]
+    # "killed south of Deir Ezzor": a landmark is the place, near it, when the sentence
+    # names no other
+    landmarks = [(sp, p) for sp, p in places if _not_the_scene(text, sp)]
+    places = [x for x in places if x not in landmarks]
     mentions: list[EventMention] = []
     told: list[tuple[int, EventMention]] = []  # (unit, mention) of the acts told so far
     units = _units(sdoc)
@@ -1901,6 +1935,10 @@ def extract_mentions(
                     place = _event_place(text, (s0, s1), own_places, trig_span)
                 else:
                     place = own_places[0][1]
+            if place is None and not own_places:
+                near = [p for sp, p in landmarks if s0 <= sp[0] < s1 and owner(sp[0]) is cand]
+                if near:
+                    place = near[0].model_copy(update={"precision": max(2, near[0].precision)})
             if place is None and ui > 0 and _there(cand):
                 # "... the U.S. posture in Iraq. More U.S. air defense equipment ... have
                 # been deployed there": the place the sentence before ended on

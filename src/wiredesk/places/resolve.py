@@ -227,8 +227,15 @@ _DATELINE_AFTER = re.compile(
 _DATELINE_BEFORE = re.compile(r"(?:^|[.!?][\"”’']?\s+|\n\s*)$")
 
 
+# "WASHINGTON (Sputnik)", "DAMASCUS, Syria (AP)": a name in capitals and the agency mark
+# it in mid-line too, when a page's headline and dateline ran together
+_WIRE_MARK = re.compile(r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*\([A-Z][\w. -]{1,20}\)")
+
+
 def _is_dateline(text: str, s: int, e: int) -> bool:
     """``"WASHINGTON — ..."``, ``"Albany, Ga. (AP) - ..."`` opening a story or a line."""
+    if text[s:e].isupper() and e - s >= 3 and _WIRE_MARK.match(text, e):
+        return True
     return (_DATELINE_AFTER.match(text, e) is not None
             and _DATELINE_BEFORE.search(text[max(0, s - 4):s]) is not None)
 
@@ -977,12 +984,50 @@ def _resolve(text: str, spans: list[Span], hold_unknowns: bool) -> list[Place | 
             t.best = -1
     out = [(_to_place(t.entry, bool(t.demonym) or t.adjectival) if t.entry is not None
             else None) for t in topos]
+    _quarters(text, topos, out)
     for x, y in (_held_unknowns(text, topos) if hold_unknowns else {}).items():
         e, held_by = topos[y].entry, out[y]
         if e is not None and held_by is not None:
             # Somewhere in or near the place that holds it: precision 2 at the least.
             out[x] = _to_place(e).model_copy(update={"precision": max(2, held_by.precision)})
     return out
+
+
+_QUARTER_AFTER = re.compile(
+    r"\s+(?:district|neighbou?rhoods?|quarter|suburb)\b(?:\s+(?:of|in)\s+(?:the\s+(?:city|town)"
+    r"\s+of\s+)?)?", re.I)
+_QUARTER_BEFORE = re.compile(
+    r"\b(?:neighbou?rhoods?|quarters?|districts?)\s+of\s+(?:[\w'’-]+\s+(?:and\s+|,\s*))?$",
+    re.I)
+_QUARTER_KM = 50.0
+
+
+def _quarters(text: str, topos: list[_Topo], out: list[Place | None]) -> None:
+    """A town's quarter the gazetteer lacks, read as a namesake far away: "the Al-Ferdous
+    district of Aleppo" (Ferdows, Iran), "targeted al-Sulaymaniyah neighborhood" in an
+    Aleppo report (Sulaymaniyah, Iraq), "the neighborhoods of al-Furqan and
+    al-Azamiyah" (Adhamiyah, Iraq). Named with its town ("X district of Y") and
+    more than 50 km from it, it is the town's point at precision 2; named alone, in a
+    country no other name of the text is in while the text names one country at least
+    three times, it is left unresolved (the report's town stands for it)."""
+    support = Counter(p.country_code for p in out if p is not None and p.feature != "demonym")
+    top, n_top = support.most_common(1)[0] if support else (None, 0)
+    starts = {t.span[0]: i for i, t in enumerate(topos)}
+    for i, t in enumerate(topos):
+        p = out[i]
+        m = _QUARTER_AFTER.match(text, t.span[1])
+        alone = m is None and _QUARTER_BEFORE.search(text, max(0, t.span[0] - 60), t.span[0])
+        if p is None or m is None and not alone or p.feature == "demonym":
+            continue
+        j = starts.get(m.end()) if m is not None and m.group(0).rstrip()[-2:] in (
+            "of", "in") else None
+        town = out[j] if j is not None else None
+        if town is not None and (town.feature or "").startswith("PPL"):
+            if _km((p.lat, p.lon), (town.lat, town.lon)) > _QUARTER_KM:
+                out[i] = town.model_copy(update={"precision": max(2, town.precision)})
+        elif j is None and n_top >= 3 and p.country_code != top and \
+                support[p.country_code] <= 2 and p.feature not in ("PCLI", "PPLC"):
+            out[i] = None
 
 
 def _held_unknowns(text: str, topos: list[_Topo]) -> dict[int, int]:
@@ -1501,6 +1546,8 @@ def event_place(text: str, span: Span, found: list[tuple[Span, Place]],
             s -= 3.0
         elif _SITE_BEFORE.search(before):
             s += 1.0
+        if _is_dateline(text, sp[0], sp[1]):
+            s -= 3.0  # where the report was filed: "... in Hama Province WASHINGTON (Sputnik)"
         # A place that holds an earlier one ("Camp Taji, ... in Rashidiya, Iraq") is context.
         for osp, op in cands:
             if osp[1] <= sp[0] and sp[0] - osp[1] < 60 and _specificity(op) > s - 1 and (
