@@ -684,6 +684,30 @@ def test_undated_reports_months_apart_tell_different_shellings() -> None:
         assert len({documents[m.doc_id].published for m in members}) == 1, event.summary
 
 
+def test_two_undated_headlines_years_apart_are_two_events() -> None:
+    """SANA's "Syrian Army Kills over 60 ISIL Terrorists in Deir Ezour" and "Syrian Army
+    Kills 48 ISIL Terrorists in Deir Ezzor", 840 days apart, neither dated: same words,
+    place, actors and kind of act outweighed the reports' days, and the two were one
+    event with a fatality conflict (61 against 48). A year apart they never are."""
+    documents, built = _fakes_events(("Syrian Army Kills over 60 ISIL Terrorists in Deir",
+                                      "Syrian Army Kills 48 ISIL Terrorists in Deir"))
+    days = sorted(d.published for d in documents.values() if d.published is not None)
+    assert (days[-1] - days[0]).days > 365
+    for event, members in built:
+        assert len({documents[m.doc_id].published for m in members}) == 1, event.summary
+
+
+def test_a_headlines_other_toll_weeks_later_is_a_new_days_dead() -> None:
+    """"20 dead in Syria barrel bomb attack in Aleppo" (16 June 2014, undated) joined the
+    air strikes that killed 29 in Aleppo's Al-Ferdous district on 20 April, a fatality
+    conflict between 29 and 20: a headline's toll eight weeks later is its own news."""
+    documents, built = _fakes_events(("20 dead in Syria barrel bomb attack in Aleppo",
+                                      "Air strikes kill dozens in Syrias Aleppo Monitor"))
+    assert len({d.published for d in documents.values()}) == 2
+    for event, members in built:
+        assert len({documents[m.doc_id].published for m in members}) == 1, event.summary
+
+
 def test_an_undated_report_weeks_later_tells_another_days_shelling() -> None:
     """SANA, 7 July 2016: rockets fired "on Wednesday" (6 July) killed five civilians in
     Aleppo; SANA, 14 August 2016, undated: rockets on two Aleppo neighbourhoods killed

@@ -534,3 +534,18 @@ def test_a_dateline_in_mid_line_is_not_the_scene() -> None:
     got = event_place(text, (0, len(text)), [((h, h + 13), hama), ((k, k + 10), dc)],
                       (5, 9))
     assert got is not None and got.name == "Hama"
+
+
+def test_a_place_in_a_groups_name_is_no_place() -> None:
+    """"at least 33 members of the "Islamic State in Iraq and Levant" ... were killed"
+    placed the killing in Levant, a town in the United States (FA-KES)."""
+    from wiredesk import nlp
+    from wiredesk.places import find
+
+    model = nlp.load()
+    for text in ('Activists said 33 members of the "Islamic State in Iraq and Levant" were '
+                 "killed in Aleppo.",
+                 "Fighters of al-Qaeda in the Arabian Peninsula attacked a base in Abyan."):
+        names = {text[a:b] for (a, b), _ in find(text, model(text))}
+        assert not names & {"Iraq", "Levant", "Arabian Peninsula"}
+        assert names & {"Aleppo", "Abyan"}

@@ -863,7 +863,10 @@ ARG_CENTER = 0.1
 # town: an undated mention is held against a dated event more than ``RECENT_DAYS``
 # before it, fully four months before. Two undated mentions place their events nowhere
 # in time, so only their reports' days speak for one event: held apart beyond
-# ``UNDATED_PAIR_DAYS``, fully (twice as strongly) a month later. A headline and its
+# ``UNDATED_PAIR_DAYS``, fully (twice as strongly) a month later, and never one event
+# when published more than ``UNDATED_PAIR_MAX`` days apart (FA-KES: "Syrian Army Kills
+# over 60 ISIL Terrorists in Deir Ezour" and "... Kills 48 ... in Deir Ezzor", two
+# headlines 840 days apart, were one event with rival tolls). A headline and its
 # first sentence tell the report's own news, of the last days ("Two killed in rocket
 # attacks in Aleppo" published a week after another day's rockets on Aleppo): held
 # against an event more than ``LEAD_DAYS`` before, fully ``LEAD_DAYS + LEAD_RAMP``.
@@ -874,7 +877,10 @@ UNDATED_APART = 1.5
 UNDATED_PAIR_DAYS = 14
 UNDATED_PAIR_RAMP = 30
 UNDATED_PAIR_WEIGHT = 2.0
+UNDATED_PAIR_MAX = 365
+UNDATED_NEVER = 10.0
 LEAD_DAYS = 3
+LATE_TOLL = 2.0  # see ``_late_other_toll``
 LEAD_RAMP = 7
 _LEAD_CHARS = 400
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
@@ -893,6 +899,8 @@ def _undated_gap(a: _Feat, b: _Feat) -> float:
         far = _ramp(gap, RECENT_DAYS, RECENT_RAMP)
     elif b.pub is not None:
         gap = a.pub - b.pub  # both undated: counted once, from the later report
+        if gap > UNDATED_PAIR_MAX:
+            return UNDATED_NEVER
         far = UNDATED_PAIR_WEIGHT * _ramp(gap, UNDATED_PAIR_DAYS, UNDATED_PAIR_RAMP)
     else:
         return 0.0
@@ -984,7 +992,22 @@ def pair_score(a: _Feat, b: _Feat, ctx: float, doc: float, arg: float = 0.0) -> 
             s += 0.3
         elif kind == "fatalities" and (0 in va) != (0 in vb):
             s -= 1.0  # "no one was killed" against a death toll: not one event
+    if _late_other_toll(a, b) or _late_other_toll(b, a):
+        s -= LATE_TOLL
     return s
+
+
+def _late_other_toll(a: _Feat, b: _Feat) -> bool:
+    """``a``, an undated headline or lead, is published more than ``RECENT_DAYS`` after
+    ``b``'s event (or report) and gives another death toll: the report's own news, a new
+    day's dead ("20 dead in Syria barrel bomb attack in Aleppo", eight weeks after air
+    strikes killed 29 there). Further down, a report retells old acts with the victims it
+    names ("the strike that killed Soleimani" of a strike that killed two)."""
+    if not a.lead or a.lo is not None or a.pub is None or "fatalities" not in a.figs or \
+            "fatalities" not in b.figs or a.figs["fatalities"] & b.figs["fatalities"]:
+        return False
+    then = b.hi if b.hi is not None else b.pub
+    return then is not None and a.pub - then > RECENT_DAYS
 
 
 class PerCluster(Generic[_T]):

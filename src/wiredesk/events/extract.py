@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, KeysView, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wiredesk.events.attribution import attribution, modality
+from wiredesk.events.attribution import SAY_LEMMAS, attribution, modality
 from wiredesk.events.figures import NUMBER_WORDS, PERSON_NOUNS, find_figures, launcher_fired
 from wiredesk.events.taxonomy import event_type, plover
 from wiredesk.events.weapons import find_weapons
@@ -1113,6 +1113,9 @@ _MASS_TOLL = 100
 
 _PLACE_NOUNS = frozenset({"city", "town", "village", "province", "governorate",
                           "countryside", "district", "region", "county", "state"})
+_SCENE_PREPS = frozenset({"in", "at", "on", "near", "outside", "inside", "across", "into",
+                          "around", "over", "toward", "towards", "off", "along",
+                          "throughout", "within"})
 _COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
                       "southeast", "southwest"})
 
@@ -1130,6 +1133,20 @@ def _origin(tok: Token) -> bool:
             owner = tok.head.head
             return owner.lemma_ in {"originate", "hail", "come"} or owner.lower_ in _ORIGIN_NOUNS
         if tok.dep_ not in {"conj", "appos", "compound"} or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _in_speaker(tok: Token) -> bool:
+    """The place is part of who speaks ("Dr. Hashem Darwish, head of QRCS's health
+    program in Turkey, described the attack as ..."): the subject of a saying verb,
+    reached through nouns and prepositions only."""
+    for _ in range(8):
+        if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in SAY_LEMMAS:
+            return True
+        if tok.dep_ not in {"pobj", "prep", "compound", "appos", "conj", "poss"} or \
+                tok.head.i == tok.i:
             return False
         tok = tok.head
     return False
@@ -1154,14 +1171,23 @@ def _locative(sdoc: Doc, span: tuple[int, int], place: Place) -> bool:
     dep = root.dep_
     if _origin(toks.root):
         return False  # "mercenaries from Tunisia and Egypt were killed south of Deir Ezzor"
+    if _in_speaker(toks.root):
+        return False  # "the head of QRCS's health program in Turkey described the attack"
+    kind = sdoc[toks.start - 2] if toks.start >= 2 and sdoc[toks.start - 1].lower_ == "of" \
+        else None
+    if kind is not None and kind.lower_ in _PLACE_NOUNS and kind.dep_ == "pobj" and \
+            kind.head.lower_ in _SCENE_PREPS and any(c.dep_ == "det" for c in kind.children):
+        # "In the remote northeastern city of Hassakeh ISIS suicide bombers detonated":
+        # the name is the scene, however the parser hangs it on the words after it (in
+        # prose: a page's trailing headline "Teen injured in town of Madison shooting"
+        # is read by the parse alone)
+        return True
     if dep == "pobj" and root.head.lower_ == "in" and root.head.head.i == root.head.i - 1 \
             and root.head.head.ent_type_ == "ORG" and _ASSOCIATION.search(
                 next((e.text for e in sdoc.ents if e.start <= root.head.head.i < e.end), "")):
         return False  # "the Council on American-Islamic Relations in Los Angeles": its seat
     if dep == "pobj":
-        return root.head.lower_ in {"in", "at", "on", "near", "outside", "inside", "across",
-                                    "into", "around", "over", "toward", "towards", "of",
-                                    "off", "along", "throughout", "within", "to", "from"}
+        return root.head.lower_ in _SCENE_PREPS or root.head.lower_ in {"of", "to", "from"}
     if dep in {"appos", "npadvmod"}:
         return True
     # "hit base housing U.S. and coalition troops": a headline parsed with the country as

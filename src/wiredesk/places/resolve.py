@@ -1417,6 +1417,10 @@ def _with_article(text: str, sp: Span) -> Span:
 
 # A place joined to a participle of sponsorship or origin modifies an actor or a thing,
 # as a demonym does: resolved to its country, never an event's place.
+_GROUP_NAME = re.compile(
+    r"\b(?:Islamic\s+State|al[- ]Qa[ei]da|Al[- ]Qa[ei]da)\s+(?:of|in)\s+(?:the\s+)?(?:Iraq|Levant|"
+    r"Syria|Arabian\s+Peninsula|Islamic\s+Maghreb|Sinai|Libya|Yemen|Khorasan|Somalia)"
+    r"(?:\s+and\s+(?:the\s+)?(?:Levant|Syria|al-Sham|Sham|Greater\s+Syria))?", re.I)
 _BACKER_AFTER = re.compile(
     r"[-\u2010\u2011]\s?(?:led|backed|supported|sponsored|funded|armed|trained|allied|"
     r"aligned|affiliated|based|brokered|born|made|owned|controlled|run|held|occupied|"
@@ -1467,6 +1471,10 @@ def find(text: str, doc: Doc | None = None) -> list[tuple[Span, Place]]:
     sb = _boundaries(text, _SENT_END)
     credit_sents = {_index(sb, m.start()) for m in _CREDIT.finditer(text)}
     spans = [sp for sp in spans if _index(sb, sp[0]) not in credit_sents]
+    # "Islamic State in Iraq and Levant", "al-Qaeda in the Arabian Peninsula": a group's
+    # name, not a place its act happened in
+    groups = [m.span() for m in _GROUP_NAME.finditer(text)]
+    spans = [sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in groups)]
     # "at Concord and Market streets", "near Fillmore and Turk street": street names.
     spans = [sp for sp in spans if not _STREET_AFTER.match(text, sp[1])
              and not (_STREET_BEFORE.search(text, max(0, sp[0] - 40), sp[0])
