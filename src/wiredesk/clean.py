@@ -615,6 +615,37 @@ def _strip_related_run(text: str, removed: list[str]) -> str:
     return text[: m.start()].rstrip()
 
 
+# A page's "related" headlines between its byline and the lead, run together when the
+# page lost its line breaks (Ahram Online: "AFP Friday 15 Aug 2014 Print Tweet Views 458
+# Related Lebanon charges 43 Syrians with belonging to terrorist groups 2000 Syria
+# refugees stranded in Lebanon mountains At least 22 people were killed Friday when a car
+# bomb exploded ..."). Headlines do not end in a full stop and seldom open with an
+# article or "At least"; the lead usually does. From the marker to the first such
+# opener, when no full stop and no word of reporting prose ("said", "was", "according")
+# comes before it; else only the marker goes.
+_RELATED_HEAD = re.compile(r"(?:\bPrint\s+Tweet\s+)?\bViews\s+\d+\s+Related\s+(?=[A-Z\d])")
+_LEAD_OPENERS = _OPENERS - {"In", "On", "Since", "After", "Following", "Over", "One"}
+_LEAD_PROSE = _lexicon("said told according reported was were")
+_MAX_HEADLINES = 50  # words: a page lists three or four headlines
+
+
+def _strip_related_head(text: str, removed: list[str]) -> str:
+    """Cut a related-headlines run before a page's lead (see ``_RELATED_HEAD``)."""
+    m = _RELATED_HEAD.search(text, 0, _HEAD_CHARS * 2)
+    if m is None:
+        return text
+    cut = m.end()
+    for k, w in enumerate(re.finditer(r"\S+", text[m.end():])):
+        word = w.group(0).lstrip("-–—\"“'")
+        if k > _MAX_HEADLINES or word.lower() in _LEAD_PROSE or word.endswith((".", "!", "?")):
+            break
+        if k > 0 and word in _LEAD_OPENERS:
+            cut = m.end() + w.start()
+            break
+    removed.append(text[m.start():cut].strip())
+    return f"{text[:m.start()].rstrip()} {text[cut:].lstrip()}".strip()
+
+
 # A photo credit and the headline of a linked story run into the text when the page lost
 # its line breaks ("... chemical weapons program. Sputnik Dmitriy Vinogradov Syrian
 # Airstrikes Kill Over 100 Daesh Fighters in Hama Province WASHINGTON (Sputnik) The
@@ -818,7 +849,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
             removed.append(ln.text.strip())
             pending_blank = pending_blank or ln.blank_before
             continue
-        kept = _strip_tag_run(ln.text, removed)
+        kept = _strip_related_head(_strip_tag_run(ln.text, removed), removed)
         kept = _strip_tails(_strip_related_run(_strip_credit_runs(kept, removed), removed), removed)
         if out:
             out.append("\n\n" if (ln.blank_before or pending_blank) else "\n")
