@@ -549,3 +549,30 @@ def test_a_place_in_a_groups_name_is_no_place() -> None:
         names = {text[a:b] for (a, b), _ in find(text, model(text))}
         assert not names & {"Iraq", "Levant", "Arabian Peninsula"}
         assert names & {"Aleppo", "Abyan"}
+
+
+def test_parts_of_a_country_and_of_a_town_are_not_namesakes_abroad() -> None:
+    """FA-KES headlines and leads: "... in Northern Syria" was Syria, Virginia; "south of
+    the town of Tel Brak" Brak, Libya; "al-Nusra (Qaeda branch in the Levant)" Levant,
+    Kansas; "in the Northern Province of Aleppo" Sri Lanka's Northern Province; "blew up
+    a tunnel in the Old City" of an Aleppo report, Old City in the United States."""
+    from wiredesk import nlp
+    from wiredesk.places import find
+
+    model = nlp.load()
+
+    def places(text: str) -> dict[str, tuple[str | None, str | None]]:
+        return {text[a:b]: (p.name, p.country_code) for (a, b), p in find(text, model(text))}
+
+    got = places("Kurdish-Led Forces Kill 35 Militants in Northern Syria in 24 Hours")
+    assert got["Northern Syria"] == ("Syria", "SY")
+    got = places("The YPG said its positions south of the town of Tel Brak were shelled.")
+    assert got["Tel Brak"][1] == "SY"
+    got = places("Al-Nusra (Qaeda branch in the Levant) shelled neighborhoods in Aleppo.")
+    assert got.get("Levant", ("", None))[1] is None
+    got = places("Militias attacked the town of Khan Touman in the Northern Province of "
+                 "Aleppo, killing 23. Syria said so, and Damascus and Homs agreed.")
+    assert got["Northern Province"][1] == "SY"
+    got = places("Rebels blew up a tunnel in the Old City, the monitor said. Aleppo, Homs, "
+                 "Hama and Damascus are in Syria.")
+    assert got.get("Old City", (None, "SY"))[1] == "SY"

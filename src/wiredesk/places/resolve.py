@@ -417,6 +417,9 @@ _GENERIC_TAIL = re.compile(
     r"mountains?|creek|bay|harbou?r|falls|square|metro(?:politan)? area|delta|plateau|"
     r"national park|national lakeshore|peninsula|strait|coast|heights|hill|hills|"
     r"(?:international\s+)?airport)$", re.I)
+_COMPASS_HEAD = re.compile(
+    r"^(?:north|south|east|west|northern|southern|eastern|western|central|"
+    r"(?:north|south)-?(?:east|west)(?:ern)?)\s+", re.I)
 _GENERIC_HEAD = re.compile(
     r"^(?:lake|mount|mt\.?|port of|city of|town of|township of|greater|downtown|"
     r"(?:north|south|east|west|northern|southern|eastern|western|central|upper|lower|"
@@ -448,6 +451,14 @@ def _fallback(name: str) -> tuple[list[Match], bool]:
             found = [m for m in lookup(stem) if m.exact and m.entry.feature in _ADJ_TARGETS]
             if found:
                 return [Match(m.entry, False, m.primary) for m in found], True
+    part = _COMPASS_HEAD.match(name)
+    if part is not None:
+        # "Northern Syria", "southern Iraq": a part of a country or state, not a town of
+        # its name (Syria, Virginia)
+        wide = [m for m in lookup(name[part.end():]) if m.exact and m.primary
+                and m.entry.feature in ("PCLI", "ADM1")]
+        if wide:
+            return [Match(m.entry, False, m.primary) for m in wide], False
     tail = _GENERIC_TAIL.sub("", name)
     head = _GENERIC_HEAD.sub("", name)
     town = _ARTICLE_TAIL.sub("", name)  # "Daraa al-Balad", the old city: Daraa
@@ -1000,14 +1011,22 @@ _QUARTER_BEFORE = re.compile(
     r"\b(?:neighbou?rhoods?|quarters?|districts?)\s+of\s+(?:[\w'’-]+\s+(?:and\s+|,\s*))?$",
     re.I)
 _QUARTER_KM = 50.0
+_KIND_END = re.compile(
+    r"\b(?:province|district|countryside|governorate|region|quarter|neighbou?rhood)$", re.I)
+_OF_AFTER = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?", re.I)
+_OF_END = re.compile(r"\b(?:of|in)\s+(?:the\s+)?$", re.I)
+# a town's part named by a common phrase: "the Old City" of the report's town
+_GENERIC_QUARTER = re.compile(r"(?:old\s+(?:city|town|quarter)|city\s+cent(?:er|re))$", re.I)
 
 
 def _quarters(text: str, topos: list[_Topo], out: list[Place | None]) -> None:
     """A town's quarter the gazetteer lacks, read as a namesake far away: "the Al-Ferdous
     district of Aleppo" (Ferdows, Iran), "targeted al-Sulaymaniyah neighborhood" in an
     Aleppo report (Sulaymaniyah, Iraq), "the neighborhoods of al-Furqan and
-    al-Azamiyah" (Adhamiyah, Iraq). Named with its town ("X district of Y") and
-    more than 50 km from it, it is the town's point at precision 2; named alone, in a
+    al-Azamiyah" (Adhamiyah, Iraq), "the Northern Province of Aleppo" (Sri Lanka's),
+    "the Old City" (a town of that name in the United States). Named with its town
+    ("X district of Y", "X Province of Y") and more than 50 km from it, it is the
+    town's point at precision 2; named alone, in a
     country no other name of the text is in while the text names one country at least
     three times, it is left unresolved (the report's town stands for it)."""
     support = Counter(p.country_code for p in out if p is not None and p.feature != "demonym")
@@ -1016,17 +1035,20 @@ def _quarters(text: str, topos: list[_Topo], out: list[Place | None]) -> None:
     for i, t in enumerate(topos):
         p = out[i]
         m = _QUARTER_AFTER.match(text, t.span[1])
-        alone = m is None and _QUARTER_BEFORE.search(text, max(0, t.span[0] - 60), t.span[0])
+        if m is None and _KIND_END.search(t.text):
+            m = _OF_AFTER.match(text, t.span[1])  # "the Northern Province of Aleppo"
+        generic = bool(_GENERIC_QUARTER.match(t.text) and _THE_BEFORE.search(text, 0, t.span[0]))
+        alone = m is None and (
+            generic or _QUARTER_BEFORE.search(text, max(0, t.span[0] - 60), t.span[0]))
         if p is None or m is None and not alone or p.feature == "demonym":
             continue
-        j = starts.get(m.end()) if m is not None and m.group(0).rstrip()[-2:] in (
-            "of", "in") else None
+        j = starts.get(m.end()) if m is not None and _OF_END.search(m.group(0)) else None
         town = out[j] if j is not None else None
-        if town is not None and (town.feature or "").startswith("PPL"):
+        if town is not None and (town.feature or "").startswith(("PPL", "ADM")):
             if _km((p.lat, p.lon), (town.lat, town.lon)) > _QUARTER_KM:
                 out[i] = town.model_copy(update={"precision": max(2, town.precision)})
-        elif j is None and n_top >= 3 and p.country_code != top and \
-                support[p.country_code] <= 2 and p.feature not in ("PCLI", "PPLC"):
+        elif j is None and n_top >= 3 and p.country_code != top and (
+                generic or support[p.country_code] <= 2) and p.feature not in ("PCLI", "PPLC"):
             out[i] = None
 
 
