@@ -403,7 +403,8 @@ def test_a_photo_credit_and_linked_headline_run_into_the_text_go() -> None:
 def test_fakes_photo_credits_with_headlines_are_cut_before_the_reporting() -> None:
     """Sputnik pages in FA-KES carry "REUTERS <photographer> <linked headline>" in
     mid-text: each cut ends where the reporting resumes (a capitalised word, a quote or
-    a dateline follows), and the page keeps all else (30 cuts when measured)."""
+    a dateline follows), and the page keeps all else (30 cuts when measured, and 4 more
+    headlines whose credit is no agency's, cut before their dateline)."""
     from seedfacts import fakes_rows
 
     cuts = 0
@@ -482,3 +483,15 @@ def test_fakes_related_headlines_are_cut_right_before_the_lead() -> None:
         assert after.split()[0] in {"A", "At", "Nearly", "The"} or len(piece.split()) <= 5
         assert not re.search(r"\b(?:said|was|were)\b", piece), piece
     assert pages >= 4
+
+
+def test_a_headline_run_into_a_wire_dateline_goes_whatever_its_credit() -> None:
+    text = ("Ten people were killed, media reported Sunday. YouTubeSomeChannel Militants "
+            "Suffer No Losses in Bombing in Afghanistan - Reports MOSCOW (Sputnik) The "
+            "Kurdish news agency said ten were killed.")
+    got = clean_text(text)
+    assert got.text == ("Ten people were killed, media reported Sunday. MOSCOW (Sputnik) The "
+                        "Kurdish news agency said ten were killed.")
+    # a sentence of prose before a dateline stays
+    text = "Shells hit the city centre on Friday. MOSCOW (Sputnik) Six people were hurt."
+    assert clean_text(text).text == text

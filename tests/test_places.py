@@ -576,3 +576,21 @@ def test_parts_of_a_country_and_of_a_town_are_not_namesakes_abroad() -> None:
     got = places("Rebels blew up a tunnel in the Old City, the monitor said. Aleppo, Homs, "
                  "Hama and Damascus are in Syria.")
     assert got.get("Old City", (None, "SY"))[1] == "SY"
+
+
+def test_palmyra_is_the_syrian_city_in_syrian_news_and_the_town_at_home() -> None:
+    """GeoNames knows Palmyra, Syria only as an old name of Tadmur, far under a dozen
+    small American Palmyras: a FA-KES report of a helicopter downed near Palmyra was
+    placed in the United States. Curated, it is read in Syrian news; a Pennsylvania
+    obituary's Palmyra (LGL) stays in Pennsylvania."""
+    from wiredesk import nlp
+    from wiredesk.places import find
+
+    model = nlp.load()
+    for text, cc in (("Two Russian pilots were killed in Syria after militants shot down a "
+                      "helicopter near Palmyra.", "SY"),
+                     ("She died at a nursing home in Lebanon. She was formerly of Hershey and "
+                      "Interfaith Manor in Palmyra, and was born in North Annville Township.",
+                      "US")):
+        got = {text[a:b]: p.country_code for (a, b), p in find(text, model(text))}
+        assert got.get("Palmyra") == cc, got

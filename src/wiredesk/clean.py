@@ -714,6 +714,33 @@ def _strip_credit_runs(text: str, removed: list[str]) -> str:
     return " ".join(part.strip() for part in out if part.strip())
 
 
+# ... and, whatever credit comes before it, a headline in title case between a sentence's
+# end and a dateline in capitals ("... media reported Saturday. Flickr U.S. Department of
+# Defense At Least 10 Civilians Die in US-Led Coalitions Strikes Near Raqqa - Reports
+# DAMASCUS (Sputnik) ..."): every word capitalised, a small word or a number.
+_WIRE_DATELINE = re.compile(r"(?<=[.!?\"'”’)\]])\s+([^.!?]{10,300}?)\s+(?=[A-Z]{3,}(?:\s[A-Z]{3,})?"
+                            r"\s\((?:Sputnik|AFP|Reuters|AP|SANA|Xinhua|TASS|AA|UPI)\))")
+
+
+def _strip_headline_before_dateline(text: str, removed: list[str]) -> str:
+    """Cut a linked story's headline run into a dateline (see ``_WIRE_DATELINE``)."""
+    out: list[str] = []
+    pos = 0
+    for m in _WIRE_DATELINE.finditer(text):
+        words = m.group(1).split()
+        if len(words) < _MIN_HEADLINE + 1 or not all(
+                _capitalised(w) or w.lower() in _HEADLINE_SMALL or not any(c.isalnum() for c in w)
+                for w in words):
+            continue
+        removed.append(m.group(1))
+        out.append(text[pos:m.start(1)])
+        pos = m.end(1)
+    if not out:
+        return text
+    out.append(text[pos:])
+    return " ".join(part.strip() for part in out if part.strip())
+
+
 _CHAR_REF = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
 
 
@@ -850,7 +877,8 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
             pending_blank = pending_blank or ln.blank_before
             continue
         kept = _strip_related_head(_strip_tag_run(ln.text, removed), removed)
-        kept = _strip_tails(_strip_related_run(_strip_credit_runs(kept, removed), removed), removed)
+        kept = _strip_headline_before_dateline(_strip_credit_runs(kept, removed), removed)
+        kept = _strip_tails(_strip_related_run(kept, removed), removed)
         if out:
             out.append("\n\n" if (ln.blank_before or pending_blank) else "\n")
         out.append(kept)
