@@ -361,7 +361,7 @@ def test_a_link_list_run_into_the_last_paragraph_goes() -> None:
     assert clean_text(text).text == text.strip()
 
 
-def test_fakes_link_lists_are_cut_and_their_headlines_make_no_events() -> None:
+def test_fakes_link_lists_at_the_foot_are_cut() -> None:
     """TRT World pages in FA-KES end in "Source AFP Related News <headlines> ... Cookie
     Policy" run into the last paragraph, Sputnik's in "... 55 Related <headlines>": every
     such list goes (47 when measured), nothing before it."""
