@@ -601,8 +601,6 @@ _RELATED_RUN = re.compile(
     # Related Syrian Forces Deny ...", a view counter and a topic link before the list
     r"|(?<=[.!?\"'”’])\s+\.\.\.\s+\d+\s+(?:Topic\s+[^()]{1,80}\(\d+\)\s+)?Related\s+(?=[A-Z\d])"
 )
-
-
 _FOOT_CHARS = 1500
 
 
@@ -678,12 +676,12 @@ def _capitalised(word: str) -> bool:
 
 def _strip_credit_runs(text: str, removed: list[str]) -> str:
     """Cut photo credits with a linked story's headline (see ``_CREDIT_MARK``)."""
-    out: list[str] = []
-    pos = 0
+    cuts: list[tuple[int, int]] = []
     for m in _CREDIT_MARK.finditer(text):
-        if m.start() < pos:
+        if cuts and m.start() < cuts[-1][1]:
             continue
-        words = list(re.finditer(r"\S+", text[m.end():]))
+        # (a headline is some words long: the window spares reading the page to its end)
+        words = list(re.finditer(r"\S+", text[m.end():m.end() + _HEAD_CHARS]))
         end = None  # index of the word where prose resumes
         if words and (re.fullmatch(_WEEKDAYS, words[0].group(0), re.I)
                       or words[0].group(0)[0].isdigit()):
@@ -704,14 +702,8 @@ def _strip_credit_runs(text: str, removed: list[str]) -> str:
                 break
         if end is None or end < _MIN_HEADLINE:
             continue
-        cut = m.end() + words[end].start()
-        removed.append(text[m.start():cut].strip())
-        out.append(text[pos:m.start()])
-        pos = cut
-    if not out:
-        return text
-    out.append(text[pos:])
-    return " ".join(part.strip() for part in out if part.strip())
+        cuts.append((m.start(), m.end() + words[end].start()))
+    return _cut(text, cuts, removed)
 
 
 # ... and, whatever credit comes before it, a headline in title case between a sentence's
@@ -724,21 +716,25 @@ _WIRE_DATELINE = re.compile(r"(?<=[.!?\"'”’)\]])\s+([^.!?]{10,300}?)\s+(?=[A
 
 def _strip_headline_before_dateline(text: str, removed: list[str]) -> str:
     """Cut a linked story's headline run into a dateline (see ``_WIRE_DATELINE``)."""
-    out: list[str] = []
-    pos = 0
-    for m in _WIRE_DATELINE.finditer(text):
-        words = m.group(1).split()
-        if len(words) < _MIN_HEADLINE + 1 or not all(
+    cuts = [m.span(1) for m in _WIRE_DATELINE.finditer(text)
+            if len(m.group(1).split()) > _MIN_HEADLINE and all(
                 _capitalised(w) or w.lower() in _HEADLINE_SMALL or not any(c.isalnum() for c in w)
-                for w in words):
-            continue
-        removed.append(m.group(1))
-        out.append(text[pos:m.start(1)])
-        pos = m.end(1)
-    if not out:
+                for w in m.group(1).split())]
+    return _cut(text, cuts, removed)
+
+
+def _cut(text: str, cuts: list[tuple[int, int]], removed: list[str]) -> str:
+    """``text`` without the spans ``cuts`` (in order, not overlapping), each reported in
+    ``removed``; the pieces left are joined by one space."""
+    if not cuts:
         return text
-    out.append(text[pos:])
-    return " ".join(part.strip() for part in out if part.strip())
+    parts, pos = [], 0
+    for a, b in cuts:
+        removed.append(text[a:b].strip())
+        parts.append(text[pos:a])
+        pos = b
+    parts.append(text[pos:])
+    return " ".join(part.strip() for part in parts if part.strip())
 
 
 _CHAR_REF = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")

@@ -880,8 +880,8 @@ UNDATED_PAIR_WEIGHT = 2.0
 UNDATED_PAIR_MAX = 365
 UNDATED_NEVER = 10.0
 LEAD_DAYS = 3
-LATE_TOLL = 2.0  # see ``_late_other_toll``
 LEAD_RAMP = 7
+LATE_TOLL = 2.0  # see ``_late_other_toll``
 _LEAD_CHARS = 400
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 

@@ -1754,7 +1754,8 @@ def extract_mentions(
               and not _after_since(text, sp[0]) and not _not_the_scene(text, sp, False)]
     # "killed south of Deir Ezzor": a landmark is the place, near it, when the sentence
     # names no other
-    landmarks = [(sp, p) for sp, p in places if _not_the_scene(text, sp)]
+    landmarks = [(sp, p) for sp, p in places
+                 if _LANDMARK_BEFORE.search(text[max(0, sp[0] - 80):sp[0]])]
     places = [x for x in places if x not in landmarks]
     mentions: list[EventMention] = []
     told: list[tuple[int, EventMention]] = []  # (unit, mention) of the acts told so far

@@ -1026,9 +1026,9 @@ def _quarters(text: str, topos: list[_Topo], out: list[Place | None]) -> None:
     al-Azamiyah" (Adhamiyah, Iraq), "the Northern Province of Aleppo" (Sri Lanka's),
     "the Old City" (a town of that name in the United States). Named with its town
     ("X district of Y", "X Province of Y") and more than 50 km from it, it is the
-    town's point at precision 2; named alone, in a
-    country no other name of the text is in while the text names one country at least
-    three times, it is left unresolved (the report's town stands for it)."""
+    town's point at precision 2; named alone, in a country no other name of the text is
+    in while the text names one country at least three times, it is left unresolved
+    (the report's town stands for it)."""
     support = Counter(p.country_code for p in out if p is not None and p.feature != "demonym")
     top, n_top = support.most_common(1)[0] if support else (None, 0)
     starts = {t.span[0]: i for i, t in enumerate(topos)}
@@ -1437,12 +1437,13 @@ def _with_article(text: str, sp: Span) -> Span:
     return (article, sp[1]) if lookup(text[article:sp[1]]) else sp
 
 
-# A place joined to a participle of sponsorship or origin modifies an actor or a thing,
-# as a demonym does: resolved to its country, never an event's place.
+# A group named for where it fights: its places are part of a name.
 _GROUP_NAME = re.compile(
     r"\b(?:Islamic\s+State|al[- ]Qa[ei]da|Al[- ]Qa[ei]da)\s+(?:of|in)\s+(?:the\s+)?(?:Iraq|Levant|"
     r"Syria|Arabian\s+Peninsula|Islamic\s+Maghreb|Sinai|Libya|Yemen|Khorasan|Somalia)"
     r"(?:\s+and\s+(?:the\s+)?(?:Levant|Syria|al-Sham|Sham|Greater\s+Syria))?", re.I)
+# A place joined to a participle of sponsorship or origin modifies an actor or a thing,
+# as a demonym does: resolved to its country, never an event's place.
 _BACKER_AFTER = re.compile(
     r"[-\u2010\u2011]\s?(?:led|backed|supported|sponsored|funded|armed|trained|allied|"
     r"aligned|affiliated|based|brokered|born|made|owned|controlled|run|held|occupied|"
