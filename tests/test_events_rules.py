@@ -962,3 +962,19 @@ def test_where_the_speaker_works_is_not_the_scene(model: Any) -> None:
             "the charity's health program in Turkey described the attack as a war crime.")
     ms = _extract(model, "speaker", text, dt.date(2016, 10, 3))
     assert ms and all(m.place is None or m.place.country_code == "SY" for m in ms)
+
+
+def test_a_day_counted_back_in_a_describing_clause_does_not_date_the_act(model: Any) -> None:
+    """FA-KES, the Rashidin convoy bombing of Saturday 15 April 2017: "killing and
+    wounding dozens of people evacuated from two Shia villages the day before" and "the
+    blast ripped through a bus depot ... where thousands of regime loyalists evacuated
+    the day before waited" dated the bombing to the 14th, the evacuation's day."""
+    ms = _fakes_mentions(model, r"(?:people|loyalists) evacuated (?:from two Shia villages )?"
+                                r"the day before")
+    acts = [m for m in ms if re.search(r"evacuated (?:from two Shia villages )?the day before",
+                                       m.quote)]
+    assert not any(m.date is not None and m.date.start == dt.date(2017, 4, 14) for m in acts)
+    # a time counted back in the act's own clause still dates it
+    text = "Six people had been killed the previous day in Idlib, the monitor said."
+    (m,) = _extract(model, "prev", text, dt.date(2017, 11, 6))
+    assert m.date is not None and m.date.start == dt.date(2017, 11, 5)

@@ -1514,6 +1514,30 @@ def _drawdown_place(sdoc: Doc, sent: Span, found: list[tuple[tuple[int, int], Pl
     return None
 
 
+# a time counted back from another happening: "the day before", "a day earlier"
+_COUNTED_BACK = re.compile(r"\b(?:the\s+(?:day|night|week)\s+before|the\s+previous\s+"
+                           r"(?:day|night|week)|an?\s+(?:day|night|week)\s+earlier)\b", re.I)
+
+
+def _dates_a_description(sdoc: Doc, t: Timex, cand: _Cand) -> bool:
+    """A counted-back time inside a clause that describes people or things, not the act:
+    "killing and wounding dozens of people evacuated from two Shia villages the day
+    before", "the blast ripped through a bus depot where loyalists evacuated the day
+    before waited" (the evacuation's day, not the blast's)."""
+    if not _COUNTED_BACK.search(t.text):
+        return False
+    ti = _tok_at(sdoc, t.start)
+    tok = sdoc[ti] if ti is not None else None
+    for _ in range(6):
+        if tok is None or tok.i in {cand.trigger.i, cand.anchor.i} or tok.head.i == tok.i:
+            return False
+        if tok.dep_ in {"acl", "relcl"} and tok.pos_ == "VERB":
+            return tok.head.pos_ in {"NOUN", "PROPN"} and \
+                tok.head.lemma_.lower() not in _NOUN_TRIGGERS
+        tok = tok.head
+    return False
+
+
 def _timex_ok(text: str, t: Timex) -> bool:
     """Dates that can date an act: not the start of a span ("since ... 1979")."""
     return not _after_since(text, t.start)
@@ -1905,7 +1929,8 @@ def extract_mentions(
         for cand in cands:
             own_figs = [f for f in figures if owner_fig(f.start) is cand]
             own_weapons = [w for (a, b), w in weapons_here if owner_fig(s0 + a) is cand]
-            own_times = [t for t in sent_dated if owner(t.start, t.end) is cand]
+            own_times = [t for t in sent_dated if owner(t.start, t.end) is cand
+                         and not _dates_a_description(sdoc, t, cand)]
             own_places = [(sp, p) for sp, p in sent_places if owner(sp[0]) is cand]
             if own_weapons and not own_times and not own_figs and ui > 0:
                 # "Both attacks used civilian trucks outfitted with improvised launchers":
