@@ -640,8 +640,7 @@ def _strip_related_head(text: str, removed: list[str]) -> str:
         if k > 0 and word in _LEAD_OPENERS:
             cut = m.end() + w.start()
             break
-    removed.append(text[m.start():cut].strip())
-    return f"{text[:m.start()].rstrip()} {text[cut:].lstrip()}".strip()
+    return _cut(text, [(m.start(), cut)], removed)
 
 
 # A photo credit and the headline of a linked story run into the text when the page lost
